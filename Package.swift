@@ -1,0 +1,57 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "zkafka",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "zkafka", targets: ["zkafka"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+    ],
+    targets: [
+        // libzookeeper_mt from Debian's libzookeeper-mt-dev, compiled THREADED (see shim.h).
+        .systemLibrary(
+            name: "CZooKeeper",
+            path: "Sources/CZooKeeper",
+            providers: [.apt(["libzookeeper-mt-dev"])]
+        ),
+        // A plain C loop over the C client's asynchronous API: the yardstick `zkafka bench zk`
+        // measures the Swift wrapper against.
+        .target(
+            name: "CZooKeeperBaseline",
+            dependencies: ["CZooKeeper"],
+            cSettings: [.define("THREADED")],
+            linkerSettings: [.linkedLibrary("zookeeper_mt")]
+        ),
+        .target(
+            name: "ZooKeeper",
+            dependencies: [
+                "CZooKeeper",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .target(
+            name: "LocalCluster",
+            dependencies: [
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .executableTarget(
+            name: "zkafka",
+            dependencies: [
+                "ZooKeeper",
+                "LocalCluster",
+                "CZooKeeperBaseline",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .testTarget(name: "ZooKeeperTests", dependencies: ["ZooKeeper"]),
+        .testTarget(name: "ZooKeeperIntegrationTests", dependencies: ["ZooKeeper", "LocalCluster"]),
+        .testTarget(name: "LocalClusterTests", dependencies: ["LocalCluster"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,2 @@
+#include "CZooKeeperBaseline.h"
+int zkb_placeholder(void) { return 0; }

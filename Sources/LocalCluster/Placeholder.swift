@@ -1,0 +1,2 @@
+// Placeholder; filled by the LocalCluster work.
+public enum LocalClusterPlaceholder {}
