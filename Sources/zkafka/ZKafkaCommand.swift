@@ -1,0 +1,12 @@
+import ArgumentParser
+
+/// The `zkafka` executable: one entry point for the local cluster launcher, the brokers and the
+/// benchmarks.
+@main
+struct ZKafkaCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "zkafka",
+        abstract: "ZKafka: Apache Kafka's ZooKeeper-mode architecture, reproduced in Swift.",
+        subcommands: [ClusterCommand.self, BenchCommand.self]
+    )
+}
