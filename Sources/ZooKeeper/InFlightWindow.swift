@@ -60,6 +60,9 @@ final class InFlightWindow: Sendable {
         next?.resume()
     }
 
+    /// Callers waiting for a slot (for tests and diagnostics).
+    var waitingCount: Int { state.withLock { $0.waiters.count - $0.head } }
+
     /// Slots currently free (for tests and diagnostics).
     var available: Int { state.withLock { $0.available } }
 }
