@@ -1,9 +1,14 @@
 import ArgumentParser
 
-/// `zkafka cluster ...`: the local cluster launcher (placeholder until the launcher lands).
-struct ClusterCommand: AsyncParsableCommand {
+/// `zkafka cluster ...`: the local cluster launcher. The logic lives in the LocalCluster module;
+/// these commands only parse arguments and print.
+struct ClusterCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "cluster",
-        abstract: "Start, inspect, fault-inject and stop a local ZooKeeper ensemble and brokers."
+        abstract: "Start, inspect, fault-inject and stop a local ZooKeeper ensemble and brokers.",
+        subcommands: [
+            ClusterUpCommand.self, ClusterStatusCommand.self, ClusterKillCommand.self,
+            ClusterStartCommand.self, ClusterDownCommand.self,
+        ]
     )
 }

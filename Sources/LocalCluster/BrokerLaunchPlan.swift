@@ -1,0 +1,59 @@
+import Foundation
+
+/// How broker `id` of a local cluster is configured and started: the plug-in point for brokers.
+///
+/// Nothing launches brokers yet (`zkafka server-start` arrives with the broker), so `up` refuses
+/// `brokers > 0`. When brokers exist, `up` writes `serverProperties()` to `configPath`, spawns
+/// `arguments(executable:)` with `DetachedProcessLauncher` logging to `logPath`, records the
+/// broker in `cluster.json` and waits for its registration under `/brokers/ids`.
+struct BrokerLaunchPlan: Sendable, Equatable {
+    let id: Int
+    let host: String
+    let port: Int
+    let zookeeperConnect: String
+    let configPath: String
+    let logDir: String
+    let logPath: String
+
+    init(id: Int, host: String = "127.0.0.1", port: Int, zookeeperConnect: String, paths: ClusterPaths) {
+        self.id = id
+        self.host = host
+        self.port = port
+        self.zookeeperConnect = zookeeperConnect
+        self.configPath = paths.brokerConfig(id)
+        self.logDir = paths.brokerLogDir(id)
+        self.logPath = paths.brokerLog(id)
+    }
+
+    /// Kafka's own property names, so the file reads like any Kafka broker's.
+    func serverProperties() -> String {
+        """
+        # Written by `zkafka cluster up`; rewritten on every `up`.
+        broker.id=\(id)
+        listeners=PLAINTEXT://\(host):\(port)
+        advertised.listeners=PLAINTEXT://\(host):\(port)
+        log.dirs=\(logDir)
+        zookeeper.connect=\(zookeeperConnect)
+        zookeeper.session.timeout.ms=6000
+
+        """
+    }
+
+    /// `<zkafka> server-start DIR/broker-ID/server.properties`: the config path contains the
+    /// cluster directory, which `OwnedProcess` relies on to recognise the broker.
+    func arguments(executable: String) -> [String] {
+        [executable, "server-start", configPath]
+    }
+
+    var descriptor: ClusterDescriptor.Broker {
+        ClusterDescriptor.Broker(
+            id: id, host: host, port: port, pid: nil, state: .stopped,
+            config: configPath, logDir: logDir, log: logPath)
+    }
+
+    /// The running `zkafka` executable, which is what brokers are started from.
+    static var currentExecutable: String {
+        (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
+            ?? CommandLine.arguments[0]
+    }
+}

@@ -1,0 +1,187 @@
+import Foundation
+
+/// The Codable mirror of `DIR/cluster.json`: the contract between `zkafka cluster up` and every
+/// script, test and benchmark that needs to find the cluster. Keys are stable; new keys may be added.
+public struct ClusterDescriptor: Codable, Sendable, Equatable {
+    /// Always `"zk"`: the metadata quorum is a ZooKeeper ensemble (KRaft would be another mode).
+    public var mode: String
+    /// The absolute cluster directory.
+    public var directory: String
+    public var zookeeper: ZooKeeperEnsemble
+    public var brokers: [Broker]
+
+    public init(directory: String, zookeeper: ZooKeeperEnsemble, brokers: [Broker]) {
+        self.mode = "zk"
+        self.directory = directory
+        self.zookeeper = zookeeper
+        self.brokers = brokers
+    }
+
+    public struct ZooKeeperEnsemble: Codable, Sendable, Equatable {
+        /// The client connect string, `127.0.0.1:P1,127.0.0.1:P2,...`.
+        public var connect: String
+        public var servers: [ZooKeeperServer]
+
+        public init(servers: [ZooKeeperServer]) {
+            self.connect = servers.map { "\($0.host):\($0.clientPort)" }.joined(separator: ",")
+            self.servers = servers
+        }
+    }
+
+    public struct ZooKeeperServer: Codable, Sendable, Equatable {
+        public var id: Int
+        public var host: String
+        public var clientPort: Int
+        public var quorumPort: Int
+        public var electionPort: Int
+        /// null while the server is stopped.
+        public var pid: Int32?
+        public var state: MemberState
+        public var config: String
+        public var dataDir: String
+        public var log: String
+
+        public init(
+            id: Int, host: String, clientPort: Int, quorumPort: Int, electionPort: Int,
+            pid: Int32?, state: MemberState, config: String, dataDir: String, log: String
+        ) {
+            self.id = id
+            self.host = host
+            self.clientPort = clientPort
+            self.quorumPort = quorumPort
+            self.electionPort = electionPort
+            self.pid = pid
+            self.state = state
+            self.config = config
+            self.dataDir = dataDir
+            self.log = log
+        }
+
+        // Written by hand so a stopped server says `"pid": null` instead of dropping the key.
+        public func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(id, forKey: .id)
+            try container.encode(host, forKey: .host)
+            try container.encode(clientPort, forKey: .clientPort)
+            try container.encode(quorumPort, forKey: .quorumPort)
+            try container.encode(electionPort, forKey: .electionPort)
+            try container.encode(pid, forKey: .pid)
+            try container.encode(state, forKey: .state)
+            try container.encode(config, forKey: .config)
+            try container.encode(dataDir, forKey: .dataDir)
+            try container.encode(log, forKey: .log)
+        }
+    }
+
+    public struct Broker: Codable, Sendable, Equatable {
+        public var id: Int
+        public var host: String
+        public var port: Int
+        /// null while the broker is stopped.
+        public var pid: Int32?
+        public var state: MemberState
+        /// `DIR/broker-ID/server.properties`.
+        public var config: String
+        /// `DIR/broker-ID/logs`: the broker's `log.dirs`, where partition data lives.
+        public var logDir: String
+        /// The broker process's own stdout and stderr.
+        public var log: String
+
+        public init(
+            id: Int, host: String, port: Int, pid: Int32?, state: MemberState,
+            config: String, logDir: String, log: String
+        ) {
+            self.id = id
+            self.host = host
+            self.port = port
+            self.pid = pid
+            self.state = state
+            self.config = config
+            self.logDir = logDir
+            self.log = log
+        }
+
+        public func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(id, forKey: .id)
+            try container.encode(host, forKey: .host)
+            try container.encode(port, forKey: .port)
+            try container.encode(pid, forKey: .pid)
+            try container.encode(state, forKey: .state)
+            try container.encode(config, forKey: .config)
+            try container.encode(logDir, forKey: .logDir)
+            try container.encode(log, forKey: .log)
+        }
+    }
+}
+
+extension ClusterDescriptor {
+    public func jsonData() throws -> Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        return try encoder.encode(self)
+    }
+
+    public init(jsonData: Data) throws {
+        self = try JSONDecoder().decode(ClusterDescriptor.self, from: jsonData)
+    }
+
+    /// Reads `path`, or returns nil when there is no such file.
+    static func read(from path: String) throws -> ClusterDescriptor? {
+        guard FileManager.default.fileExists(atPath: path) else { return nil }
+        do {
+            return try ClusterDescriptor(jsonData: Data(contentsOf: URL(fileURLWithPath: path)))
+        } catch {
+            throw LocalClusterError(.fileSystem, "cannot read \(path): \(error)")
+        }
+    }
+
+    /// Writes to a temporary file beside `path` and renames it over `path`, so a reader never
+    /// sees a half-written descriptor.
+    func write(to path: String) throws {
+        let temporary = path + ".tmp-\(getpid())"
+        do {
+            var data = try jsonData()
+            data.append(0x0A)
+            try data.write(to: URL(fileURLWithPath: temporary))
+        } catch {
+            throw LocalClusterError(.fileSystem, "cannot write \(temporary): \(error)")
+        }
+        guard rename(temporary, path) == 0 else {
+            let reason = String(cString: strerror(errno))
+            unlink(temporary)
+            throw LocalClusterError(.fileSystem, "cannot rename \(temporary) to \(path): \(reason)")
+        }
+    }
+
+    /// Every member that has a recorded process, with its pid.
+    var recordedProcesses: [(member: ClusterMember, pid: Int32)] {
+        zookeeper.servers.compactMap { server in server.pid.map { (.zookeeper(server.id), $0) } }
+            + brokers.compactMap { broker in broker.pid.map { (.broker(broker.id), $0) } }
+    }
+
+    mutating func record(_ member: ClusterMember, pid: Int32?, state: MemberState) {
+        switch member {
+        case .zookeeper(let id):
+            guard let index = zookeeper.servers.firstIndex(where: { $0.id == id }) else { return }
+            zookeeper.servers[index].pid = pid
+            zookeeper.servers[index].state = state
+        case .broker(let id):
+            guard let index = brokers.firstIndex(where: { $0.id == id }) else { return }
+            brokers[index].pid = pid
+            brokers[index].state = state
+        }
+    }
+
+    func recordedPID(of member: ClusterMember) throws -> Int32? {
+        switch member {
+        case .zookeeper(let id):
+            guard let server = zookeeper.servers.first(where: { $0.id == id }) else { break }
+            return server.pid
+        case .broker(let id):
+            guard let broker = brokers.first(where: { $0.id == id }) else { break }
+            return broker.pid
+        }
+        throw LocalClusterError(.unknownMember, "the cluster in \(directory) has no \(member)")
+    }
+}

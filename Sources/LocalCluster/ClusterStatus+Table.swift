@@ -1,0 +1,23 @@
+import Foundation
+
+extension ClusterStatus {
+    /// The human-readable form `zkafka cluster status` prints.
+    public func table() -> String {
+        var rows: [[String]] = [["MEMBER", "PID", "PORT", "STATE"]]
+        for server in zookeeper {
+            rows.append(["zookeeper \(server.id)", server.pid.map(String.init) ?? "-", "\(server.clientPort)", server.mode.rawValue])
+        }
+        for broker in brokers {
+            rows.append(["broker \(broker.id)", broker.pid.map(String.init) ?? "-", "\(broker.port)", broker.state.rawValue])
+        }
+        let widths = (0..<4).map { column in rows.map { $0[column].count }.max() ?? 0 }
+        let lines = rows.map { row in
+            row.enumerated().map { column, cell in
+                column == 3 ? cell : cell.padding(toLength: widths[column] + 2, withPad: " ", startingAt: 0)
+            }.joined()
+        }
+        var text = "cluster \(directory)\nzookeeper.connect=\(connect)\n\n" + lines.joined(separator: "\n") + "\n"
+        if brokers.isEmpty { text += "(no brokers)\n" }
+        return text
+    }
+}

@@ -1,2 +1,0 @@
-// Placeholder; filled by the LocalCluster work.
-public enum LocalClusterPlaceholder {}
