@@ -34,6 +34,7 @@ final class MultiOperationStorage {
             case .create(let path, let data, let acl, let mode):
                 let length = Self.pathBufferLength(for: path)
                 let buffer = UnsafeMutablePointer<CChar>.allocate(capacity: length)
+                buffer.initialize(repeating: 0, count: length)
                 pathBuffers.append(buffer)
                 stats.append(nil)
                 let vector = CACLVector(acl)
@@ -81,11 +82,14 @@ final class MultiOperationStorage {
         return (buffer, Int32(data.count))
     }
 
-    /// Each op's result, read from what the C client wrote.
-    func results() -> [ZooKeeperOperationResult] {
+    /// Each op's result, read from what the C client wrote. In a failed transaction ZooKeeper answers
+    /// every op with an error result: `ok` for the ops before the failing one (valid, but rolled back),
+    /// the failing op's code, and `runtimeInconsistency` for the ops after it (ZooKeeper's
+    /// `DataTree.processTxn` for multi), so `failed` maps each op to `.failed(code)`.
+    func results(failed: Bool = false) -> [ZooKeeperOperationResult] {
         (0..<count).map { index in
             let result = cResults[index]
-            guard result.err == 0 else { return .failed(.init(rawValue: result.err)) }
+            guard result.err == 0, !failed else { return .failed(.init(rawValue: result.err)) }
             switch kinds[index] {
             case .create:
                 return .created(path: pathBuffers[index].map { String(cString: $0) } ?? paths[index])

@@ -49,7 +49,7 @@ final class PendingCall: @unchecked Sendable {
             rc != ZooKeeperError.Code.connectionLoss.rawValue, rc != ZooKeeperError.Code.sessionExpired.rawValue
         {
             // An op failed: report every op's result, naming the first failing op's path.
-            let results = storage.results()
+            let results = storage.results(failed: true)
             let failing = results.firstIndex { if case .failed(let code) = $0 { code.rawValue == rc } else { false } }
             call.continuation.resume(
                 throwing: ZooKeeperError(

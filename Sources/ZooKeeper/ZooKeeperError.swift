@@ -9,6 +9,8 @@ public struct ZooKeeperError: Error, Sendable, Equatable, CustomStringConvertibl
         public let rawValue: Int32
         public init(rawValue: Int32) { self.rawValue = rawValue }
 
+        /// `ZOK`: success. Seen only in a failed multi's results, for the ops before the failing one.
+        public static let ok = Code(rawValue: 0)
         /// `ZSYSTEMERROR`
         public static let systemError = Code(rawValue: -1)
         /// `ZRUNTIMEINCONSISTENCY`; in a failed multi, the ops rolled back because another op failed.
@@ -75,7 +77,7 @@ public struct ZooKeeperError: Error, Sendable, Equatable, CustomStringConvertibl
         public static let throttledOperation = Code(rawValue: -127)
 
         private static let names: [Int32: String] = [
-            -1: "SYSTEMERROR", -2: "RUNTIMEINCONSISTENCY", -3: "DATAINCONSISTENCY", -4: "CONNECTIONLOSS",
+            0: "OK", -1: "SYSTEMERROR", -2: "RUNTIMEINCONSISTENCY", -3: "DATAINCONSISTENCY", -4: "CONNECTIONLOSS",
             -5: "MARSHALLINGERROR", -6: "UNIMPLEMENTED", -7: "OPERATIONTIMEOUT", -8: "BADARGUMENTS",
             -9: "INVALIDSTATE", -13: "NEWCONFIGNOQUORUM", -14: "RECONFIGINPROGRESS", -15: "SSLCONNECTIONERROR",
             -100: "APIERROR", -101: "NONODE", -102: "NOAUTH", -103: "BADVERSION", -108: "NOCHILDRENFOREPHEMERALS",
@@ -111,8 +113,8 @@ public struct ZooKeeperError: Error, Sendable, Equatable, CustomStringConvertibl
     public var operation: Operation
     /// The znode path concerned, if any (for a failed multi: the path of the first failing op).
     public var path: String?
-    /// For a failed multi: each op's result (the failing op carries its code; the others
-    /// `runtimeInconsistency`, meaning "rolled back"). Empty otherwise.
+    /// For a failed multi: each op's result, all `.failed`: `ok` for the ops before the failing one,
+    /// its code for the failing op, `runtimeInconsistency` for the ops after it. Nothing was applied.
     public var multiResults: [ZooKeeperOperationResult]
     /// Free text adding context (for example a timeout's length).
     public var detail: String?

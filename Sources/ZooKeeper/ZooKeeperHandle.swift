@@ -58,9 +58,11 @@ final class ZooKeeperHandle: @unchecked Sendable {
                 { message in
                     guard let message else { return }
                     let line = String(cString: message)
-                    if line.contains("ZOO_ERROR") {
+                    // Lost connections are logged as errors by the C client, but they are routine
+                    // (it reconnects on its own), so they are warnings here.
+                    if line.contains("ZOO_ERROR"), !line.contains("retcode=-4") {
                         cLibraryLogger.error("\(line)")
-                    } else if line.contains("ZOO_WARN") {
+                    } else if line.contains("ZOO_WARN") || line.contains("ZOO_ERROR") {
                         cLibraryLogger.warning("\(line)")
                     } else {
                         cLibraryLogger.debug("\(line)")

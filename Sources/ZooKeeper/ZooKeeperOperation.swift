@@ -25,6 +25,7 @@ public enum ZooKeeperOperationResult: Sendable, Hashable {
     /// Data set; the znode's new stat.
     case setData(ZNodeStat)
     case checked
-    /// This op failed with `code`, or (`runtimeInconsistency`) was rolled back because another failed.
+    /// In a failed transaction: this op failed with `code`, or was rolled back because another op
+    /// failed (`ok` for ops before the failing one, `runtimeInconsistency` for ops after it).
     case failed(ZooKeeperError.Code)
 }

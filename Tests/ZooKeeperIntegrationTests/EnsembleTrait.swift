@@ -1,0 +1,102 @@
+import Foundation
+import Synchronization
+import LocalCluster
+import Testing
+import ZooKeeper
+
+/// A real 3-node ZooKeeper ensemble, started once around a whole suite (`@Suite(.ensemble)`) in a
+/// temporary directory on free ports, and always stopped and removed afterwards.
+struct EnsembleTrait: SuiteTrait, TestScoping {
+    @TaskLocal static var current: RunningEnsemble?
+
+    func provideScope(
+        for test: Test, testCase: Test.Case?, performing function: @Sendable () async throws -> Void
+    ) async throws {
+        let directory = FileManager.default.temporaryDirectory
+            .appendingPathComponent("zkafka-it-\(UUID().uuidString.prefix(8))").path
+        let cluster = LocalCluster(directory: directory)
+        defer {
+            try? cluster.down()
+            try? FileManager.default.removeItem(atPath: directory)
+        }
+        let descriptor = try cluster.up(zookeepers: 3, brokers: 0)
+        try await Self.$current.withValue(RunningEnsemble(cluster: cluster, descriptor: descriptor)) {
+            try await function()
+        }
+    }
+}
+
+extension Trait where Self == EnsembleTrait {
+    /// Runs the suite against a fresh real 3-node ensemble.
+    static var ensemble: Self { EnsembleTrait() }
+}
+
+struct RunningEnsemble: Sendable {
+    let cluster: LocalCluster
+    let descriptor: ClusterDescriptor
+
+    var connect: String { descriptor.zookeeper.connect }
+
+    static var current: RunningEnsemble {
+        get throws { try #require(EnsembleTrait.current, "suite must be marked @Suite(.ensemble)") }
+    }
+
+    /// Connects a client; `chroot` gives each test its own corner of the tree.
+    func client(
+        chroot: String? = nil, sessionTimeoutMilliseconds: Int = 6_000, maxInFlight: Int = 10,
+        session: SessionCredentials? = nil
+    ) async throws -> ZooKeeperClient {
+        var connectString = try ConnectString(parsing: connect)
+        connectString.chroot = chroot
+        let configuration = ZooKeeperConfiguration(
+            connectString: connectString, sessionTimeoutMilliseconds: sessionTimeoutMilliseconds,
+            maxInFlightRequests: maxInFlight, session: session)
+        return try await ZooKeeperClient.connect(configuration, timeout: .seconds(30))
+    }
+
+    /// A client rooted at a fresh, unique chroot (created first).
+    func isolatedClient(maxInFlight: Int = 10) async throws -> (client: ZooKeeperClient, root: String) {
+        let root = "/t-\(UUID().uuidString.prefix(8).lowercased())"
+        let admin = try await client()
+        try await admin.createRecursive(root)
+        await admin.close()
+        return (try await client(chroot: root, maxInFlight: maxInFlight), root)
+    }
+}
+
+/// Collects watch events fired by handlers so a test can await them with a deadline.
+final class WatchRecorder: Sendable {
+    private let events = Mutex<[WatchEvent]>([])
+    private let consumed = Mutex(0)
+
+    var handler: WatchHandler { { [self] event in events.withLock { $0.append(event) } } }
+
+    /// Every event recorded so far.
+    var all: [WatchEvent] { events.withLock { $0 } }
+
+    /// The next event not yet returned, or nil if none arrives within `timeout`.
+    func next(within timeout: Duration = .seconds(10)) async -> WatchEvent? {
+        let deadline = ContinuousClock.now + timeout
+        while true {
+            let index = consumed.withLock { $0 }
+            if let event = events.withLock({ $0.count > index ? $0[index] : nil }) {
+                consumed.withLock { $0 += 1 }
+                return event
+            }
+            if ContinuousClock.now >= deadline { return nil }
+            try? await Task.sleep(for: .milliseconds(20))
+        }
+    }
+}
+
+/// Polls `condition` until it holds or `timeout` passes; returns whether it held.
+func eventually(within timeout: Duration = .seconds(20), _ condition: () async throws -> Bool) async rethrows -> Bool {
+    let deadline = ContinuousClock.now + timeout
+    while ContinuousClock.now < deadline {
+        if try await condition() { return true }
+        try? await Task.sleep(for: .milliseconds(100))
+    }
+    return try await condition()
+}
+
+func bytes(_ text: String) -> [UInt8] { Array(text.utf8) }
