@@ -3,7 +3,7 @@ import Foundation
 /// The Java runtime and the Debian `zookeeper` package's jars, and the command line that runs one
 /// server from them.
 struct ZooKeeperInstallation: Sendable {
-    static let installHint = "install them with: sudo apt-get update && sudo apt-get install -y zookeeper default-jre-headless"
+    static let installHint = "install with: sudo apt-get update && sudo apt-get install -y zookeeper default-jre-headless"
     static let defaultJar = "/usr/share/java/zookeeper.jar"
     /// slf4j-simple sends ZooKeeper's log to stderr, which the launcher redirects to the server's log file.
     static let defaultLoggingJar = "/usr/share/java/slf4j-simple.jar"

@@ -1,0 +1,22 @@
+# The zkafka image: the `zkafka` executable built from this repository, with the same system
+# packages scripts/setup.sh installs (scripts/check_containers.py checks the two agree).
+# Used by docker-compose.yml; build it alone with `docker build -t zkafka .`.
+FROM swift:6.3-bookworm
+
+RUN apt-get update \
+    && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
+        zookeeper libzookeeper-mt-dev kcat python3-confluent-kafka python3-kafka python3-kazoo \
+        python3-jsonschema python3-yaml default-jre-headless \
+    && rm -rf /var/lib/apt/lists/*
+
+WORKDIR /src
+# Only what the build needs, so local .build directories never enter the image.
+COPY Package.swift ./
+COPY Sources ./Sources
+COPY Tests ./Tests
+# Same build command as scripts/setup.sh, in the release configuration.
+RUN swift build -c release \
+    && install -m 0755 "$(swift build -c release --show-bin-path)/zkafka" /usr/local/bin/zkafka
+
+ENTRYPOINT ["zkafka"]
+CMD ["--help"]

@@ -1,0 +1,211 @@
+#!/usr/bin/env python3
+"""Checks the container files without a container engine (CI machines cannot run Docker).
+
+1. docker-compose.yml is valid against the Compose specification's JSON schema, found in
+   ../shared/compose-spec/compose-spec.json relative to the repository root (override with
+   $ZKAFKA_COMPOSE_SCHEMA), and describes a 3-server zookeeper:3.8 ensemble.
+2. The Dockerfile installs exactly the system packages scripts/setup.sh installs (its package list
+   plus the Java runtime), and so does the README's "by hand" apt-get line.
+3. The Dockerfile and the README build with scripts/setup.sh's build command (only the
+   configuration may differ).
+
+Prints one PASS/FAIL line per check and a summary; exits 1 if any check failed.
+"""
+
+import json
+import os
+import re
+import shlex
+import sys
+import warnings
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+SCHEMA = os.environ.get(
+    "ZKAFKA_COMPOSE_SCHEMA",
+    os.path.join(os.path.dirname(ROOT), "shared", "compose-spec", "compose-spec.json"),
+)
+results = []
+
+
+def check(name, problems):
+    results.append((name, problems))
+    print(("PASS " if not problems else "FAIL ") + name)
+    for problem in problems:
+        print("     " + problem)
+
+
+def read(relative):
+    path = os.path.join(ROOT, relative)
+    if not os.path.exists(path):
+        raise SystemExit(f"FAIL {relative} is missing\ncontainers check: failed")
+    with open(path, encoding="utf-8") as file:
+        text = file.read()
+    if relative.endswith(".md"):
+        text = "\n".join(shell_blocks(text))
+    return text
+
+
+def shell_blocks(markdown):
+    """The lines of the ```bash / ```sh blocks: the README's commands, without its prose."""
+    lines, language = [], None
+    for line in markdown.splitlines():
+        if line.startswith("```"):
+            language = None if language is not None else line[3:].strip()
+        elif language in ("bash", "sh", "shell"):
+            lines.append(line)
+    return lines
+
+
+def shell_words(text):
+    """The words of a shell or Dockerfile text, with line continuations joined and comments dropped."""
+    text = re.sub(r"\\\n", " ", text)
+    words = []
+    for line in text.splitlines():
+        if line.lstrip().startswith("#"):
+            continue
+        # A line ends a command; `;` marks that for the scanners below.
+        words += shlex.split(line.replace("&&", " && "), comments=True) + [";"]
+    return words
+
+
+def apt_install_packages(text):
+    """Packages named by every `apt-get install` in text (options and variables skipped)."""
+    packages = set()
+    words = shell_words(text)
+    for index, word in enumerate(words):
+        if word != "install" or index == 0 or words[index - 1] != "apt-get":
+            continue
+        for argument in words[index + 1:]:
+            if argument in ("&&", "||", ";", "|") or argument.startswith("\\"):
+                break
+            if not argument.startswith("-") and "$" not in argument:
+                packages.add(argument)
+    return packages
+
+
+def setup_packages():
+    setup = read("scripts/setup.sh")
+    listed = re.search(r"^APT_PACKAGES=\(([^)]*)\)", setup, re.MULTILINE)
+    java = re.search(r"^JAVA_PACKAGE=(\S+)", setup, re.MULTILINE)
+    if not listed or not java:
+        raise SystemExit("FAIL scripts/setup.sh no longer defines APT_PACKAGES=(...) and JAVA_PACKAGE=...")
+    return set(listed.group(1).split()) | {java.group(1)}
+
+
+def build_commands(text):
+    """Each `swift build ...` invocation (up to && or the line end), without `-c release`-style flags."""
+    commands = []
+    words = shell_words(text)
+    for index in range(len(words) - 1):
+        if words[index] == "swift" and words[index + 1] == "build":
+            command = []
+            for word in words[index:]:
+                if word in ("&&", "||", ";", "|") or word.startswith("$("):
+                    break
+                command.append(word)
+            commands.append(command)
+    normalized = []
+    for command in commands:
+        if any("--show-bin-path" in word for word in command):
+            continue
+        cleaned, skip = [], False
+        for word in command:
+            if skip:
+                skip = False
+            elif word in ("-c", "--configuration"):
+                skip = True
+            elif not word.startswith("--configuration="):
+                cleaned.append(word)
+        normalized.append(" ".join(cleaned))
+    return normalized
+
+
+def check_compose():
+    problems = []
+    try:
+        import jsonschema
+        import yaml
+    except ImportError as error:
+        check("docker-compose.yml matches the Compose schema",
+              [f"{error}; install python3-jsonschema python3-yaml (bash scripts/setup.sh does)"])
+        return
+    if not os.path.exists(SCHEMA):
+        check("docker-compose.yml matches the Compose schema",
+              [f"schema not found at {SCHEMA}: clone the shared/ directory beside the repository "
+               "or set ZKAFKA_COMPOSE_SCHEMA"])
+        return
+    with open(SCHEMA, encoding="utf-8") as file:
+        schema = json.load(file)
+    compose = yaml.safe_load(read("docker-compose.yml"))
+    # The schema names draft-07 without the trailing '#', which jsonschema does not recognise.
+    validator_class = (jsonschema.Draft7Validator if "draft-07" in schema.get("$schema", "")
+                       else jsonschema.validators.validator_for(schema))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        errors = sorted(validator_class(schema).iter_errors(compose), key=lambda e: list(e.path))
+    for error in errors:
+        location = "/".join(str(part) for part in error.path) or "(top level)"
+        problems.append(f"{location}: {error.message}")
+    check("docker-compose.yml matches the Compose schema", problems)
+
+    problems = []
+    services = compose.get("services", {}) if isinstance(compose, dict) else {}
+    zookeepers = {name: service for name, service in services.items()
+                  if str(service.get("image", "")).startswith("zookeeper:")}
+    if sorted(zookeepers) != ["zookeeper-1", "zookeeper-2", "zookeeper-3"]:
+        problems.append(f"expected services zookeeper-1..3 from the zookeeper image, found {sorted(zookeepers)}")
+    for name, service in zookeepers.items():
+        environment = service.get("environment", {})
+        if service.get("image") != "zookeeper:3.8":
+            problems.append(f"{name}: image {service.get('image')}, expected zookeeper:3.8")
+        if str(environment.get("ZOO_MY_ID")) != name.rsplit("-", 1)[-1]:
+            problems.append(f"{name}: ZOO_MY_ID is {environment.get('ZOO_MY_ID')}")
+        servers = str(environment.get("ZOO_SERVERS", ""))
+        for peer in zookeepers:
+            if f"={peer}:2888:3888;2181" not in servers:
+                problems.append(f"{name}: ZOO_SERVERS does not list {peer}")
+    for name, service in services.items():
+        if "build" in service and not os.path.exists(os.path.join(ROOT, "Dockerfile")):
+            problems.append(f"{name} builds from a Dockerfile the repository does not have")
+    check("docker-compose.yml runs a 3-server zookeeper:3.8 ensemble", problems)
+
+
+def check_packages():
+    expected = setup_packages()
+    for source in ("Dockerfile", "README.md"):
+        found = apt_install_packages(read(source))
+        problems = []
+        if not found:
+            problems.append(f"{source} has no `apt-get install` line")
+        else:
+            if expected - found:
+                problems.append(f"{source} lacks {' '.join(sorted(expected - found))} (in scripts/setup.sh)")
+            if found - expected:
+                problems.append(f"{source} installs {' '.join(sorted(found - expected))} (not in scripts/setup.sh)")
+        check(f"{source} installs the packages of scripts/setup.sh", problems)
+
+
+def check_build_command():
+    expected = build_commands(read("scripts/setup.sh"))
+    for source in ("Dockerfile", "README.md"):
+        found = build_commands(read(source))
+        problems = []
+        if len(expected) != 1:
+            problems.append(f"scripts/setup.sh should run one `swift build`, runs {expected}")
+        elif found != expected:
+            problems.append(f"{source} builds with {found}, scripts/setup.sh with {expected} "
+                            "(only -c/--configuration may differ)")
+        check(f"{source} builds like scripts/setup.sh", problems)
+
+
+def main():
+    check_compose()
+    check_packages()
+    check_build_command()
+    failed = sum(1 for _, problems in results if problems)
+    print(f"containers check: {len(results) - failed} passed, {failed} failed")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Prepares a Debian/Ubuntu machine for ZKafka and builds it. Idempotent: installs only the system
+# packages that are missing (running `apt-get update` first), then runs `swift build`.
+#
+# The package list and the build command are mirrored in the Dockerfile and the README;
+# scripts/check_containers.py fails when they drift apart.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+# zookeeper: the servers `zkafka cluster` launches. libzookeeper-mt-dev: the C client our Swift
+# client wraps. kcat and the Python clients: independent Kafka/ZooKeeper clients for checking our
+# work. python3-jsonschema and python3-yaml: the docker-compose.yml validation.
+APT_PACKAGES=(zookeeper libzookeeper-mt-dev kcat python3-confluent-kafka python3-kafka python3-kazoo python3-jsonschema python3-yaml)
+# ZooKeeper needs a Java runtime; any installed `java` will do.
+JAVA_PACKAGE=default-jre-headless
+
+missing=()
+for package in "${APT_PACKAGES[@]}"; do
+    if ! dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed"; then
+        missing+=("$package")
+    fi
+done
+if ! command -v java >/dev/null 2>&1; then
+    missing+=("$JAVA_PACKAGE")
+fi
+
+if ((${#missing[@]} > 0)); then
+    echo "setup: installing missing packages: ${missing[*]}"
+    sudo=()
+    if [ "$(id -u)" -ne 0 ]; then sudo=(sudo); fi
+    "${sudo[@]}" apt-get update
+    "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y "${missing[@]}"
+else
+    echo "setup: all system packages present"
+fi
+
+if ! command -v swift >/dev/null 2>&1; then
+    echo "setup: no Swift toolchain on PATH. Install Swift 6.3 or newer (https://www.swift.org/install/linux/)," >&2
+    echo "setup: or build in Docker instead (see README.md, Containers)." >&2
+    exit 1
+fi
+
+swift build
