@@ -11,8 +11,8 @@ cluster_dir="${ZKAFKA_CLUSTER_DIR:-${TMPDIR:-/tmp}/zkafka-cluster}"
 
 # A previous run's cluster would make `up` refuse the directory; `down` is a no-op otherwise.
 "$zkafka" cluster down --dir "$cluster_dir" >/dev/null
+# `up` prints the status table once the ensemble has a leader.
 "$zkafka" cluster up --dir "$cluster_dir" --zookeepers 3 --brokers 0
-"$zkafka" cluster status --dir "$cluster_dir"
 
 cat <<MESSAGE
 
