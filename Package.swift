@@ -39,12 +39,17 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // Benchmarks behind `zkafka bench`: measuring code lives here, the CLI only prints.
+        .target(
+            name: "Benchmarks",
+            dependencies: ["ZooKeeper", "CZooKeeperBaseline", "LocalCluster"]
+        ),
         .executableTarget(
             name: "zkafka",
             dependencies: [
                 "ZooKeeper",
                 "LocalCluster",
-                "CZooKeeperBaseline",
+                "Benchmarks",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
