@@ -8,6 +8,7 @@ final class InFlightWindow: Sendable {
         var available: Int
         var waiters: [CheckedContinuation<Void, Never>] = []
         var head = 0
+        var highWaterMark = 0
     }
 
     private let state: Mutex<State>
@@ -24,6 +25,7 @@ final class InFlightWindow: Sendable {
         let acquired = state.withLock { state -> Bool in
             guard state.available > 0 else { return false }
             state.available -= 1
+            state.highWaterMark = max(state.highWaterMark, self.capacity - state.available)
             return true
         }
         if acquired { return }
@@ -32,6 +34,7 @@ final class InFlightWindow: Sendable {
                 // A slot may have been released between the check above and now.
                 if state.available > 0 {
                     state.available -= 1
+                    state.highWaterMark = max(state.highWaterMark, self.capacity - state.available)
                     return true
                 }
                 state.waiters.append(continuation)
@@ -62,6 +65,10 @@ final class InFlightWindow: Sendable {
 
     /// Callers waiting for a slot (for tests and diagnostics).
     var waitingCount: Int { state.withLock { $0.waiters.count - $0.head } }
+
+    /// The most requests ever in flight at once (for tests and diagnostics). A slot handed straight
+    /// from a releasing request to a waiter keeps the count unchanged, so it is not re-measured then.
+    var highWaterMark: Int { state.withLock { $0.highWaterMark } }
 
     /// Slots currently free (for tests and diagnostics).
     var available: Int { state.withLock { $0.available } }

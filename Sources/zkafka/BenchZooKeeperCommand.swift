@@ -27,11 +27,15 @@ struct BenchZooKeeperCommand: AsyncParsableCommand {
     @Option(help: "Requests in flight in the pipelined runs.")
     var window = 100
 
+    @Option(help: "Rounds; each figure is the best round's.")
+    var rounds = 3
+
     @Option(help: "Bytes of data per znode.")
     var valueBytes = 100
 
     func validate() throws {
         guard ops > 0 else { throw ValidationError("--ops must be positive, got \(ops)") }
+        guard rounds > 0 else { throw ValidationError("--rounds must be positive, got \(rounds)") }
         guard window > 0 else { throw ValidationError("--window must be positive, got \(window)") }
         guard valueBytes >= 0 else { throw ValidationError("--value-bytes must not be negative, got \(valueBytes)") }
         if let oneAtATimeOps, oneAtATimeOps <= 0 {
@@ -60,10 +64,10 @@ struct BenchZooKeeperCommand: AsyncParsableCommand {
         }
         let benchmark = ZooKeeperBenchmark(
             connect: connectString, operations: ops, oneAtATimeOperations: oneAtATimeOps ?? max(1, ops / 10),
-            window: window, valueLength: valueBytes)
+            window: window, valueLength: valueBytes, rounds: rounds)
         let rows = try await benchmark.run { print("  \($0)") }
         print("")
         print("ZooKeeper at \(connectString), \(valueBytes)-byte values")
-        print(ZooKeeperBenchmark.render(rows, window: window))
+        print(ZooKeeperBenchmark.render(rows, window: window, rounds: rounds))
     }
 }

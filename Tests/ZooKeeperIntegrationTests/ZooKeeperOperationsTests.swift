@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-import ZooKeeper
+@testable import ZooKeeper
 
 /// Every operation against a real 3-node ensemble. Each test works under its own chroot.
 @Suite(.ensemble, .serialized, .timeLimit(.minutes(3)))
@@ -150,6 +150,8 @@ struct ZooKeeperOperationsTests {
             return try await group.reduce(into: [String]()) { $0.append($1) }
         }
         #expect(Set(created).count == 500)
+        #expect(zk.handle.window.highWaterMark == 10)
+        #expect(zk.handle.window.available == 10)
         try await zk.sync("/burst")
         #expect(try await zk.getChildren("/burst").children.count == 500)
         #expect(try await zk.getData("/burst/n499").data == bytes("499"))

@@ -21,6 +21,27 @@ struct ZooKeeperWatchAndSessionTests {
         #expect(zk.pendingWatchCount == 0)
     }
 
+    /// Handlers run off the C client's completion thread: one that blocks until a request it issued
+    /// itself completes would deadlock if it ran there.
+    @Test func watchHandler_mayWaitOnTheClientItself() async throws {
+        let (zk, _) = try await RunningEnsemble.current.isolatedClient()
+        defer { Task { await zk.close() } }
+        _ = try await zk.create("/w", data: bytes("0"))
+        let recorder = WatchRecorder()
+        _ = try await zk.getData("/w") { event in
+            let done = DispatchSemaphore(value: 0)
+            let reread = Task {
+                defer { done.signal() }
+                return try await zk.getData(event.path).data
+            }
+            let finished = done.wait(timeout: .now() + 10) == .success
+            recorder.handler(WatchEvent(type: finished ? event.type : .sessionEnded(.closed), path: event.path))
+            _ = reread
+        }
+        try await zk.setData("/w", data: bytes("1"))
+        #expect(await recorder.next(within: .seconds(15)) == WatchEvent(type: .nodeDataChanged, path: "/w"))
+    }
+
     @Test func existsAndChildWatches_fireOnCreationChildrenAndDeletion() async throws {
         let (zk, _) = try await RunningEnsemble.current.isolatedClient()
         defer { Task { await zk.close() } }
