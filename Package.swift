@@ -39,6 +39,8 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // server.properties: Kafka 2.8's broker settings, defaults and validation.
+        .target(name: "KafkaConfig"),
         // Benchmarks behind `zkafka bench`: measuring code lives here, the CLI only prints.
         .target(
             name: "Benchmarks",
@@ -56,6 +58,7 @@ let package = Package(
         ),
         .testTarget(name: "ZooKeeperTests", dependencies: ["ZooKeeper", "CZooKeeper"]),
         .testTarget(name: "ZooKeeperIntegrationTests", dependencies: ["ZooKeeper", "LocalCluster"]),
+        .testTarget(name: "KafkaConfigTests", dependencies: ["KafkaConfig"]),
         .testTarget(name: "LocalClusterTests", dependencies: ["LocalCluster"]),
     ],
     swiftLanguageModes: [.v6]

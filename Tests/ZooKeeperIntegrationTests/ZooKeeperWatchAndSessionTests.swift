@@ -134,8 +134,12 @@ struct ZooKeeperWatchAndSessionTests {
         let ensemble = try RunningEnsemble.current
         let (zk, root) = try await ensemble.isolatedClient()
         _ = try await zk.create("/eph", data: nil, mode: .ephemeral)
+        // The watch sits on a persistent znode that nothing changes, so only the session's end can
+        // answer it. (A watch on /eph could legitimately fire nodeDeleted first: the twin's close
+        // deletes /eph while this client's old connection may still be registered on another member.)
+        _ = try await zk.create("/stay", data: nil)
         let recorder = WatchRecorder()
-        _ = try await zk.getData("/eph", watch: recorder.handler)
+        _ = try await zk.getData("/stay", watch: recorder.handler)
         let events = zk.sessionEvents()
         let credentials = try #require(zk.session)
         let twin = try await ensemble.client(chroot: root, session: credentials)
@@ -162,7 +166,7 @@ struct ZooKeeperWatchAndSessionTests {
         seen.append(zk.state)
         #expect(expired, "states seen: \(seen)")
         #expect(zk.state == .expired)
-        #expect(await recorder.next() == WatchEvent(type: .sessionEnded(.expired), path: "/eph"))
+        #expect(await recorder.next() == WatchEvent(type: .sessionEnded(.expired), path: "/stay"))
         await #expect(throws: ZooKeeperError.self) { _ = try await zk.getData("/") }
         // The owner opens a new session; the old ephemeral is gone.
         let fresh = try await ensemble.client(chroot: root)

@@ -1,0 +1,207 @@
+import Foundation
+
+/// A broker's configuration: Kafka 2.8's `KafkaConfig` keys that ZKafka implements, with Kafka's
+/// defaults. Built from `server.properties` plus `--override key=value` pairs.
+public struct BrokerConfig: Sendable, Equatable {
+    // MARK: Identity and listeners
+    public var brokerID: Int32
+    public var brokerRack: String?
+    public var listeners: [Listener]
+    public var advertisedListeners: [Listener]
+    public var listenerSecurityProtocolMap: [String: String]
+    public var interBrokerListenerName: String
+
+    // MARK: ZooKeeper
+    public var zookeeperConnect: String
+    public var zookeeperSessionTimeoutMs: Int
+    public var zookeeperConnectionTimeoutMs: Int
+    public var zookeeperMaxInFlightRequests: Int
+
+    // MARK: Network (Reactor)
+    public var numNetworkThreads: Int
+    public var numIOThreads: Int
+    public var queuedMaxRequests: Int
+    public var socketRequestMaxBytes: Int
+    public var socketSendBufferBytes: Int
+    public var socketReceiveBufferBytes: Int
+    public var connectionsMaxIdleMs: Int64
+
+    // MARK: Topics and replication
+    public var numPartitions: Int32
+    public var defaultReplicationFactor: Int16
+    public var minInsyncReplicas: Int
+    public var autoCreateTopicsEnable: Bool
+    public var deleteTopicEnable: Bool
+    public var uncleanLeaderElectionEnable: Bool
+    public var autoLeaderRebalanceEnable: Bool
+    public var leaderImbalancePerBrokerPercentage: Int
+    public var leaderImbalanceCheckIntervalSeconds: Int64
+    public var controlledShutdownEnable: Bool
+    public var controlledShutdownMaxRetries: Int
+    public var controlledShutdownRetryBackoffMs: Int64
+    public var controllerSocketTimeoutMs: Int
+    public var replicaLagTimeMaxMs: Int64
+    public var replicaFetchWaitMaxMs: Int
+    public var replicaFetchMinBytes: Int
+    public var replicaFetchMaxBytes: Int
+    public var numReplicaFetchers: Int
+    public var replicaHighWatermarkCheckpointIntervalMs: Int64
+    public var messageMaxBytes: Int
+    public var offsetsTopicReplicationFactor: Int16
+    public var offsetsTopicNumPartitions: Int32
+    public var groupInitialRebalanceDelayMs: Int
+
+    // MARK: Logs
+    public var logDirs: [String]
+    public var logSegmentBytes: Int
+    public var logRollMs: Int64
+    public var logRetentionMs: Int64
+    public var logRetentionBytes: Int64
+    public var logRetentionCheckIntervalMs: Int64
+    public var logFlushIntervalMessages: Int64
+    public var logFlushIntervalMs: Int64?
+
+    /// Keys that were supplied but that Kafka 2.8 does not know, or that ZKafka ignores: one
+    /// human-readable warning each, for the caller to log.
+    public var warnings: [String]
+
+    /// Builds the configuration from raw values, validating every supplied key it uses.
+    public init(values: [String: String]) throws(ConfigError) {
+        var reader = ConfigReader(values: values)
+        brokerID = try reader.int("broker.id", default: -1, in: -1...Int32.max)
+        guard brokerID >= 0 else {
+            // Kafka would generate an id from /brokers/seqid (broker.id.generation.enable); ZKafka
+            // asks for an explicit one so that local clusters and traces have stable ids.
+            throw .missing(key: "broker.id")
+        }
+        brokerRack = reader.text("broker.rack")
+
+        let protocolMapText = reader.string(
+            "listener.security.protocol.map",
+            default: "PLAINTEXT:PLAINTEXT,SSL:SSL,SASL_PLAINTEXT:SASL_PLAINTEXT,SASL_SSL:SASL_SSL")
+        var protocolMap: [String: String] = [:]
+        for pair in protocolMapText.split(separator: ",") {
+            let parts = pair.split(separator: ":").map { String($0).trimmingCharacters() }
+            guard parts.count == 2, !parts[0].isEmpty,
+                ["PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL"].contains(parts[1].uppercased())
+            else {
+                throw .invalidValue(
+                    key: "listener.security.protocol.map", value: protocolMapText,
+                    reason: "'\(pair)' is not NAME:PROTOCOL with PROTOCOL one of PLAINTEXT, SSL, SASL_PLAINTEXT, SASL_SSL")
+            }
+            protocolMap[parts[0].uppercased()] = parts[1].uppercased()
+        }
+        listenerSecurityProtocolMap = protocolMap
+        let listenersText = reader.string("listeners", default: "PLAINTEXT://:9092")
+        listeners = try Listener.parseList(listenersText, key: "listeners", protocolMap: protocolMap)
+        if let advertised = reader.text("advertised.listeners") {
+            advertisedListeners = try Listener.parseList(advertised, key: "advertised.listeners", protocolMap: protocolMap)
+        } else {
+            advertisedListeners = listeners
+        }
+        for listener in listeners where listener.securityProtocol != "PLAINTEXT" {
+            throw .invalidValue(
+                key: "listeners", value: listenersText,
+                reason: "listener \(listener.name) uses \(listener.securityProtocol); ZKafka implements PLAINTEXT only")
+        }
+        let listenerNames = Set(listeners.map(\.name))
+        for advertised in advertisedListeners where !listenerNames.contains(advertised.name) {
+            throw .invalidValue(
+                key: "advertised.listeners", value: advertisedListeners.map(\.description).joined(separator: ","),
+                reason: "listener \(advertised.name) is advertised but not in listeners")
+        }
+        let interBroker = reader.text("inter.broker.listener.name")?.uppercased() ?? listeners[0].name
+        guard listeners.contains(where: { $0.name == interBroker }) else {
+            throw .invalidValue(key: "inter.broker.listener.name", value: interBroker, reason: "not one of the listeners")
+        }
+        interBrokerListenerName = interBroker
+
+        zookeeperConnect = try reader.required("zookeeper.connect")
+        zookeeperSessionTimeoutMs = try reader.int("zookeeper.session.timeout.ms", default: 18_000, in: 1...Int(Int32.max))
+        zookeeperConnectionTimeoutMs = try reader.optionalInt("zookeeper.connection.timeout.ms", in: 1...Int(Int32.max))
+            ?? zookeeperSessionTimeoutMs
+        zookeeperMaxInFlightRequests = try reader.int("zookeeper.max.in.flight.requests", default: 10, in: 1...Int(Int32.max))
+
+        numNetworkThreads = try reader.int("num.network.threads", default: 3, in: 1...1024)
+        numIOThreads = try reader.int("num.io.threads", default: 8, in: 1...1024)
+        queuedMaxRequests = try reader.int("queued.max.requests", default: 500, in: 1...Int(Int32.max))
+        socketRequestMaxBytes = try reader.int("socket.request.max.bytes", default: 104_857_600, in: 1...Int(Int32.max))
+        socketSendBufferBytes = try reader.int("socket.send.buffer.bytes", default: 102_400, in: -1...Int(Int32.max))
+        socketReceiveBufferBytes = try reader.int("socket.receive.buffer.bytes", default: 102_400, in: -1...Int(Int32.max))
+        connectionsMaxIdleMs = try reader.int("connections.max.idle.ms", default: 600_000, in: -1...Int64.max)
+
+        numPartitions = try reader.int("num.partitions", default: 1, in: 1...Int32.max)
+        defaultReplicationFactor = try reader.int("default.replication.factor", default: 1, in: 1...Int16.max)
+        minInsyncReplicas = try reader.int("min.insync.replicas", default: 1, in: 1...Int(Int32.max))
+        autoCreateTopicsEnable = try reader.bool("auto.create.topics.enable", default: true)
+        deleteTopicEnable = try reader.bool("delete.topic.enable", default: true)
+        uncleanLeaderElectionEnable = try reader.bool("unclean.leader.election.enable", default: false)
+        autoLeaderRebalanceEnable = try reader.bool("auto.leader.rebalance.enable", default: true)
+        leaderImbalancePerBrokerPercentage = try reader.int("leader.imbalance.per.broker.percentage", default: 10, in: 0...100)
+        leaderImbalanceCheckIntervalSeconds = try reader.int("leader.imbalance.check.interval.seconds", default: 300, in: 1...Int64.max)
+        controlledShutdownEnable = try reader.bool("controlled.shutdown.enable", default: true)
+        controlledShutdownMaxRetries = try reader.int("controlled.shutdown.max.retries", default: 3, in: 0...Int(Int32.max))
+        controlledShutdownRetryBackoffMs = try reader.int("controlled.shutdown.retry.backoff.ms", default: 5_000, in: 0...Int64.max)
+        controllerSocketTimeoutMs = try reader.int("controller.socket.timeout.ms", default: 30_000, in: 0...Int(Int32.max))
+        replicaLagTimeMaxMs = try reader.int("replica.lag.time.max.ms", default: 30_000, in: 1...Int64.max)
+        replicaFetchWaitMaxMs = try reader.int("replica.fetch.wait.max.ms", default: 500, in: 0...Int(Int32.max))
+        replicaFetchMinBytes = try reader.int("replica.fetch.min.bytes", default: 1, in: 0...Int(Int32.max))
+        replicaFetchMaxBytes = try reader.int("replica.fetch.max.bytes", default: 1_048_576, in: 0...Int(Int32.max))
+        numReplicaFetchers = try reader.int("num.replica.fetchers", default: 1, in: 1...1024)
+        replicaHighWatermarkCheckpointIntervalMs = try reader.int(
+            "replica.high.watermark.checkpoint.interval.ms", default: 5_000, in: 1...Int64.max)
+        messageMaxBytes = try reader.int("message.max.bytes", default: 1_048_588, in: 0...Int(Int32.max))
+        offsetsTopicReplicationFactor = try reader.int("offsets.topic.replication.factor", default: 3, in: 1...Int16.max)
+        offsetsTopicNumPartitions = try reader.int("offsets.topic.num.partitions", default: 50, in: 1...Int32.max)
+        groupInitialRebalanceDelayMs = try reader.int("group.initial.rebalance.delay.ms", default: 3_000, in: 0...Int(Int32.max))
+        guard Int64(replicaFetchWaitMaxMs) <= replicaLagTimeMaxMs else {
+            // Kafka's KafkaConfig.validateValues: a follower must fetch more often than it may lag.
+            throw .invalidValue(
+                key: "replica.fetch.wait.max.ms", value: "\(replicaFetchWaitMaxMs)",
+                reason: "must not exceed replica.lag.time.max.ms (\(replicaLagTimeMaxMs))")
+        }
+
+        // log.dirs takes precedence over log.dir (KafkaConfig.logDirs).
+        logDirs = reader.list("log.dirs") ?? reader.list("log.dir") ?? ["/tmp/kafka-logs"]
+        logSegmentBytes = try reader.int("log.segment.bytes", default: 1_073_741_824, in: 14...Int(Int32.max))
+        let hour: Int64 = 3_600_000
+        logRollMs = try reader.duration([("log.roll.ms", 1), ("log.roll.hours", hour)], default: 168 * hour)
+        logRetentionMs = try reader.duration(
+            [("log.retention.ms", 1), ("log.retention.minutes", 60_000), ("log.retention.hours", hour)],
+            default: 168 * hour, allowNegativeOne: true)
+        logRetentionBytes = try reader.int("log.retention.bytes", default: -1, in: -1...Int64.max)
+        logRetentionCheckIntervalMs = try reader.int("log.retention.check.interval.ms", default: 300_000, in: 1...Int64.max)
+        logFlushIntervalMessages = try reader.int("log.flush.interval.messages", default: Int64.max, in: 1...Int64.max)
+        logFlushIntervalMs = try reader.optionalInt("log.flush.interval.ms", in: 0...Int64.max)
+
+        warnings = Self.warnings(supplied: Set(values.keys), consulted: reader.consulted)
+    }
+
+    /// Reads `path` and applies `overrides` (`key=value`, as `kafka-server-start.sh --override`).
+    public static func load(path: String, overrides: [String] = []) throws(ConfigError) -> BrokerConfig {
+        let text: String
+        do {
+            text = try String(contentsOfFile: path, encoding: .utf8)
+        } catch {
+            throw .unreadableFile(path: path, reason: "\(error.localizedDescription)")
+        }
+        var values = try JavaProperties(parsing: text).values
+        for override in overrides {
+            guard let equals = override.firstIndex(of: "="), equals != override.startIndex else {
+                throw .malformedOverride(override)
+            }
+            values[String(override[..<equals]).trimmingCharacters()] = String(override[override.index(after: equals)...])
+        }
+        return try BrokerConfig(values: values)
+    }
+
+    private static func warnings(supplied: Set<String>, consulted: Set<String>) -> [String] {
+        supplied.subtracting(consulted).sorted().map { key in
+            if KnownKafkaKeys.ignored.contains(key) {
+                "configuration '\(key)' is a Kafka setting that ZKafka does not implement; it is ignored"
+            } else {
+                "configuration '\(key)' was supplied but isn't a known config"
+            }
+        }
+    }
+}
