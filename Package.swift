@@ -39,6 +39,8 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // Value types shared by the controller, the broker and the ZooKeeper data layer.
+        .target(name: "KafkaModel"),
         // server.properties: Kafka 2.8's broker settings, defaults and validation.
         .target(name: "KafkaConfig"),
         // Benchmarks behind `zkafka bench`: measuring code lives here, the CLI only prints.
