@@ -41,6 +41,9 @@ let package = Package(
         ),
         // Value types shared by the controller, the broker and the ZooKeeper data layer.
         .target(name: "KafkaModel"),
+        // Kafka 2.8's znode layout and JSON formats (ZkData.scala), and the high-level ZooKeeper
+        // operations brokers and the controller perform (KafkaZkClient.scala).
+        .target(name: "KafkaZooKeeperData", dependencies: ["KafkaModel", "ZooKeeper"]),
         // server.properties: Kafka 2.8's broker settings, defaults and validation.
         .target(name: "KafkaConfig"),
         // Benchmarks behind `zkafka bench`: measuring code lives here, the CLI only prints.
@@ -61,6 +64,7 @@ let package = Package(
         .testTarget(name: "ZooKeeperTests", dependencies: ["ZooKeeper", "CZooKeeper"]),
         .testTarget(name: "ZooKeeperIntegrationTests", dependencies: ["ZooKeeper", "LocalCluster"]),
         .testTarget(name: "KafkaConfigTests", dependencies: ["KafkaConfig"]),
+        .testTarget(name: "KafkaZooKeeperDataTests", dependencies: ["KafkaZooKeeperData", "KafkaModel"]),
         .testTarget(name: "LocalClusterTests", dependencies: ["LocalCluster"]),
     ],
     swiftLanguageModes: [.v6]

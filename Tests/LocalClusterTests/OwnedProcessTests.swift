@@ -21,6 +21,9 @@ struct OwnedProcessTests {
             kill(pid, SIGKILL)
             _ = process.waitUntilGone(timeout: .seconds(5))
         }
+        // Until the child has exec'd, /proc shows the parent's command line (no marker yet).
+        let started = ContinuousClock.now + .seconds(5)
+        while process.liveness != .running && ContinuousClock.now < started { usleep(10_000) }
         try body(process, log)
     }
 
