@@ -37,15 +37,18 @@ struct OwnedProcess: Sendable {
         default:
             break
         }
-        guard belongsToCluster else { return .gone }
+        guard let commandLine else { return .gone }
+        // A process that is exiting has already released its memory, so its command line reads
+        // empty for a moment before it turns zombie: it is still ours, just not gone yet.
+        guard commandLine.isEmpty || commandLine.contains(marker) else { return .gone }
         return state == "T" || state == "t" ? .paused : .running
     }
 
-    private var belongsToCluster: Bool {
-        guard let data = FileManager.default.contents(atPath: "/proc/\(pid)/cmdline") else { return false }
-        // Arguments are NUL-separated; a space keeps the marker from matching across two of them.
-        let commandLine = String(decoding: data.map { $0 == 0 ? 0x20 : $0 }, as: UTF8.self)
-        return commandLine.contains(marker)
+    /// The command line with arguments joined by spaces (a space keeps the marker from matching
+    /// across two arguments), or nil when the process does not exist.
+    private var commandLine: String? {
+        guard let data = FileManager.default.contents(atPath: "/proc/\(pid)/cmdline") else { return nil }
+        return String(decoding: data.map { $0 == 0 ? 0x20 : $0 }, as: UTF8.self)
     }
 
     /// Sends `signal` if the process is still ours. Returns false when it was already gone.
