@@ -62,9 +62,12 @@ let package = Package(
             ]
         ),
         .testTarget(name: "ZooKeeperTests", dependencies: ["ZooKeeper", "CZooKeeper"]),
-        .testTarget(name: "ZooKeeperIntegrationTests", dependencies: ["ZooKeeper", "LocalCluster"]),
+        // Fixtures for integration tests (a real ensemble around a suite, watch recorders, polling).
+        .target(name: "KafkaTestKit", dependencies: ["ZooKeeper", "LocalCluster"]),
+        .testTarget(name: "ZooKeeperIntegrationTests", dependencies: ["ZooKeeper", "LocalCluster", "KafkaTestKit"]),
         .testTarget(name: "KafkaConfigTests", dependencies: ["KafkaConfig"]),
-        .testTarget(name: "KafkaZooKeeperDataTests", dependencies: ["KafkaZooKeeperData", "KafkaModel"]),
+        .testTarget(
+            name: "KafkaZooKeeperDataTests", dependencies: ["KafkaZooKeeperData", "KafkaModel", "ZooKeeper", "KafkaTestKit"]),
         .testTarget(name: "LocalClusterTests", dependencies: ["LocalCluster"]),
     ],
     swiftLanguageModes: [.v6]

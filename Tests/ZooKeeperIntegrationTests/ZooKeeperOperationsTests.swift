@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import ZooKeeper
+import KafkaTestKit
 
 /// Every operation against a real 3-node ensemble. Each test works under its own chroot.
 @Suite(.ensemble, .serialized, .timeLimit(.minutes(3)))

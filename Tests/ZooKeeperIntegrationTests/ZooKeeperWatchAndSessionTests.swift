@@ -2,6 +2,7 @@ import Foundation
 import LocalCluster
 import Testing
 import ZooKeeper
+import KafkaTestKit
 
 /// Watches and session life cycle against a real 3-node ensemble: ephemerals, one-shot watches,
 /// failover to another member, expiry, and closing with requests and watches outstanding.

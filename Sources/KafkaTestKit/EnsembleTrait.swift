@@ -4,12 +4,16 @@ import LocalCluster
 import Testing
 import ZooKeeper
 
+/// Test support shared by the integration test targets (not a product).
+///
 /// A real 3-node ZooKeeper ensemble, started once around a whole suite (`@Suite(.ensemble)`) in a
 /// temporary directory on free ports, and always stopped and removed afterwards.
-struct EnsembleTrait: SuiteTrait, TestScoping {
-    @TaskLocal static var current: RunningEnsemble?
+public struct EnsembleTrait: SuiteTrait, TestScoping {
+    @TaskLocal public static var current: RunningEnsemble?
 
-    func provideScope(
+    public init() {}
+
+    public func provideScope(
         for test: Test, testCase: Test.Case?, performing function: @Sendable () async throws -> Void
     ) async throws {
         let directory = FileManager.default.temporaryDirectory
@@ -28,21 +32,21 @@ struct EnsembleTrait: SuiteTrait, TestScoping {
 
 extension Trait where Self == EnsembleTrait {
     /// Runs the suite against a fresh real 3-node ensemble.
-    static var ensemble: Self { EnsembleTrait() }
+    public static var ensemble: Self { EnsembleTrait() }
 }
 
-struct RunningEnsemble: Sendable {
-    let cluster: LocalCluster
-    let descriptor: ClusterDescriptor
+public struct RunningEnsemble: Sendable {
+    public let cluster: LocalCluster
+    public let descriptor: ClusterDescriptor
 
-    var connect: String { descriptor.zookeeper.connect }
+    public var connect: String { descriptor.zookeeper.connect }
 
-    static var current: RunningEnsemble {
+    public static var current: RunningEnsemble {
         get throws { try #require(EnsembleTrait.current, "suite must be marked @Suite(.ensemble)") }
     }
 
     /// Connects a client; `chroot` gives each test its own corner of the tree.
-    func client(
+    public func client(
         chroot: String? = nil, sessionTimeoutMilliseconds: Int = 6_000, maxInFlight: Int = 10,
         session: SessionCredentials? = nil
     ) async throws -> ZooKeeperClient {
@@ -55,7 +59,7 @@ struct RunningEnsemble: Sendable {
     }
 
     /// A client rooted at a fresh, unique chroot (created first).
-    func isolatedClient(maxInFlight: Int = 10) async throws -> (client: ZooKeeperClient, root: String) {
+    public func isolatedClient(maxInFlight: Int = 10) async throws -> (client: ZooKeeperClient, root: String) {
         let root = "/t-\(UUID().uuidString.prefix(8).lowercased())"
         let admin = try await client()
         try await admin.createRecursive(root)
@@ -65,17 +69,18 @@ struct RunningEnsemble: Sendable {
 }
 
 /// Collects watch events fired by handlers so a test can await them with a deadline.
-final class WatchRecorder: Sendable {
+public final class WatchRecorder: Sendable {
+    public init() {}
     private let events = Mutex<[WatchEvent]>([])
     private let consumed = Mutex(0)
 
-    var handler: WatchHandler { { [self] event in events.withLock { $0.append(event) } } }
+    public var handler: WatchHandler { { [self] event in events.withLock { $0.append(event) } } }
 
     /// Every event recorded so far.
-    var all: [WatchEvent] { events.withLock { $0 } }
+    public var all: [WatchEvent] { events.withLock { $0 } }
 
     /// The next event not yet returned, or nil if none arrives within `timeout`.
-    func next(within timeout: Duration = .seconds(10)) async -> WatchEvent? {
+    public func next(within timeout: Duration = .seconds(10)) async -> WatchEvent? {
         let deadline = ContinuousClock.now + timeout
         while true {
             let index = consumed.withLock { $0 }
@@ -90,7 +95,7 @@ final class WatchRecorder: Sendable {
 }
 
 /// Polls `condition` until it holds or `timeout` passes; returns whether it held.
-func eventually(within timeout: Duration = .seconds(20), _ condition: () async throws -> Bool) async rethrows -> Bool {
+public func eventually(within timeout: Duration = .seconds(20), _ condition: () async throws -> Bool) async rethrows -> Bool {
     let deadline = ContinuousClock.now + timeout
     while ContinuousClock.now < deadline {
         if try await condition() { return true }
@@ -99,4 +104,4 @@ func eventually(within timeout: Duration = .seconds(20), _ condition: () async t
     return try await condition()
 }
 
-func bytes(_ text: String) -> [UInt8] { Array(text.utf8) }
+public func bytes(_ text: String) -> [UInt8] { Array(text.utf8) }
