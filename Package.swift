@@ -44,6 +44,9 @@ let package = Package(
         // Kafka 2.8's znode layout and JSON formats (ZkData.scala), and the high-level ZooKeeper
         // operations brokers and the controller perform (KafkaZkClient.scala).
         .target(name: "KafkaZooKeeperData", dependencies: ["KafkaModel", "ZooKeeper"]),
+        // The broker's metadata cache, independent of where metadata comes from (ZooKeeper-mode
+        // UpdateMetadata requests or a KRaft metadata log).
+        .target(name: "KafkaMetadata", dependencies: ["KafkaModel"]),
         // server.properties: Kafka 2.8's broker settings, defaults and validation.
         .target(name: "KafkaConfig"),
         // Benchmarks behind `zkafka bench`: measuring code lives here, the CLI only prints.
@@ -66,6 +69,7 @@ let package = Package(
         .target(name: "KafkaTestKit", dependencies: ["ZooKeeper", "LocalCluster"]),
         .testTarget(name: "ZooKeeperIntegrationTests", dependencies: ["ZooKeeper", "LocalCluster", "KafkaTestKit"]),
         .testTarget(name: "KafkaConfigTests", dependencies: ["KafkaConfig"]),
+        .testTarget(name: "KafkaMetadataTests", dependencies: ["KafkaMetadata", "KafkaModel"]),
         .testTarget(
             name: "KafkaZooKeeperDataTests", dependencies: ["KafkaZooKeeperData", "KafkaModel", "ZooKeeper", "KafkaTestKit"]),
         .testTarget(name: "LocalClusterTests", dependencies: ["LocalCluster"]),
