@@ -57,3 +57,8 @@ extension KafkaApiMessage {
         }
     }
 }
+
+/// Generated types provide a sample value with every field set (internal; used by tests).
+protocol KafkaSampleProviding {
+    static func sampleForTesting() -> Self
+}

@@ -461,7 +461,7 @@ final class MessageEmitter {
         let valid = spec.validVersions
         out.append("/// \(spec.name), versions \(valid.low)-\(valid.high)"
             + (spec.flexibleVersions.map { " (flexible from v\($0.low))" } ?? "") + ".")
-        out.append("public struct \(spec.name): \(conformance) {")
+        out.append("public struct \(spec.name): \(conformance), KafkaSampleProviding {")
         if let key = spec.apiKey {
             out.append("    public static let apiKey = ApiKey(rawValue: \(key))")
         }

@@ -73,4 +73,11 @@ body += ["        default: throw KafkaProtocolError(.unknownApiKey(apiKey.rawVal
 for spec in requests { body.append("        case .\(caseName(spec))(let body): body.encode(into: &buffer, version: version)") }
 body += ["        }", "    }", "}", ""]
 try write(body.joined(separator: "\n"), to: "KafkaRequestBody.swift")
+// Catalog of every generated message type (for the round-trip and robustness tests).
+var catalog = [generatedHeader, "", "/// Every generated message type, requests and responses in API-key order, then `data` specs.",
+               "let allGeneratedMessageTypes: [any (KafkaMessage & KafkaSampleProviding).Type] = ["]
+for api in apis { catalog.append("    \(api)Request.self,"); catalog.append("    \(api)Response.self,") }
+for name in dataMessages { catalog.append("    \(name).self,") }
+catalog += ["]", ""]
+try write(catalog.joined(separator: "\n"), to: "GeneratedMessageCatalog.swift")
 print("generated \(requests.count * 2 + dataMessages.count) messages into \(outputFolder.path)")

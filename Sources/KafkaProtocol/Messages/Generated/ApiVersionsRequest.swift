@@ -3,7 +3,7 @@
 import NIOCore
 
 /// ApiVersionsRequest, versions 0-3 (flexible from v3).
-public struct ApiVersionsRequest: KafkaRequest {
+public struct ApiVersionsRequest: KafkaRequest, KafkaSampleProviding {
     public static let apiKey = ApiKey(rawValue: 18)
     public typealias Response = ApiVersionsResponse
     public static let validVersions: ClosedRange<Int16> = 0...3

@@ -3,7 +3,7 @@
 import NIOCore
 
 /// ApiVersionsResponse, versions 0-3 (flexible from v3).
-public struct ApiVersionsResponse: KafkaResponse {
+public struct ApiVersionsResponse: KafkaResponse, KafkaSampleProviding {
     public static let apiKey = ApiKey(rawValue: 18)
     public static let validVersions: ClosedRange<Int16> = 0...3
     public static let firstFlexibleVersion: Int16? = 3

@@ -3,7 +3,7 @@
 import NIOCore
 
 /// ConsumerProtocolAssignment, versions 0-1.
-public struct ConsumerProtocolAssignment: KafkaMessage {
+public struct ConsumerProtocolAssignment: KafkaMessage, KafkaSampleProviding {
     public static let validVersions: ClosedRange<Int16> = 0...1
     public static let firstFlexibleVersion: Int16? = nil
 

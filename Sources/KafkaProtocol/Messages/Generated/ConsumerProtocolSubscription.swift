@@ -3,7 +3,7 @@
 import NIOCore
 
 /// ConsumerProtocolSubscription, versions 0-1.
-public struct ConsumerProtocolSubscription: KafkaMessage {
+public struct ConsumerProtocolSubscription: KafkaMessage, KafkaSampleProviding {
     public static let validVersions: ClosedRange<Int16> = 0...1
     public static let firstFlexibleVersion: Int16? = nil
 

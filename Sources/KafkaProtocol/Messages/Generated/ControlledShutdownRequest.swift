@@ -3,7 +3,7 @@
 import NIOCore
 
 /// ControlledShutdownRequest, versions 0-3 (flexible from v3).
-public struct ControlledShutdownRequest: KafkaRequest {
+public struct ControlledShutdownRequest: KafkaRequest, KafkaSampleProviding {
     public static let apiKey = ApiKey(rawValue: 7)
     public typealias Response = ControlledShutdownResponse
     public static let validVersions: ClosedRange<Int16> = 0...3

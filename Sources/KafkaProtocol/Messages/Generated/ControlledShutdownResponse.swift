@@ -3,7 +3,7 @@
 import NIOCore
 
 /// ControlledShutdownResponse, versions 0-3 (flexible from v3).
-public struct ControlledShutdownResponse: KafkaResponse {
+public struct ControlledShutdownResponse: KafkaResponse, KafkaSampleProviding {
     public static let apiKey = ApiKey(rawValue: 7)
     public static let validVersions: ClosedRange<Int16> = 0...3
     public static let firstFlexibleVersion: Int16? = 3

@@ -3,7 +3,7 @@
 import NIOCore
 
 /// CreateTopicsRequest, versions 0-7 (flexible from v5).
-public struct CreateTopicsRequest: KafkaRequest {
+public struct CreateTopicsRequest: KafkaRequest, KafkaSampleProviding {
     public static let apiKey = ApiKey(rawValue: 19)
     public typealias Response = CreateTopicsResponse
     public static let validVersions: ClosedRange<Int16> = 0...7

@@ -3,7 +3,7 @@
 import NIOCore
 
 /// CreateTopicsResponse, versions 0-7 (flexible from v5).
-public struct CreateTopicsResponse: KafkaResponse {
+public struct CreateTopicsResponse: KafkaResponse, KafkaSampleProviding {
     public static let apiKey = ApiKey(rawValue: 19)
     public static let validVersions: ClosedRange<Int16> = 0...7
     public static let firstFlexibleVersion: Int16? = 5

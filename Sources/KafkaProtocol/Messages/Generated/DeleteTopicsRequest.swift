@@ -3,7 +3,7 @@
 import NIOCore
 
 /// DeleteTopicsRequest, versions 0-6 (flexible from v4).
-public struct DeleteTopicsRequest: KafkaRequest {
+public struct DeleteTopicsRequest: KafkaRequest, KafkaSampleProviding {
     public static let apiKey = ApiKey(rawValue: 20)
     public typealias Response = DeleteTopicsResponse
     public static let validVersions: ClosedRange<Int16> = 0...6

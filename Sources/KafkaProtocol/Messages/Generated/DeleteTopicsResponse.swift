@@ -3,7 +3,7 @@
 import NIOCore
 
 /// DeleteTopicsResponse, versions 0-6 (flexible from v4).
-public struct DeleteTopicsResponse: KafkaResponse {
+public struct DeleteTopicsResponse: KafkaResponse, KafkaSampleProviding {
     public static let apiKey = ApiKey(rawValue: 20)
     public static let validVersions: ClosedRange<Int16> = 0...6
     public static let firstFlexibleVersion: Int16? = 4

@@ -3,7 +3,7 @@
 import NIOCore
 
 /// DescribeConfigsRequest, versions 0-4 (flexible from v4).
-public struct DescribeConfigsRequest: KafkaRequest {
+public struct DescribeConfigsRequest: KafkaRequest, KafkaSampleProviding {
     public static let apiKey = ApiKey(rawValue: 32)
     public typealias Response = DescribeConfigsResponse
     public static let validVersions: ClosedRange<Int16> = 0...4

@@ -3,7 +3,7 @@
 import NIOCore
 
 /// DescribeConfigsResponse, versions 0-4 (flexible from v4).
-public struct DescribeConfigsResponse: KafkaResponse {
+public struct DescribeConfigsResponse: KafkaResponse, KafkaSampleProviding {
     public static let apiKey = ApiKey(rawValue: 32)
     public static let validVersions: ClosedRange<Int16> = 0...4
     public static let firstFlexibleVersion: Int16? = 4

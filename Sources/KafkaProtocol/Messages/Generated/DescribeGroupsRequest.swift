@@ -3,7 +3,7 @@
 import NIOCore
 
 /// DescribeGroupsRequest, versions 0-5 (flexible from v5).
-public struct DescribeGroupsRequest: KafkaRequest {
+public struct DescribeGroupsRequest: KafkaRequest, KafkaSampleProviding {
     public static let apiKey = ApiKey(rawValue: 15)
     public typealias Response = DescribeGroupsResponse
     public static let validVersions: ClosedRange<Int16> = 0...5

@@ -3,7 +3,7 @@
 import NIOCore
 
 /// DescribeGroupsResponse, versions 0-5 (flexible from v5).
-public struct DescribeGroupsResponse: KafkaResponse {
+public struct DescribeGroupsResponse: KafkaResponse, KafkaSampleProviding {
     public static let apiKey = ApiKey(rawValue: 15)
     public static let validVersions: ClosedRange<Int16> = 0...5
     public static let firstFlexibleVersion: Int16? = 5

@@ -3,7 +3,7 @@
 import NIOCore
 
 /// FetchRequest, versions 0-12 (flexible from v12).
-public struct FetchRequest: KafkaRequest {
+public struct FetchRequest: KafkaRequest, KafkaSampleProviding {
     public static let apiKey = ApiKey(rawValue: 1)
     public typealias Response = FetchResponse
     public static let validVersions: ClosedRange<Int16> = 0...12

@@ -3,7 +3,7 @@
 import NIOCore
 
 /// FetchResponse, versions 0-12 (flexible from v12).
-public struct FetchResponse: KafkaResponse {
+public struct FetchResponse: KafkaResponse, KafkaSampleProviding {
     public static let apiKey = ApiKey(rawValue: 1)
     public static let validVersions: ClosedRange<Int16> = 0...12
     public static let firstFlexibleVersion: Int16? = 12

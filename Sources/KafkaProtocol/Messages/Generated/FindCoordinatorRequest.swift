@@ -3,7 +3,7 @@
 import NIOCore
 
 /// FindCoordinatorRequest, versions 0-3 (flexible from v3).
-public struct FindCoordinatorRequest: KafkaRequest {
+public struct FindCoordinatorRequest: KafkaRequest, KafkaSampleProviding {
     public static let apiKey = ApiKey(rawValue: 10)
     public typealias Response = FindCoordinatorResponse
     public static let validVersions: ClosedRange<Int16> = 0...3

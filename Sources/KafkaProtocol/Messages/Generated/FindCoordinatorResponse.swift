@@ -3,7 +3,7 @@
 import NIOCore
 
 /// FindCoordinatorResponse, versions 0-3 (flexible from v3).
-public struct FindCoordinatorResponse: KafkaResponse {
+public struct FindCoordinatorResponse: KafkaResponse, KafkaSampleProviding {
     public static let apiKey = ApiKey(rawValue: 10)
     public static let validVersions: ClosedRange<Int16> = 0...3
     public static let firstFlexibleVersion: Int16? = 3

@@ -3,7 +3,7 @@
 import NIOCore
 
 /// HeartbeatRequest, versions 0-4 (flexible from v4).
-public struct HeartbeatRequest: KafkaRequest {
+public struct HeartbeatRequest: KafkaRequest, KafkaSampleProviding {
     public static let apiKey = ApiKey(rawValue: 12)
     public typealias Response = HeartbeatResponse
     public static let validVersions: ClosedRange<Int16> = 0...4

@@ -3,7 +3,7 @@
 import NIOCore
 
 /// HeartbeatResponse, versions 0-4 (flexible from v4).
-public struct HeartbeatResponse: KafkaResponse {
+public struct HeartbeatResponse: KafkaResponse, KafkaSampleProviding {
     public static let apiKey = ApiKey(rawValue: 12)
     public static let validVersions: ClosedRange<Int16> = 0...4
     public static let firstFlexibleVersion: Int16? = 4

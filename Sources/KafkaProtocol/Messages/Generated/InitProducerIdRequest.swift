@@ -3,7 +3,7 @@
 import NIOCore
 
 /// InitProducerIdRequest, versions 0-4 (flexible from v2).
-public struct InitProducerIdRequest: KafkaRequest {
+public struct InitProducerIdRequest: KafkaRequest, KafkaSampleProviding {
     public static let apiKey = ApiKey(rawValue: 22)
     public typealias Response = InitProducerIdResponse
     public static let validVersions: ClosedRange<Int16> = 0...4

@@ -3,7 +3,7 @@
 import NIOCore
 
 /// InitProducerIdResponse, versions 0-4 (flexible from v2).
-public struct InitProducerIdResponse: KafkaResponse {
+public struct InitProducerIdResponse: KafkaResponse, KafkaSampleProviding {
     public static let apiKey = ApiKey(rawValue: 22)
     public static let validVersions: ClosedRange<Int16> = 0...4
     public static let firstFlexibleVersion: Int16? = 2

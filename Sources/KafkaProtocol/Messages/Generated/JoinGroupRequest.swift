@@ -3,7 +3,7 @@
 import NIOCore
 
 /// JoinGroupRequest, versions 0-7 (flexible from v6).
-public struct JoinGroupRequest: KafkaRequest {
+public struct JoinGroupRequest: KafkaRequest, KafkaSampleProviding {
     public static let apiKey = ApiKey(rawValue: 11)
     public typealias Response = JoinGroupResponse
     public static let validVersions: ClosedRange<Int16> = 0...7

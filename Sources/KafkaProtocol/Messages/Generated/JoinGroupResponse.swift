@@ -3,7 +3,7 @@
 import NIOCore
 
 /// JoinGroupResponse, versions 0-7 (flexible from v6).
-public struct JoinGroupResponse: KafkaResponse {
+public struct JoinGroupResponse: KafkaResponse, KafkaSampleProviding {
     public static let apiKey = ApiKey(rawValue: 11)
     public static let validVersions: ClosedRange<Int16> = 0...7
     public static let firstFlexibleVersion: Int16? = 6

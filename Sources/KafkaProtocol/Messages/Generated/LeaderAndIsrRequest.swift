@@ -3,7 +3,7 @@
 import NIOCore
 
 /// LeaderAndIsrRequest, versions 0-5 (flexible from v4).
-public struct LeaderAndIsrRequest: KafkaRequest {
+public struct LeaderAndIsrRequest: KafkaRequest, KafkaSampleProviding {
     public static let apiKey = ApiKey(rawValue: 4)
     public typealias Response = LeaderAndIsrResponse
     public static let validVersions: ClosedRange<Int16> = 0...5

@@ -3,7 +3,7 @@
 import NIOCore
 
 /// LeaderAndIsrResponse, versions 0-5 (flexible from v4).
-public struct LeaderAndIsrResponse: KafkaResponse {
+public struct LeaderAndIsrResponse: KafkaResponse, KafkaSampleProviding {
     public static let apiKey = ApiKey(rawValue: 4)
     public static let validVersions: ClosedRange<Int16> = 0...5
     public static let firstFlexibleVersion: Int16? = 4

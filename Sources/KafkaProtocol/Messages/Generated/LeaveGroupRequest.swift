@@ -3,7 +3,7 @@
 import NIOCore
 
 /// LeaveGroupRequest, versions 0-4 (flexible from v4).
-public struct LeaveGroupRequest: KafkaRequest {
+public struct LeaveGroupRequest: KafkaRequest, KafkaSampleProviding {
     public static let apiKey = ApiKey(rawValue: 13)
     public typealias Response = LeaveGroupResponse
     public static let validVersions: ClosedRange<Int16> = 0...4

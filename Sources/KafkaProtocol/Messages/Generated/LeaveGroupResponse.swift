@@ -3,7 +3,7 @@
 import NIOCore
 
 /// LeaveGroupResponse, versions 0-4 (flexible from v4).
-public struct LeaveGroupResponse: KafkaResponse {
+public struct LeaveGroupResponse: KafkaResponse, KafkaSampleProviding {
     public static let apiKey = ApiKey(rawValue: 13)
     public static let validVersions: ClosedRange<Int16> = 0...4
     public static let firstFlexibleVersion: Int16? = 4

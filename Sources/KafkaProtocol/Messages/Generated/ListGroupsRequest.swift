@@ -3,7 +3,7 @@
 import NIOCore
 
 /// ListGroupsRequest, versions 0-4 (flexible from v3).
-public struct ListGroupsRequest: KafkaRequest {
+public struct ListGroupsRequest: KafkaRequest, KafkaSampleProviding {
     public static let apiKey = ApiKey(rawValue: 16)
     public typealias Response = ListGroupsResponse
     public static let validVersions: ClosedRange<Int16> = 0...4

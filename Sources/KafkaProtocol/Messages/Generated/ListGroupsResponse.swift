@@ -3,7 +3,7 @@
 import NIOCore
 
 /// ListGroupsResponse, versions 0-4 (flexible from v3).
-public struct ListGroupsResponse: KafkaResponse {
+public struct ListGroupsResponse: KafkaResponse, KafkaSampleProviding {
     public static let apiKey = ApiKey(rawValue: 16)
     public static let validVersions: ClosedRange<Int16> = 0...4
     public static let firstFlexibleVersion: Int16? = 3

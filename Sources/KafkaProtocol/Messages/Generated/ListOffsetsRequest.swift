@@ -3,7 +3,7 @@
 import NIOCore
 
 /// ListOffsetsRequest, versions 0-6 (flexible from v6).
-public struct ListOffsetsRequest: KafkaRequest {
+public struct ListOffsetsRequest: KafkaRequest, KafkaSampleProviding {
     public static let apiKey = ApiKey(rawValue: 2)
     public typealias Response = ListOffsetsResponse
     public static let validVersions: ClosedRange<Int16> = 0...6

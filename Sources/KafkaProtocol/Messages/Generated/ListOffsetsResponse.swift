@@ -3,7 +3,7 @@
 import NIOCore
 
 /// ListOffsetsResponse, versions 0-6 (flexible from v6).
-public struct ListOffsetsResponse: KafkaResponse {
+public struct ListOffsetsResponse: KafkaResponse, KafkaSampleProviding {
     public static let apiKey = ApiKey(rawValue: 2)
     public static let validVersions: ClosedRange<Int16> = 0...6
     public static let firstFlexibleVersion: Int16? = 6

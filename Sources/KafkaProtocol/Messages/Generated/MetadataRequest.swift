@@ -3,7 +3,7 @@
 import NIOCore
 
 /// MetadataRequest, versions 0-11 (flexible from v9).
-public struct MetadataRequest: KafkaRequest {
+public struct MetadataRequest: KafkaRequest, KafkaSampleProviding {
     public static let apiKey = ApiKey(rawValue: 3)
     public typealias Response = MetadataResponse
     public static let validVersions: ClosedRange<Int16> = 0...11

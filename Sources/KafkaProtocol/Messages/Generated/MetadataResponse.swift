@@ -3,7 +3,7 @@
 import NIOCore
 
 /// MetadataResponse, versions 0-11 (flexible from v9).
-public struct MetadataResponse: KafkaResponse {
+public struct MetadataResponse: KafkaResponse, KafkaSampleProviding {
     public static let apiKey = ApiKey(rawValue: 3)
     public static let validVersions: ClosedRange<Int16> = 0...11
     public static let firstFlexibleVersion: Int16? = 9

@@ -3,7 +3,7 @@
 import NIOCore
 
 /// OffsetCommitRequest, versions 0-8 (flexible from v8).
-public struct OffsetCommitRequest: KafkaRequest {
+public struct OffsetCommitRequest: KafkaRequest, KafkaSampleProviding {
     public static let apiKey = ApiKey(rawValue: 8)
     public typealias Response = OffsetCommitResponse
     public static let validVersions: ClosedRange<Int16> = 0...8

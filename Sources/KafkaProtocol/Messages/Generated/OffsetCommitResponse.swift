@@ -3,7 +3,7 @@
 import NIOCore
 
 /// OffsetCommitResponse, versions 0-8 (flexible from v8).
-public struct OffsetCommitResponse: KafkaResponse {
+public struct OffsetCommitResponse: KafkaResponse, KafkaSampleProviding {
     public static let apiKey = ApiKey(rawValue: 8)
     public static let validVersions: ClosedRange<Int16> = 0...8
     public static let firstFlexibleVersion: Int16? = 8

@@ -3,7 +3,7 @@
 import NIOCore
 
 /// OffsetFetchRequest, versions 0-7 (flexible from v6).
-public struct OffsetFetchRequest: KafkaRequest {
+public struct OffsetFetchRequest: KafkaRequest, KafkaSampleProviding {
     public static let apiKey = ApiKey(rawValue: 9)
     public typealias Response = OffsetFetchResponse
     public static let validVersions: ClosedRange<Int16> = 0...7

@@ -3,7 +3,7 @@
 import NIOCore
 
 /// OffsetFetchResponse, versions 0-7 (flexible from v6).
-public struct OffsetFetchResponse: KafkaResponse {
+public struct OffsetFetchResponse: KafkaResponse, KafkaSampleProviding {
     public static let apiKey = ApiKey(rawValue: 9)
     public static let validVersions: ClosedRange<Int16> = 0...7
     public static let firstFlexibleVersion: Int16? = 6

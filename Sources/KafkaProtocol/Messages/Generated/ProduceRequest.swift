@@ -3,7 +3,7 @@
 import NIOCore
 
 /// ProduceRequest, versions 0-9 (flexible from v9).
-public struct ProduceRequest: KafkaRequest {
+public struct ProduceRequest: KafkaRequest, KafkaSampleProviding {
     public static let apiKey = ApiKey(rawValue: 0)
     public typealias Response = ProduceResponse
     public static let validVersions: ClosedRange<Int16> = 0...9

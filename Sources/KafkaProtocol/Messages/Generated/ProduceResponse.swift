@@ -3,7 +3,7 @@
 import NIOCore
 
 /// ProduceResponse, versions 0-9 (flexible from v9).
-public struct ProduceResponse: KafkaResponse {
+public struct ProduceResponse: KafkaResponse, KafkaSampleProviding {
     public static let apiKey = ApiKey(rawValue: 0)
     public static let validVersions: ClosedRange<Int16> = 0...9
     public static let firstFlexibleVersion: Int16? = 9

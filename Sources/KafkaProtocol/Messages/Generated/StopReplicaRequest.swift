@@ -3,7 +3,7 @@
 import NIOCore
 
 /// StopReplicaRequest, versions 0-3 (flexible from v2).
-public struct StopReplicaRequest: KafkaRequest {
+public struct StopReplicaRequest: KafkaRequest, KafkaSampleProviding {
     public static let apiKey = ApiKey(rawValue: 5)
     public typealias Response = StopReplicaResponse
     public static let validVersions: ClosedRange<Int16> = 0...3

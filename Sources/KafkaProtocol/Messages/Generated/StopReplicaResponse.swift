@@ -3,7 +3,7 @@
 import NIOCore
 
 /// StopReplicaResponse, versions 0-3 (flexible from v2).
-public struct StopReplicaResponse: KafkaResponse {
+public struct StopReplicaResponse: KafkaResponse, KafkaSampleProviding {
     public static let apiKey = ApiKey(rawValue: 5)
     public static let validVersions: ClosedRange<Int16> = 0...3
     public static let firstFlexibleVersion: Int16? = 2

@@ -3,7 +3,7 @@
 import NIOCore
 
 /// SyncGroupRequest, versions 0-5 (flexible from v4).
-public struct SyncGroupRequest: KafkaRequest {
+public struct SyncGroupRequest: KafkaRequest, KafkaSampleProviding {
     public static let apiKey = ApiKey(rawValue: 14)
     public typealias Response = SyncGroupResponse
     public static let validVersions: ClosedRange<Int16> = 0...5

@@ -3,7 +3,7 @@
 import NIOCore
 
 /// SyncGroupResponse, versions 0-5 (flexible from v4).
-public struct SyncGroupResponse: KafkaResponse {
+public struct SyncGroupResponse: KafkaResponse, KafkaSampleProviding {
     public static let apiKey = ApiKey(rawValue: 14)
     public static let validVersions: ClosedRange<Int16> = 0...5
     public static let firstFlexibleVersion: Int16? = 4

@@ -3,7 +3,7 @@
 import NIOCore
 
 /// UpdateMetadataRequest, versions 0-7 (flexible from v6).
-public struct UpdateMetadataRequest: KafkaRequest {
+public struct UpdateMetadataRequest: KafkaRequest, KafkaSampleProviding {
     public static let apiKey = ApiKey(rawValue: 6)
     public typealias Response = UpdateMetadataResponse
     public static let validVersions: ClosedRange<Int16> = 0...7

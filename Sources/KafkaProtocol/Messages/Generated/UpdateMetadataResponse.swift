@@ -3,7 +3,7 @@
 import NIOCore
 
 /// UpdateMetadataResponse, versions 0-7 (flexible from v6).
-public struct UpdateMetadataResponse: KafkaResponse {
+public struct UpdateMetadataResponse: KafkaResponse, KafkaSampleProviding {
     public static let apiKey = ApiKey(rawValue: 6)
     public static let validVersions: ClosedRange<Int16> = 0...7
     public static let firstFlexibleVersion: Int16? = 6
