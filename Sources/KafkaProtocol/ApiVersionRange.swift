@@ -26,7 +26,7 @@ public enum SupportedApiVersions {
     /// Advertised to clients.
     public static let client: [ApiVersionRange] = [
         ApiVersionRange(apiKey: .produce, minVersion: 0, maxVersion: 7),
-        ApiVersionRange(apiKey: .fetch, minVersion: 0, maxVersion: 11),
+        ApiVersionRange(apiKey: .fetch, minVersion: 4, maxVersion: 11),
         ApiVersionRange(apiKey: .listOffsets, minVersion: 0, maxVersion: 2),
         ApiVersionRange(apiKey: .metadata, minVersion: 0, maxVersion: 5),
         ApiVersionRange(apiKey: .offsetCommit, minVersion: 0, maxVersion: 7),
