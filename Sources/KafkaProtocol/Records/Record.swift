@@ -88,21 +88,43 @@ public struct Record: Hashable, Sendable {
         buffer.writeBytes(bytes)
     }
 
-    /// Encodes the record including its Length prefix.
+    /// Encodes the record including its Length prefix (sized up front: no temporary buffer).
     public func encode(into buffer: inout ByteBuffer) {
-        var body = ByteBuffer()
-        body.reserveCapacity(16 + (key?.count ?? 0) + (value?.count ?? 0))
-        body.writeInteger(attributes)
-        body.writeKafkaVarlong(timestampDelta)
-        body.writeKafkaVarint(offsetDelta)
-        Self.writeVarintBytes(key, into: &body)
-        Self.writeVarintBytes(value, into: &body)
-        body.writeKafkaVarint(Int32(headers.count))
+        var size = 1 + Self.varlongSize(timestampDelta) + Self.varlongSize(Int64(offsetDelta))
+        size += Self.bytesSize(key.map(\.count)) + Self.bytesSize(value.map(\.count))
+        size += Self.varlongSize(Int64(headers.count))
         for header in headers {
-            Self.writeVarintBytes(Array(header.key.utf8), into: &body)
-            Self.writeVarintBytes(header.value, into: &body)
+            size += Self.bytesSize(header.key.utf8.count) + Self.bytesSize(header.value.map(\.count))
         }
-        buffer.writeKafkaVarint(Int32(body.readableBytes))
-        buffer.writeBuffer(&body)
+        buffer.reserveCapacity(minimumWritableBytes: size + 5)
+        buffer.writeKafkaVarint(Int32(size))
+        buffer.writeInteger(attributes)
+        buffer.writeKafkaVarlong(timestampDelta)
+        buffer.writeKafkaVarint(offsetDelta)
+        Self.writeVarintBytes(key, into: &buffer)
+        Self.writeVarintBytes(value, into: &buffer)
+        buffer.writeKafkaVarint(Int32(headers.count))
+        for header in headers {
+            buffer.writeKafkaVarint(Int32(header.key.utf8.count))
+            buffer.writeString(header.key)
+            Self.writeVarintBytes(header.value, into: &buffer)
+        }
+    }
+
+    /// Bytes taken by a zig-zag varint/varlong.
+    static func varlongSize(_ value: Int64) -> Int {
+        var v = UInt64(bitPattern: (value << 1) ^ (value >> 63))
+        var n = 1
+        while v >= 0x80 {
+            v >>= 7
+            n += 1
+        }
+        return n
+    }
+
+    /// Bytes taken by a varint length (−1 for nil) plus the payload.
+    static func bytesSize(_ count: Int?) -> Int {
+        guard let count else { return 1 }
+        return varlongSize(Int64(count)) + count
     }
 }
