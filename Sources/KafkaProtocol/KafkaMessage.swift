@@ -49,15 +49,6 @@ extension KafkaMessage {
     }
 }
 
-extension KafkaApiMessage {
-    static func checkVersion(_ version: Int16) throws(KafkaProtocolError) {
-        guard validVersions.contains(version) else {
-            throw KafkaProtocolError(
-                .unsupportedVersion(apiKey: apiKey.rawValue, version: version), field: "\(Self.self)")
-        }
-    }
-}
-
 /// Generated types provide a sample value with every field set (internal; used by tests).
 protocol KafkaSampleProviding {
     static func sampleForTesting() -> Self
