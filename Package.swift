@@ -6,10 +6,12 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .executable(name: "zkafka", targets: ["zkafka"]),
+        .library(name: "KafkaProtocol", targets: ["KafkaProtocol"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.80.0"),
     ],
     targets: [
         // libzookeeper_mt from Debian's libzookeeper-mt-dev, compiled THREADED (see shim.h).
@@ -49,10 +51,26 @@ let package = Package(
         .target(name: "KafkaMetadata", dependencies: ["KafkaModel"]),
         // server.properties: Kafka 2.8's broker settings, defaults and validation.
         .target(name: "KafkaConfig"),
+        // zlib from Debian's zlib1g-dev: gzip (de)compression of record batches.
+        .systemLibrary(
+            name: "CZlib",
+            path: "Sources/CZlib",
+            providers: [.apt(["zlib1g-dev"])]
+        ),
+        // Sans-I/O Kafka wire protocol: primitives, headers, generated messages, record batches.
+        .target(
+            name: "KafkaProtocol",
+            dependencies: [
+                "CZlib",
+                .product(name: "NIOCore", package: "swift-nio"),
+            ]
+        ),
+        // Turns Kafka's JSON message specs into Sources/KafkaProtocol/Messages/Generated (run by hand).
+        .executableTarget(name: "KafkaProtocolGenerator"),
         // Benchmarks behind `zkafka bench`: measuring code lives here, the CLI only prints.
         .target(
             name: "Benchmarks",
-            dependencies: ["ZooKeeper", "CZooKeeperBaseline", "LocalCluster"]
+            dependencies: ["ZooKeeper", "CZooKeeperBaseline", "LocalCluster", "KafkaProtocol"]
         ),
         .executableTarget(
             name: "zkafka",
@@ -63,6 +81,14 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
+        ),
+        .testTarget(
+            name: "KafkaProtocolTests",
+            dependencies: [
+                "KafkaProtocol",
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            exclude: ["Fixtures"]
         ),
         .testTarget(name: "ZooKeeperTests", dependencies: ["ZooKeeper", "CZooKeeper"]),
         // Fixtures for integration tests (a real ensemble around a suite, watch recorders, polling).
