@@ -67,6 +67,15 @@ let package = Package(
         ),
         // Turns Kafka's JSON message specs into Sources/KafkaProtocol/Messages/Generated (run by hand).
         .executableTarget(name: "KafkaProtocolGenerator"),
+        // A Kafka wire-protocol client connection: the controller's broker channels and the CLI tools.
+        .target(
+            name: "KafkaClient",
+            dependencies: [
+                "KafkaProtocol",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ]
+        ),
         // Benchmarks behind `zkafka bench`: measuring code lives here, the CLI only prints.
         .target(
             name: "Benchmarks",
@@ -82,6 +91,16 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // ZooKeeper-mode controller core: event queue and thread, partition and replica state machines,
+        // leader election, replica assignment, controller context and trace. No I/O of its own.
+        .target(
+            name: "KafkaController",
+            dependencies: [
+                "KafkaModel",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .testTarget(name: "KafkaControllerTests", dependencies: ["KafkaController", "KafkaModel"]),
         .testTarget(
             name: "KafkaProtocolTests",
             dependencies: [

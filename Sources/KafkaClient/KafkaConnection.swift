@@ -1,0 +1,175 @@
+import KafkaProtocol
+import NIOCore
+import NIOPosix
+import Synchronization
+
+/// One client connection to a Kafka broker speaking the wire protocol: size-prefixed frames,
+/// pipelined requests matched to responses by correlation id. Used by the controller's per-broker
+/// channels, the admin CLI and the console tools.
+public final class KafkaConnection: Sendable {
+    public let host: String
+    public let port: Int
+    public let clientID: String
+    private let channel: any Channel
+    private let pending: PendingResponses
+
+    private init(host: String, port: Int, clientID: String, channel: any Channel, pending: PendingResponses) {
+        self.host = host
+        self.port = port
+        self.clientID = clientID
+        self.channel = channel
+        self.pending = pending
+    }
+
+    /// Connects to `host:port` within `timeout`.
+    public static func connect(
+        host: String, port: Int, clientID: String = "zkafka", timeout: Duration = .seconds(10),
+        maxResponseBytes: Int = 100 * 1024 * 1024, group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
+    ) async throws -> KafkaConnection {
+        let pending = PendingResponses()
+        let channel = try await ClientBootstrap(group: group)
+            .connectTimeout(.milliseconds(Int64(timeout.components.seconds * 1000 + timeout.components.attoseconds / 1_000_000_000_000_000)))
+            .channelOption(.socketOption(.tcp_nodelay), value: 1)
+            .channelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(ResponseFrameDecoder(maxBytes: maxResponseBytes)))
+                    try channel.pipeline.syncOperations.addHandler(ResponseDispatcher(pending: pending))
+                }
+            }
+            .connect(host: host, port: port)
+            .get()
+        return KafkaConnection(host: host, port: port, clientID: clientID, channel: channel, pending: pending)
+    }
+
+    /// Sends `request` at `version` and waits for its response.
+    public func send<Request: KafkaRequest>(_ request: Request, version: Int16) async throws -> Request.Response {
+        let frame = try await sendRaw(request, version: version)
+        var body = frame
+        let headerVersion = ResponseHeader.headerVersion(apiKey: Request.apiKey, apiVersion: version)
+        _ = try ResponseHeader(from: &body, headerVersion: headerVersion)
+        return try Request.Response(from: &body, version: version)
+    }
+
+    /// Sends a request that gets no response (Produce with acks=0).
+    public func sendWithoutResponse<Request: KafkaRequest>(_ request: Request, version: Int16) async throws {
+        var buffer = channel.allocator.buffer(capacity: 256)
+        KafkaFrame.request(request, correlationId: pending.nextCorrelationID(), clientId: clientID, version: version, into: &buffer)
+        try await channel.writeAndFlush(buffer)
+    }
+
+    private func sendRaw<Request: KafkaRequest>(_ request: Request, version: Int16) async throws -> ByteBuffer {
+        let correlationID = pending.nextCorrelationID()
+        var buffer = channel.allocator.buffer(capacity: 256)
+        KafkaFrame.request(request, correlationId: correlationID, clientId: clientID, version: version, into: &buffer)
+        return try await withCheckedThrowingContinuation { continuation in
+            guard pending.register(correlationID, continuation) else {
+                continuation.resume(throwing: KafkaConnectionError.closed(host: host, port: port))
+                return
+            }
+            channel.writeAndFlush(buffer).whenFailure { [pending] error in
+                pending.fail(correlationID, error)
+            }
+        }
+    }
+
+    /// Closes the connection; outstanding requests fail with ``KafkaConnectionError/closed(host:port:)``.
+    public func close() async {
+        try? await channel.close()
+    }
+
+    public var isActive: Bool { channel.isActive }
+}
+
+public enum KafkaConnectionError: Error, Sendable, CustomStringConvertible {
+    case closed(host: String, port: Int)
+    case oversizedResponse(Int)
+
+    public var description: String {
+        switch self {
+        case .closed(let host, let port): "connection to \(host):\(port) closed"
+        case .oversizedResponse(let size): "response of \(size) bytes exceeds the limit"
+        }
+    }
+}
+
+/// Correlation ids in flight and their continuations.
+final class PendingResponses: Sendable {
+    private struct State {
+        var nextID: Int32 = 0
+        var waiting: [Int32: CheckedContinuation<ByteBuffer, any Error>] = [:]
+        var closedError: (any Error)?
+    }
+
+    private let state = Mutex(State())
+
+    func nextCorrelationID() -> Int32 {
+        state.withLock { state in
+            state.nextID = state.nextID == Int32.max ? 0 : state.nextID + 1
+            return state.nextID
+        }
+    }
+
+    func register(_ id: Int32, _ continuation: CheckedContinuation<ByteBuffer, any Error>) -> Bool {
+        state.withLock { state in
+            guard state.closedError == nil else { return false }
+            state.waiting[id] = continuation
+            return true
+        }
+    }
+
+    func complete(_ frame: ByteBuffer) {
+        guard let id = frame.getInteger(at: frame.readerIndex, as: Int32.self) else { return }
+        state.withLock { $0.waiting.removeValue(forKey: id) }?.resume(returning: frame)
+    }
+
+    func fail(_ id: Int32, _ error: any Error) {
+        state.withLock { $0.waiting.removeValue(forKey: id) }?.resume(throwing: error)
+    }
+
+    func failAll(_ error: any Error) {
+        let waiting = state.withLock { state in
+            state.closedError = error
+            defer { state.waiting = [:] }
+            return Array(state.waiting.values)
+        }
+        for continuation in waiting { continuation.resume(throwing: error) }
+    }
+}
+
+/// INT32-size-prefixed response frames.
+struct ResponseFrameDecoder: ByteToMessageDecoder {
+    typealias InboundOut = ByteBuffer
+    let maxBytes: Int
+
+    mutating func decode(context: ChannelHandlerContext, buffer: inout ByteBuffer) throws -> DecodingState {
+        guard let size = buffer.getInteger(at: buffer.readerIndex, as: Int32.self) else { return .needMoreData }
+        guard size >= 4, Int(size) <= maxBytes else { throw KafkaConnectionError.oversizedResponse(Int(size)) }
+        guard buffer.readableBytes >= 4 + Int(size) else { return .needMoreData }
+        buffer.moveReaderIndex(forwardBy: 4)
+        context.fireChannelRead(wrapInboundOut(buffer.readSlice(length: Int(size))!))
+        return .continue
+    }
+}
+
+/// Hands each response frame to the request waiting for its correlation id.
+final class ResponseDispatcher: ChannelInboundHandler, Sendable {
+    typealias InboundIn = ByteBuffer
+    let pending: PendingResponses
+
+    init(pending: PendingResponses) { self.pending = pending }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        pending.complete(unwrapInboundIn(data))
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        let address = context.remoteAddress.map { "\($0)" } ?? "broker"
+        pending.failAll(KafkaConnectionError.closed(host: address, port: 0))
+        context.fireChannelInactive()
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        pending.failAll(error)
+        context.close(promise: nil)
+    }
+}
