@@ -1,0 +1,151 @@
+import KafkaModel
+
+/// Collects the requests one controller operation produces, per broker, and turns them into
+/// ``ControllerBrokerRequest`` values when flushed: Kafka's `ControllerBrokerRequestBatch`.
+///
+/// Rules (Kafka 2.8):
+/// - Adding a `LeaderAndIsr` entry for a partition also adds that partition to `UpdateMetadata` for every
+///   live-or-shutting-down broker. `isNew` is sticky: once true for a (broker, partition) it stays true.
+/// - A `StopReplica` entry's leader epoch is ``StopReplicaPartitionState/epochDuringDelete`` if the topic is
+///   queued for deletion, else the cached leader epoch, else ``StopReplicaPartitionState/noEpoch``.
+///   `deletePartition` is sticky.
+/// - An `UpdateMetadata` partition entry is built from the context when added; partitions without
+///   leadership info are skipped; for topics queued for deletion the leader is sent as
+///   ``UpdateMetadataPartitionState/leaderDuringDelete`` (epoch 0, zkVersion 0).
+/// - Broker ids < 0 are ignored.
+/// - ``makeRequests(controllerID:controllerEpoch:context:)`` emits `LeaderAndIsr`, then `UpdateMetadata`,
+///   then `StopReplica`, each only for brokers that are live or shutting down, and empties the batch.
+public struct BrokerRequestBatch: Sendable {
+    /// broker → partition → `LeaderAndIsr` state.
+    public private(set) var leaderAndISRRequests: [BrokerID: [TopicPartition: LeaderAndISRPartitionState]] = [:]
+    /// broker → partition → `StopReplica` state.
+    public private(set) var stopReplicaRequests: [BrokerID: [TopicPartition: StopReplicaPartitionState]] = [:]
+    /// Brokers that get an `UpdateMetadata`.
+    public private(set) var updateMetadataBrokers: Set<BrokerID> = []
+    /// The partitions every `UpdateMetadata` of this batch carries.
+    public private(set) var updateMetadataPartitions: [TopicPartition: UpdateMetadataPartitionState] = [:]
+
+    public init() {}
+
+    /// Whether nothing has been added since the last flush.
+    public var isEmpty: Bool {
+        leaderAndISRRequests.isEmpty && stopReplicaRequests.isEmpty && updateMetadataBrokers.isEmpty
+            && updateMetadataPartitions.isEmpty
+    }
+
+    /// Checks that the previous batch was flushed (Kafka's `newBatch`, which throws `IllegalStateException`).
+    public func newBatch() throws(ControllerError) {
+        guard isEmpty else {
+            throw ControllerError(
+                .illegalState,
+                "Controller to broker state change requests batch is not empty while creating a new one: "
+                    + "\(leaderAndISRRequests.count) LeaderAndIsr, \(stopReplicaRequests.count) StopReplica, "
+                    + "\(updateMetadataBrokers.count) UpdateMetadata brokers")
+        }
+    }
+
+    /// Drops everything added so far (Kafka's `clear`).
+    public mutating func clear() {
+        leaderAndISRRequests.removeAll()
+        stopReplicaRequests.removeAll()
+        updateMetadataBrokers.removeAll()
+        updateMetadataPartitions.removeAll()
+    }
+
+    /// Adds `LeaderAndIsr` for `partition` to each broker, and the partition to `UpdateMetadata` for all
+    /// live-or-shutting-down brokers (Kafka's `addLeaderAndIsrRequestForBrokers`).
+    public mutating func addLeaderAndISRRequest(
+        brokerIDs: [BrokerID], partition: TopicPartition, leaderISRAndControllerEpoch: LeaderISRAndControllerEpoch,
+        assignment: ReplicaAssignment, isNew: Bool, context: ControllerContext
+    ) {
+        for brokerID in brokerIDs where brokerID >= 0 {
+            let alreadyNew = leaderAndISRRequests[brokerID]?[partition]?.isNew ?? false
+            leaderAndISRRequests[brokerID, default: [:]][partition] = LeaderAndISRPartitionState(
+                topicPartition: partition, leaderISRAndControllerEpoch: leaderISRAndControllerEpoch,
+                assignment: assignment, isNew: isNew || alreadyNew)
+        }
+        addUpdateMetadataRequest(
+            brokerIDs: context.liveOrShuttingDownBrokerIDs.sorted(), partitions: [partition], context: context)
+    }
+
+    /// Adds `StopReplica` for `partition` to each broker (Kafka's `addStopReplicaRequestForBrokers`).
+    public mutating func addStopReplicaRequest(
+        brokerIDs: [BrokerID], partition: TopicPartition, deletePartition: Bool, context: ControllerContext
+    ) {
+        let leaderEpoch: Int32 =
+            context.isTopicQueuedUpForDeletion(partition.topic)
+            ? StopReplicaPartitionState.epochDuringDelete
+            : context.partitionLeadershipInfo[partition]?.leaderAndISR.leaderEpoch
+                ?? StopReplicaPartitionState.noEpoch
+        for brokerID in brokerIDs where brokerID >= 0 {
+            let alreadyDelete = stopReplicaRequests[brokerID]?[partition]?.deletePartition ?? false
+            stopReplicaRequests[brokerID, default: [:]][partition] = StopReplicaPartitionState(
+                topicPartition: partition, leaderEpoch: leaderEpoch, deletePartition: alreadyDelete || deletePartition)
+        }
+    }
+
+    /// Adds brokers to the `UpdateMetadata` recipients and partitions (as they are in the context now) to its
+    /// content (Kafka's `addUpdateMetadataRequestForBrokers`).
+    public mutating func addUpdateMetadataRequest(
+        brokerIDs: [BrokerID], partitions: [TopicPartition] = [], context: ControllerContext
+    ) {
+        for brokerID in brokerIDs where brokerID >= 0 { updateMetadataBrokers.insert(brokerID) }
+        for partition in partitions {
+            guard let info = context.partitionLeadershipInfo[partition] else { continue }
+            let replicas = context.partitionReplicaAssignment(partition)
+            let offlineReplicas = replicas.filter { !context.isReplicaOnline($0, partition) }
+            let beingDeleted = context.isTopicQueuedUpForDeletion(partition.topic)
+            let leaderAndISR =
+                beingDeleted
+                ? LeaderAndISR(leader: UpdateMetadataPartitionState.leaderDuringDelete, isr: info.leaderAndISR.isr)
+                : info.leaderAndISR
+            updateMetadataPartitions[partition] = UpdateMetadataPartitionState(
+                topicPartition: partition, controllerEpoch: info.controllerEpoch, leader: leaderAndISR.leader,
+                leaderEpoch: leaderAndISR.leaderEpoch, isr: leaderAndISR.isr, zkVersion: leaderAndISR.zkVersion,
+                replicas: replicas, offlineReplicas: offlineReplicas)
+        }
+    }
+
+    /// Flushes the batch (Kafka's `sendRequestsToBrokers`): returns `LeaderAndIsr` requests, then
+    /// `UpdateMetadata`, then `StopReplica`, each sorted by broker id and only for live-or-shutting-down
+    /// brokers, and empties the batch.
+    public mutating func makeRequests(
+        controllerID: BrokerID, controllerEpoch: Int32, context: ControllerContext
+    ) -> [ControllerBrokerRequest] {
+        defer { clear() }
+        let reachable = context.liveOrShuttingDownBrokerIDs
+        func header(_ brokerID: BrokerID) -> ControllerRequestHeader {
+            ControllerRequestHeader(
+                controllerID: controllerID, controllerEpoch: controllerEpoch,
+                brokerEpoch: context.brokerEpoch(of: brokerID) ?? -1)
+        }
+        var requests: [ControllerBrokerRequest] = []
+        for (brokerID, states) in leaderAndISRRequests.sorted(by: { $0.key < $1.key }) where reachable.contains(brokerID) {
+            let sortedStates = states.values.sorted { $0.topicPartition < $1.topicPartition }
+            let leaderIDs = Set(sortedStates.map(\.leader))
+            let leaders = leaderIDs.sorted().compactMap { context.liveBrokers[$0] }
+            requests.append(
+                .leaderAndISR(
+                    LeaderAndISRRequest(
+                        brokerID: brokerID, header: header(brokerID), partitionStates: sortedStates,
+                        liveLeaders: leaders)))
+        }
+        let partitionStates = updateMetadataPartitions.values.sorted { $0.topicPartition < $1.topicPartition }
+        let liveBrokers = context.liveBrokers.values.sorted { $0.id < $1.id }
+        for brokerID in updateMetadataBrokers.intersection(reachable).sorted() {
+            requests.append(
+                .updateMetadata(
+                    UpdateMetadataRequest(
+                        brokerID: brokerID, header: header(brokerID), partitionStates: partitionStates,
+                        liveBrokers: liveBrokers)))
+        }
+        for (brokerID, states) in stopReplicaRequests.sorted(by: { $0.key < $1.key }) where reachable.contains(brokerID) {
+            requests.append(
+                .stopReplica(
+                    StopReplicaRequest(
+                        brokerID: brokerID, header: header(brokerID),
+                        partitionStates: states.values.sorted { $0.topicPartition < $1.topicPartition })))
+        }
+        return requests
+    }
+}
