@@ -87,6 +87,7 @@ let package = Package(
                 "ZooKeeper",
                 "LocalCluster",
                 "Benchmarks",
+                "KafkaProtocol",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
