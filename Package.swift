@@ -119,6 +119,29 @@ let package = Package(
         .testTarget(
             name: "KafkaZooKeeperDataTests", dependencies: ["KafkaZooKeeperData", "KafkaModel", "ZooKeeper", "KafkaTestKit"]),
         .testTarget(name: "LocalClusterTests", dependencies: ["LocalCluster"]),
+        // Kafka's Reactor network layer on SwiftNIO: acceptor, processors, request channel, handler pool.
+        // Deals in size-prefixed frames only; knows nothing of the protocol codecs.
+        .target(
+            name: "KafkaNetwork",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .testTarget(
+            name: "KafkaNetworkTests",
+            dependencies: [
+                "KafkaNetwork",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+                .product(name: "NIOTestUtils", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
     ],
     swiftLanguageModes: [.v6]
 )
