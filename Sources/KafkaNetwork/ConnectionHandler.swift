@@ -19,7 +19,8 @@ import Darwin
 ///   reading from it once the socket send buffer is full.
 /// - Frame errors, frames too short for a header prefix, and ``ResponseAction/close(reason:)`` log a line naming the
 ///   client and close this connection only.
-/// - `IdleStateHandler`'s all-idle event closes the connection unless a request is in processing.
+/// - `IdleStateHandler`'s all-idle event closes the connection unless the application is processing its request;
+///   a connection whose response cannot be written because the client stops reading is reaped too.
 final class ConnectionHandler: ChannelDuplexHandler {
     typealias InboundIn = ByteBuffer
     typealias OutboundIn = ResponseAction
@@ -36,6 +37,8 @@ final class ConnectionHandler: ChannelDuplexHandler {
     private var logger: Logger
 
     private var isMuted = false
+    /// A request was handed to the application and its ``ResponseAction`` has not come back yet.
+    private var isAwaitingHandler = false
     private var isReadHeld = false
     private var pendingFrames = CircularBuffer<ByteBuffer>()
     private var currentHeader: RequestHeaderPrefix?
@@ -117,6 +120,7 @@ final class ConnectionHandler: ChannelDuplexHandler {
             return
         }
         isMuted = true
+        isAwaitingHandler = true
         currentHeader = header
         let request = NetworkRequest(
             frame: frame,
@@ -154,7 +158,9 @@ final class ConnectionHandler: ChannelDuplexHandler {
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
         switch event {
         case IdleStateHandler.IdleStateEvent.all:
-            if isMuted || !pendingFrames.isEmpty { return }  // a request is being processed: not idle
+            // A request in the application's hands is not idleness (a long-poll may take a while). A response
+            // stuck because the client does not read is: like Kafka, such a connection is reaped.
+            if isAwaitingHandler { return }
             logger.info("closing connection from \(clientAddress): idle for longer than connections.max.idle.ms")
             closeConnection(context: context, reason: .idle, message: nil)
         case let truncated as RequestFrameDecoder.TruncatedFrame:
@@ -179,6 +185,7 @@ final class ConnectionHandler: ChannelDuplexHandler {
 
     func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
         let action = Self.unwrapOutboundIn(data)
+        isAwaitingHandler = false
         guard closeReason == nil, isMuted else {
             // The connection is closing, or this is a stray response: nothing to send it for.
             promise?.succeed(())

@@ -41,11 +41,15 @@ final class RequestHandlerPool: Sendable {
     }
 
     private func process(_ request: NetworkRequest) async {
-        defer { channel.completed() }
         // Kafka still processes requests of connections closed meanwhile; skipping them saves work, nobody reads
         // the answer.
-        guard request.channel.isActive else { return }
+        guard request.channel.isActive else {
+            channel.completed()
+            return
+        }
         let action = await handler.handle(request.frame, context: request.context)
+        // Release the slot before the response can unmute the connection, so one connection never counts twice.
+        channel.completed()
         request.channel.writeAndFlush(action, promise: nil)
     }
 }

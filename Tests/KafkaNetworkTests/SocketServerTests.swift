@@ -279,6 +279,16 @@ struct SocketServerTests {
         }
     }
 
+    @Test func idleReaping_clientStuckNotReading_isClosed() async throws {
+        try await withServer({ $0.connectionsMaxIdleMs = 300; $0.socketSendBufferBytes = 16_384 }) { server, port in
+            let client = try await TestClient.connect(port: port, autoRead: false, receiveBufferBytes: 16_384)
+            try await client.send(makeFrame(apiKey: TestAPI.large, correlationID: 1, body: uint32Body(4 * 1024 * 1024)))
+            #expect(await eventually(timeout: .seconds(5)) { server.metrics.closed(.idle) == 1 })
+            #expect(server.metrics.responsesSent == 0)
+            await client.close()
+        }
+    }
+
     @Test func backPressure_manyConnections_queueAndProcessingStayBounded() async throws {
         let handler = TestRequestHandler()
         try await withServer({ $0.queuedMaxRequests = 2; $0.numIOThreads = 1 }, handler: handler) { server, port in
