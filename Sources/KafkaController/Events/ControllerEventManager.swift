@@ -78,6 +78,14 @@ public final class ControllerEventManager: @unchecked Sendable {
     /// Per-state counts and processing times, and queue waits, so far.
     public var eventStatistics: ControllerEventStatistics { condition.withLock { statistics } }
 
+    /// Whether the caller is running on this manager's event thread (a check for threading contracts).
+    /// Compares thread identity: on Linux the OS-level name is limited to 15 bytes, so
+    /// `controller-event-thread` is only the Foundation name.
+    public var isCurrentThreadEventThread: Bool {
+        let eventThread = condition.withLock { thread }
+        return eventThread != nil && Thread.current === eventThread
+    }
+
     /// Whether the event thread has been started and has not exited yet.
     public var isRunning: Bool { condition.withLock { lifecycle == .running && !threadExited } }
 
@@ -135,7 +143,7 @@ public final class ControllerEventManager: @unchecked Sendable {
     // MARK: - Private
 
     private func waitForThreadExit() {
-        if Thread.current.name == Self.threadName, condition.withLock({ thread }) === Thread.current { return }
+        if isCurrentThreadEventThread { return }
         condition.withLock {
             guard thread != nil else { return }
             while !threadExited { condition.wait() }

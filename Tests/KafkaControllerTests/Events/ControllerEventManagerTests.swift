@@ -11,7 +11,9 @@ final class RecordingProcessor: ControllerEventProcessor, @unchecked Sendable {
     private let lock = NSLock()
     private var processedNames: [String] = []
     private var processedBrokerIDs: [BrokerID] = []
-    private var threadNames: Set<String> = []
+    private var threadIdentities: Set<ObjectIdentifier> = []
+    private var onEventThread: [Bool] = []
+    weak var manager: ControllerEventManager?
     private var preemptedNames: [String] = []
     let gate = DispatchSemaphore(value: 0)
     var blockOn: Set<String> = []
@@ -23,7 +25,8 @@ final class RecordingProcessor: ControllerEventProcessor, @unchecked Sendable {
         lock.withLock {
             processedNames.append(event.name)
             if case .brokerModifications(let id) = event { processedBrokerIDs.append(id) }
-            threadNames.insert(Thread.current.name ?? "")
+            threadIdentities.insert(ObjectIdentifier(Thread.current))
+            onEventThread.append(manager?.isCurrentThreadEventThread ?? false)
         }
         if let ms = processingMilliseconds[event.name] { clock?.advance(milliseconds: ms) }
         if blockOn.contains(event.name) { gate.wait() }
@@ -37,7 +40,8 @@ final class RecordingProcessor: ControllerEventProcessor, @unchecked Sendable {
 
     var processed: [String] { lock.withLock { processedNames } }
     var brokerIDs: [BrokerID] { lock.withLock { processedBrokerIDs } }
-    var threads: Set<String> { lock.withLock { threadNames } }
+    var threads: Set<ObjectIdentifier> { lock.withLock { threadIdentities } }
+    var allOnEventThread: Bool { lock.withLock { onEventThread.allSatisfy { $0 } } }
     var preempted: [String] { lock.withLock { preemptedNames } }
 }
 
@@ -53,6 +57,7 @@ final class ReplyBox<Value: Sendable>: @unchecked Sendable {
     @Test func put_concurrentProducers_processedInPerProducerFIFOOrderOnTheEventThread() throws {
         let processor = RecordingProcessor()
         let manager = ControllerEventManager(processor: processor)
+        processor.manager = manager
         manager.start()
         let producers = 8
         let perProducer = 250
@@ -71,7 +76,9 @@ final class ReplyBox<Value: Sendable>: @unchecked Sendable {
             #expect(mine == (0..<perProducer).map { BrokerID(producer * 10_000 + $0) })
         }
         #expect(processor.processed.last == "TopicChange")
-        #expect(processor.threads == [ControllerEventManager.threadName])
+        #expect(processor.threads.count == 1)
+        #expect(processor.allOnEventThread)
+        #expect(!manager.isCurrentThreadEventThread)
     }
 
     @Test func clearAndPut_preemptsDrainedEventsOnCallerThread_thenProcessesNewEvent() throws {

@@ -1,0 +1,215 @@
+import KafkaModel
+import Logging
+
+/// The parts of Kafka's `KafkaController` flows that are pure given the ``PartitionStateStore`` and
+/// ``ControllerRequestSender`` seams: broker startup and failure, new partitions, preferred-replica elections
+/// and the auto-rebalance check, and controlled shutdown. ZooKeeper watches and reads (which brokers and topics
+/// exist) stay in the shell, which calls these after updating the ``ControllerContext``.
+///
+/// Threading contract: confined to the controller event thread.
+public final class ControllerFlows {
+    public let controllerID: BrokerID
+    public let context: ControllerContext
+    public let partitionStateMachine: PartitionStateMachine
+    public let replicaStateMachine: ReplicaStateMachine
+    public let sender: any ControllerRequestSender
+    /// `leader.imbalance.per.broker.percentage` (default 10).
+    public var leaderImbalancePerBrokerPercentage: Int
+    private var batch = BrokerRequestBatch()
+    private let logger: Logger
+
+    public init(
+        controllerID: BrokerID, context: ControllerContext, store: any PartitionStateStore,
+        sender: any ControllerRequestSender, leaderImbalancePerBrokerPercentage: Int = 10,
+        traceSink: any ControllerTraceSink = DiscardingControllerTraceSink(),
+        logger: Logger = Logger(label: "kafka.controller")
+    ) {
+        self.controllerID = controllerID
+        self.context = context
+        self.sender = sender
+        self.leaderImbalancePerBrokerPercentage = leaderImbalancePerBrokerPercentage
+        self.logger = logger
+        self.partitionStateMachine = PartitionStateMachine(
+            controllerID: controllerID, context: context, store: store, traceSink: traceSink, logger: logger)
+        self.replicaStateMachine = ReplicaStateMachine(
+            controllerID: controllerID, context: context, store: store, traceSink: traceSink, logger: logger)
+    }
+
+    // MARK: - Requests
+
+    /// Sends `UpdateMetadata` with `partitions` (as cached) to `brokerIDs` (Kafka's `sendUpdateMetadataRequest`).
+    public func sendUpdateMetadataRequest(brokerIDs: [BrokerID], partitions: [TopicPartition]) {
+        batch.clear()
+        batch.addUpdateMetadataRequest(brokerIDs: brokerIDs, partitions: partitions, context: context)
+        sender.send(batch.makeRequests(controllerID: controllerID, controllerEpoch: context.epoch, context: context))
+    }
+
+    // MARK: - Topic creation
+
+    /// Kafka's `onNewPartitionCreation`: partitions → New, their replicas → New, partitions → Online
+    /// (initialise leader and ISR), replicas → Online.
+    public func onNewPartitionCreation(_ partitions: [TopicPartition], cause: String = "TopicChange") throws {
+        let replicas = partitions.sorted().flatMap { partition in
+            context.partitionReplicaAssignment(partition).map { PartitionReplica(topicPartition: partition, replica: $0) }
+        }
+        sender.send(try partitionStateMachine.handleStateChanges(partitions, to: .new, cause: cause).requests)
+        sender.send(try replicaStateMachine.handleStateChanges(replicas, to: .new, cause: cause).requests)
+        sender.send(
+            try partitionStateMachine.handleStateChanges(
+                partitions, to: .online, strategy: .offline(allowUnclean: false), cause: cause
+            ).requests)
+        sender.send(try replicaStateMachine.handleStateChanges(replicas, to: .online, cause: cause).requests)
+    }
+
+    // MARK: - Broker startup and failure
+
+    /// Kafka's `onBrokerStartup` (without reassignment and deletion resumption): tell existing brokers about the
+    /// new ones, bootstrap the new ones with every partition that has a leader, move their replicas Online and
+    /// elect leaders for New/Offline partitions.
+    public func onBrokerStartup(_ newBrokers: [BrokerID], cause: String = "BrokerChange") throws {
+        let newSet = Set(newBrokers)
+        for broker in newBrokers { context.replicasOnOfflineDirectories[broker] = nil }
+        let existing = context.liveOrShuttingDownBrokerIDs.subtracting(newSet).sorted()
+        sendUpdateMetadataRequest(brokerIDs: existing, partitions: [])
+        sendUpdateMetadataRequest(
+            brokerIDs: newBrokers.sorted(), partitions: context.partitionLeadershipInfo.keys.sorted())
+        let replicas = context.replicasOnBrokers(newSet)
+        sender.send(try replicaStateMachine.handleStateChanges(replicas, to: .online, cause: cause).requests)
+        sender.send(try partitionStateMachine.triggerOnlinePartitionStateChange(cause: cause).requests)
+    }
+
+    /// Kafka's `onBrokerFailure`: forget the dead brokers' offline directories and shutdown marks, then
+    /// ``onReplicasBecomeOffline(_:cause:)`` for everything they hosted. The shell removes them from the live
+    /// set first.
+    public func onBrokerFailure(_ deadBrokers: [BrokerID], cause: String = "BrokerChange") throws {
+        for broker in deadBrokers {
+            context.replicasOnOfflineDirectories[broker] = nil
+            context.shuttingDownBrokerIDs.remove(broker)
+        }
+        try onReplicasBecomeOffline(context.replicasOnBrokers(Set(deadBrokers)), cause: cause)
+    }
+
+    /// Kafka's `onReplicasBecomeOffline`: partitions whose leader is no longer online → Offline, elect leaders
+    /// for New/Offline partitions, then the offline replicas → OfflineReplica (ISR shrink); replicas of topics
+    /// queued for deletion → ReplicaDeletionIneligible. If no partition lost its leader, `UpdateMetadata` (no
+    /// partitions) to every broker so they learn about the dead ones.
+    public func onReplicasBecomeOffline(_ replicas: [PartitionReplica], cause: String) throws {
+        let forDeletion = replicas.filter { context.isTopicQueuedUpForDeletion($0.topicPartition.topic) }
+        let notForDeletion = replicas.filter { !context.isTopicQueuedUpForDeletion($0.topicPartition.topic) }
+        let partitionsWithOfflineLeader = context.partitionLeadershipInfo.filter { partition, info in
+            !context.isReplicaOnline(info.leaderAndISR.leader, partition)
+                && !context.isTopicQueuedUpForDeletion(partition.topic)
+        }.keys.sorted()
+        sender.send(
+            try partitionStateMachine.handleStateChanges(partitionsWithOfflineLeader, to: .offline, cause: cause).requests)
+        sender.send(try partitionStateMachine.triggerOnlinePartitionStateChange(cause: cause).requests)
+        sender.send(try replicaStateMachine.handleStateChanges(notForDeletion, to: .offline, cause: cause).requests)
+        if !forDeletion.isEmpty {
+            sender.send(
+                try replicaStateMachine.handleStateChanges(forDeletion, to: .deletionIneligible, cause: cause).requests)
+            for replica in forDeletion { context.topicsIneligibleForDeletion.insert(replica.topicPartition.topic) }
+        }
+        if partitionsWithOfflineLeader.isEmpty {
+            sendUpdateMetadataRequest(brokerIDs: context.liveOrShuttingDownBrokerIDs.sorted(), partitions: [])
+        }
+    }
+
+    // MARK: - Preferred replica election
+
+    /// Runs a preferred-replica election for `partitions` (Kafka's `onReplicaElection` with PREFERRED). Returns
+    /// per partition the new leader or the failure.
+    public func onPreferredReplicaElection(
+        _ partitions: [TopicPartition], cause: String
+    ) throws -> [TopicPartition: Result<BrokerID, ControllerError>] {
+        let result = try partitionStateMachine.handleStateChanges(
+            partitions, to: .online, strategy: .preferredReplica, cause: cause)
+        sender.send(result.requests)
+        return result.results.mapValues { outcome in
+            outcome.map(\.leader).mapError {
+                ControllerError(.preferredLeaderNotAvailable, $0.message)
+            }
+        }
+    }
+
+    /// The partitions the auto-rebalance would move, per preferred broker (Kafka's
+    /// `checkAndTriggerAutoLeaderRebalance` selection): for each broker B, if the share of partitions preferring
+    /// B but not led by B exceeds `leader.imbalance.per.broker.percentage`, every such partition whose topic
+    /// exists and is not queued for deletion and whose preferred replica is live and in the ISR; nothing while
+    /// any reassignment is in progress (2.8).
+    public func autoRebalanceCandidates() -> [BrokerID: [TopicPartition]] {
+        var byPreferred: [BrokerID: [TopicPartition]] = [:]
+        for partition in context.allPartitions where !context.isTopicQueuedUpForDeletion(partition.topic) {
+            if let preferred = context.partitionReplicaAssignment(partition).first {
+                byPreferred[preferred, default: []].append(partition)
+            }
+        }
+        var candidates: [BrokerID: [TopicPartition]] = [:]
+        for (broker, partitions) in byPreferred {
+            let notLed = partitions.filter { partition in
+                context.partitionLeadershipInfo[partition].map { $0.leaderAndISR.leader != broker } ?? false
+            }
+            let ratio = Double(notLed.count) / Double(partitions.count)
+            guard ratio > Double(leaderImbalancePerBrokerPercentage) / 100 else { continue }
+            let eligible = notLed.filter { partition in
+                context.isReplicaOnline(broker, partition) && context.partitionsBeingReassigned.isEmpty
+                    && !context.isTopicQueuedUpForDeletion(partition.topic) && context.allTopics.contains(partition.topic)
+                    && (context.partitionLeadershipInfo[partition]?.leaderAndISR.isr.contains(broker) ?? false)
+            }
+            if !eligible.isEmpty { candidates[broker] = eligible.sorted() }
+        }
+        return candidates
+    }
+
+    /// Kafka's `checkAndTriggerAutoLeaderRebalance`: preferred elections for ``autoRebalanceCandidates()``.
+    public func checkAndTriggerAutoLeaderRebalance() throws -> [TopicPartition: Result<BrokerID, ControllerError>] {
+        var results: [TopicPartition: Result<BrokerID, ControllerError>] = [:]
+        for (_, partitions) in autoRebalanceCandidates().sorted(by: { $0.key < $1.key }) {
+            results.merge(try onPreferredReplicaElection(partitions, cause: "AutoPreferredReplicaLeaderElection")) { _, new in new }
+        }
+        return results
+    }
+
+    // MARK: - Controlled shutdown
+
+    /// Kafka's `doControlledShutdown` (the active-controller checks are the shell's): validates the broker epoch,
+    /// marks the broker shutting down, moves leadership of its replicated partitions away (controlled-shutdown
+    /// strategy), stops and removes it from the ISR of the partitions it follows, and returns the replicated
+    /// partitions it still leads.
+    public func controlledShutdown(brokerID: BrokerID, brokerEpoch: Int64) throws -> Set<TopicPartition> {
+        if brokerEpoch != -1, let cached = context.brokerEpoch(of: brokerID), brokerEpoch < cached {
+            throw ControllerError(
+                .staleBrokerEpoch,
+                "Received controlled shutdown request from an old broker epoch \(brokerEpoch) for broker \(brokerID). "
+                    + "Current broker epoch is \(cached).")
+        }
+        guard context.liveOrShuttingDownBrokerIDs.contains(brokerID) else {
+            throw ControllerError(.brokerNotAvailable, "Broker id \(brokerID) does not exist.")
+        }
+        context.shuttingDownBrokerIDs.insert(brokerID)
+        let toActOn = context.partitionsOnBroker(brokerID).filter { partition in
+            context.partitionReplicaAssignment(partition).count > 1 && context.partitionLeadershipInfo[partition] != nil
+                && !context.isTopicQueuedUpForDeletion(partition.topic)
+        }
+        let led = toActOn.filter { context.partitionLeadershipInfo[$0]?.leaderAndISR.leader == brokerID }
+        let followed = toActOn.filter { context.partitionLeadershipInfo[$0]?.leaderAndISR.leader != brokerID }
+        sender.send(
+            try partitionStateMachine.handleStateChanges(
+                led, to: .online, strategy: .controlledShutdown, cause: "ControlledShutdown"
+            ).requests)
+        batch.clear()
+        for partition in followed {
+            batch.addStopReplicaRequest(brokerIDs: [brokerID], partition: partition, deletePartition: false, context: context)
+        }
+        sender.send(batch.makeRequests(controllerID: controllerID, controllerEpoch: context.epoch, context: context))
+        sender.send(
+            try replicaStateMachine.handleStateChanges(
+                followed.map { PartitionReplica(topicPartition: $0, replica: brokerID) }, to: .offline,
+                cause: "ControlledShutdown"
+            ).requests)
+        return Set(
+            context.partitionLeadershipInfo.filter { partition, info in
+                !context.isTopicQueuedUpForDeletion(partition.topic) && info.leaderAndISR.leader == brokerID
+                    && context.partitionReplicaAssignment(partition).count > 1
+            }.keys)
+    }
+}
