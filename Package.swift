@@ -76,6 +76,33 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
             ]
         ),
+        // The imperative shell of the ZooKeeper-mode controller: watches, election, epoch-fenced
+        // ZooKeeper writes and per-broker request channels around the KafkaController core.
+        .target(
+            name: "ZooKeeperModeController",
+            dependencies: [
+                "KafkaController", "KafkaModel", "KafkaZooKeeperData", "ZooKeeper", "KafkaClient", "KafkaProtocol",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // The broker's request handlers (Kafka's KafkaApis): what clients and the controller see.
+        .target(
+            name: "KafkaBroker",
+            dependencies: [
+                "KafkaProtocol", "KafkaNetwork", "KafkaMetadata", "KafkaModel", "KafkaConfig",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // A whole broker process: composition of ZooKeeper session, network, handlers, controller.
+        .target(
+            name: "KafkaServer",
+            dependencies: [
+                "KafkaBroker", "KafkaNetwork", "KafkaConfig", "KafkaMetadata", "KafkaModel", "KafkaProtocol",
+                "KafkaController", "KafkaZooKeeperData", "ZooKeeper", "ZooKeeperModeController",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         // Benchmarks behind `zkafka bench`: measuring code lives here, the CLI only prints.
         .target(
             name: "Benchmarks",
@@ -88,6 +115,8 @@ let package = Package(
                 "LocalCluster",
                 "Benchmarks",
                 "KafkaProtocol",
+                "KafkaServer",
+                "KafkaConfig",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]

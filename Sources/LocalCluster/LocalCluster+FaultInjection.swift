@@ -53,10 +53,18 @@ extension LocalCluster {
                     "\(member) is already running (pid \(pid))"
                         + (paused ? "; it is paused: resume it with `zkafka cluster kill --dir \(directory) \(option(member)) --signal CONT`" : ""))
             }
+            if case .broker(let id) = member {
+                guard let broker = descriptor.brokers.first(where: { $0.id == id }) else {
+                    throw LocalClusterError(.invalidArgument, "this cluster has no broker \(id)")
+                }
+                try ClusterPortLayout(zookeeper: [], brokers: [broker.port]).checkAllFree()
+                try launchBrokers([brokerPlan(broker, descriptor: descriptor)], into: &descriptor)
+                return
+            }
             guard case .zookeeper(let id) = member,
                 let server = descriptor.zookeeper.servers.first(where: { $0.id == id })
             else {
-                throw LocalClusterError(.brokersNotImplemented, "brokers are not implemented yet")
+                throw LocalClusterError(.invalidArgument, "this cluster has no \(member)")
             }
             let ports = ClusterPortLayout(
                 zookeeper: [.init(client: server.clientPort, quorum: server.quorumPort, election: server.electionPort)],

@@ -14,9 +14,6 @@ extension LocalCluster {
         guard brokers >= 0 else {
             throw LocalClusterError(.invalidArgument, "--brokers must not be negative, not \(brokers)")
         }
-        guard brokers == 0 else {
-            throw LocalClusterError(.brokersNotImplemented, "brokers are not implemented yet; use --brokers 0")
-        }
         if let basePort {
             _ = try ClusterPortLayout.deterministic(basePort: basePort, zookeepers: zookeepers, brokers: brokers)
         }
@@ -39,8 +36,6 @@ extension LocalCluster {
             try layout.checkAllFree()
 
             var descriptor = try prepareZooKeeperServers(layout)
-            // Brokers plug in here: a `BrokerLaunchPlan` per broker, launched after the ensemble
-            // has a leader (see BrokerLaunchPlan).
             do {
                 for server in descriptor.zookeeper.servers {
                     let pid = try DetachedProcessLauncher.spawn(
@@ -50,6 +45,11 @@ extension LocalCluster {
                 // Written before waiting, so `down` can find the processes whatever happens next.
                 try descriptor.write(to: paths.descriptor)
                 try waitUntilEnsembleServes(descriptor)
+                // Brokers start once the ensemble has a leader, as a real deployment would.
+                let plans = layout.brokers.enumerated().map { index, port in
+                    BrokerLaunchPlan(id: index + 1, port: port, zookeeperConnect: descriptor.zookeeper.connect, paths: paths)
+                }
+                try launchBrokers(plans, into: &descriptor)
             } catch {
                 stopAfterFailedStart(&descriptor)
                 throw error
@@ -142,7 +142,7 @@ extension LocalCluster {
         }
     }
 
-    private func writeFile(_ path: String, _ contents: String) throws {
+    func writeFile(_ path: String, _ contents: String) throws {
         do {
             try contents.write(toFile: path, atomically: true, encoding: .utf8)
         } catch {

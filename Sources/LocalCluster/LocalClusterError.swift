@@ -7,7 +7,6 @@ public struct LocalClusterError: Error, Sendable, CustomStringConvertible {
         init(_ description: String) { self.description = description }
 
         public static let invalidArgument = Code("invalidArgument")
-        public static let brokersNotImplemented = Code("brokersNotImplemented")
         public static let zookeeperNotInstalled = Code("zookeeperNotInstalled")
         public static let javaNotInstalled = Code("javaNotInstalled")
         public static let clusterAlreadyRunning = Code("clusterAlreadyRunning")

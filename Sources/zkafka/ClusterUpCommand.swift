@@ -19,7 +19,7 @@ struct ClusterUpCommand: ParsableCommand {
     @Option(help: "How many ZooKeeper servers (1 runs standalone).")
     var zookeepers = 3
 
-    @Option(help: "How many brokers (brokers are not implemented yet: use 0).")
+    @Option(help: "How many brokers (`zkafka server-start` processes, ids 1...M).")
     var brokers = 3
 
     @Option(help: "First port of a deterministic port layout (default: free ports).")

@@ -3,14 +3,6 @@ import Testing
 @testable import LocalCluster
 
 @Suite struct ArgumentValidationTests {
-    @Test func validateUp_brokers_failBeforeAnythingStarts() {
-        let error = #expect(throws: LocalClusterError.self) {
-            try LocalCluster.validateUp(zookeepers: 3, brokers: 3, basePort: nil)
-        }
-        #expect(error?.code == .brokersNotImplemented)
-        #expect(error?.message == "brokers are not implemented yet; use --brokers 0")
-    }
-
     @Test func validateUp_outOfRangeCounts_areInvalid() throws {
         for (zookeepers, brokers) in [(0, 0), (10, 0), (3, -1)] {
             let error = #expect(throws: LocalClusterError.self) {

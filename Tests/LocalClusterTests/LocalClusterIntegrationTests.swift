@@ -96,13 +96,6 @@ struct LocalClusterIntegrationTests {
         }
     }
 
-    @Test func up_brokers_failsBeforeCreatingAnything() throws {
-        let cluster = LocalCluster(directory: "/tmp/zkafka-never-created-\(UUID())")
-        let error = #expect(throws: LocalClusterError.self) { try cluster.up(zookeepers: 3, brokers: 3) }
-        #expect(error?.code == .brokersNotImplemented)
-        #expect(!FileManager.default.fileExists(atPath: cluster.directory))
-    }
-
     @Test func emptyDirectory_statusSaysNoCluster_andDownIsANoOp() throws {
         try withTemporaryCluster { cluster in
             let error = #expect(throws: LocalClusterError.self) { try cluster.status() }

@@ -1,0 +1,47 @@
+import KafkaConfig
+import KafkaMetadata
+import Logging
+
+/// What the request handlers share: the broker's identity, its metadata cache and its
+/// control-plane fence. Independent of the control plane that feeds the cache.
+final class BrokerContext: Sendable {
+    let brokerID: Int32
+    let clusterID: String
+    let config: BrokerConfig
+    let metadataCache: MetadataCache
+    let fence: ControlPlaneFence
+    let logger: Logger
+
+    init(brokerID: Int32, clusterID: String, config: BrokerConfig, metadataCache: MetadataCache, logger: Logger) {
+        self.brokerID = brokerID
+        self.clusterID = clusterID
+        self.config = config
+        self.metadataCache = metadataCache
+        self.fence = ControlPlaneFence()
+        self.logger = logger
+    }
+}
+
+/// Builds the broker's API table.
+enum BrokerApiTable {
+    static func make(context: BrokerContext, controller: @escaping @Sendable () -> (any ControllerLink)?) -> KafkaApis {
+        let advertised = AdvertisedRanges()
+        let apis: [BrokerApi] = [
+            apiVersions(advertised: { advertised.ranges }),
+            metadata(context: context),
+            updateMetadata(context: context),
+            controlledShutdown(context: context, controller: controller),
+        ]
+        let kafkaApis = KafkaApis(apis: apis, logger: context.logger)
+        advertised.ranges = kafkaApis.advertisedRanges
+        return kafkaApis
+    }
+}
+
+/// The advertised ranges, computed once the table exists (ApiVersions lists itself too).
+private final class AdvertisedRanges: @unchecked Sendable {
+    // Written once during `BrokerApiTable.make`, before any request can be handled; read-only after.
+    var ranges: [KafkaProtocol.ApiVersionRange] = []
+}
+
+import KafkaProtocol

@@ -1,0 +1,54 @@
+import KafkaConfig
+import KafkaMetadata
+import KafkaModel
+import Logging
+import Synchronization
+
+/// What the broker's request handlers need from the controller running in the same process, when
+/// it is the active one (ControlledShutdown is answered by the active controller only).
+public protocol ControllerLink: AnyObject, Sendable {
+    /// Kafka's `ControlledShutdown`: the partitions the broker still leads, or an error code.
+    func controlledShutdown(brokerID: BrokerID, brokerEpoch: Int64) async -> Result<Set<TopicPartition>, ControlledShutdownRefusal>
+}
+
+/// Why a controlled shutdown was refused, as a Kafka error code.
+public struct ControlledShutdownRefusal: Error, Sendable {
+    public var errorCode: Int16
+    public var message: String
+    public init(errorCode: Int16, message: String) {
+        self.errorCode = errorCode
+        self.message = message
+    }
+}
+
+/// The broker as clients and the controller see it over the wire: the metadata cache, the fence
+/// for control requests, and the request router the network layer calls.
+public final class BrokerFrontEnd: Sendable {
+    let context: BrokerContext
+    public let requestHandler: KafkaApis
+    private let controller = Mutex<(any ControllerLink)?>(nil)
+
+    public init(config: BrokerConfig, clusterID: String, logger: Logger) {
+        context = BrokerContext(
+            brokerID: config.brokerID, clusterID: clusterID, config: config, metadataCache: MetadataCache(), logger: logger)
+        let link = ControllerLinkBox()
+        requestHandler = BrokerApiTable.make(context: context, controller: { link.link })
+        link.owner = self
+    }
+
+    public var metadataCache: MetadataCache { context.metadataCache }
+
+    /// The broker epoch (czxid of this broker's registration) control requests are checked against.
+    public func setBrokerEpoch(_ epoch: Int64) { context.fence.brokerEpoch = epoch }
+
+    public func attach(controller link: any ControllerLink) { controller.withLock { $0 = link } }
+
+    var controllerLink: (any ControllerLink)? { controller.withLock { $0 } }
+}
+
+/// Lets the API table reach the controller attached later, without a reference cycle.
+private final class ControllerLinkBox: @unchecked Sendable {
+    // Set once in `BrokerFrontEnd.init`, before any request is handled.
+    weak var owner: BrokerFrontEnd?
+    var link: (any ControllerLink)? { owner?.controllerLink }
+}

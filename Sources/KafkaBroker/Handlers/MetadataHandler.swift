@@ -1,0 +1,54 @@
+import KafkaMetadata
+import KafkaModel
+import KafkaProtocol
+
+extension BrokerApiTable {
+    /// Metadata (key 3), answered from the metadata cache (Kafka's `handleTopicMetadataRequest`):
+    /// the live brokers' endpoints on the listener the request came in on, the controller id, and
+    /// each requested topic's partitions with leader, replicas and ISR.
+    static func metadata(context: BrokerContext) -> BrokerApi {
+        .typed(MetadataRequest.self, versions: 0...5) { request, header, requestContext in
+            let snapshot = context.metadataCache.snapshot
+            // v0: an empty list means all topics. v1+: null means all, empty means none.
+            let requested: [String]? =
+                if header.apiVersion == 0 && (request.topics?.isEmpty ?? true) {
+                    nil
+                } else {
+                    request.topics.map { $0.compactMap(\.name) }
+                }
+            let names = requested ?? snapshot.topics
+            var topics: [MetadataResponse.MetadataResponseTopic] = []
+            for name in names {
+                if snapshot.contains(topic: name) {
+                    topics.append(topicMetadata(name, snapshot: snapshot))
+                } else {
+                    let error: KafkaErrorCode = TopicName.isValid(name) ? .unknownTopicOrPartition : .invalidTopicException
+                    topics.append(MetadataResponse.MetadataResponseTopic(errorCode: error.rawValue, name: name))
+                }
+            }
+            let brokers = snapshot.aliveBrokers(listenerName: requestContext.listenerName).map { broker, endpoint in
+                MetadataResponse.MetadataResponseBroker(nodeId: broker.id, host: endpoint.host, port: endpoint.port, rack: broker.rack)
+            }
+            return MetadataResponse(
+                throttleTimeMs: 0, brokers: brokers, clusterId: context.clusterID,
+                controllerId: snapshot.controllerID ?? -1, topics: topics)
+        }
+    }
+
+    private static func topicMetadata(_ name: String, snapshot: MetadataSnapshot) -> MetadataResponse.MetadataResponseTopic {
+        let partitions = snapshot.partitions(of: name).map { state in
+            let leaderAlive = state.leader >= 0 && snapshot.isAlive(state.leader)
+            return MetadataResponse.MetadataResponsePartition(
+                errorCode: leaderAlive ? KafkaErrorCode.none.rawValue : KafkaErrorCode.leaderNotAvailable.rawValue,
+                partitionIndex: state.topicPartition.partition,
+                leaderId: leaderAlive ? state.leader : -1,
+                leaderEpoch: state.leaderEpoch,
+                replicaNodes: state.replicas,
+                isrNodes: state.isr,
+                offlineReplicas: state.offlineReplicas)
+        }
+        return MetadataResponse.MetadataResponseTopic(
+            errorCode: KafkaErrorCode.none.rawValue, name: name, isInternal: name == TopicName.consumerOffsets,
+            partitions: partitions)
+    }
+}

@@ -1,0 +1,148 @@
+import Foundation
+import KafkaBroker
+import KafkaConfig
+import KafkaMetadata
+import KafkaModel
+import KafkaNetwork
+import KafkaZooKeeperData
+import Logging
+import ZooKeeper
+import ZooKeeperModeController
+
+/// One ZooKeeper-mode broker process (Kafka 2.8's `KafkaServer`): connects to ZooKeeper, gets the
+/// cluster id, starts the network layer, registers `/brokers/ids/<id>`, and starts the controller
+/// that every broker runs. Composition only: the parts live in their own modules.
+public final class BrokerServer: @unchecked Sendable {
+    public let config: BrokerConfig
+    let logger: Logger
+    // Set during `startup`, read by `shutdown`; both run on the caller's task in order.
+    private var session: ControllerSession?
+    private var socketServer: SocketServer?
+    private var controller: ZooKeeperModeController?
+    private var sessionWatcher: Task<Void, Never>?
+    private var broker: BrokerFrontEnd?
+    private var registration: BrokerRegistrationZNode?
+
+    public init(config: BrokerConfig, logger: Logger = Logger(label: "kafka.server.KafkaServer")) {
+        self.config = config
+        self.logger = logger
+    }
+
+    /// Kafka's `KafkaServer.startup`, in its order.
+    public func startup() async throws {
+        let id = config.brokerID
+        logger.info("[KafkaServer id=\(id)] starting")
+        try LogDirectories.prepare(config.logDirs)
+
+        let zooKeeperConfiguration = ZooKeeperConfiguration(
+            connectString: try ConnectString(parsing: config.zookeeperConnect),
+            sessionTimeoutMilliseconds: config.zookeeperSessionTimeoutMs,
+            maxInFlightRequests: config.zookeeperMaxInFlightRequests)
+        logger.info("Connecting to zookeeper on \(config.zookeeperConnect)")
+        let kafkaZooKeeper = try await KafkaZooKeeperClient.connect(
+            zooKeeperConfiguration, connectionTimeout: .milliseconds(config.zookeeperConnectionTimeoutMs))
+        let session = ControllerSession(kafkaZooKeeper)
+        self.session = session
+        let clusterID = try await kafkaZooKeeper.getOrCreateClusterID(proposedID: ClusterIdentifier.random())
+        logger.info("Cluster ID = \(clusterID)")
+        try LogDirectories.checkOrWriteMetaProperties(config.logDirs, brokerID: id, clusterID: clusterID)
+
+        let front = BrokerFrontEnd(config: config, clusterID: clusterID, logger: Logger(label: "kafka.server.KafkaApis"))
+        broker = front
+        let socketServer = try SocketServer(
+            configuration: SocketServerConfiguration(
+                listeners: config.listeners.map {
+                    .init(name: $0.name, host: $0.host.isEmpty ? "0.0.0.0" : $0.host, port: $0.port)
+                },
+                numNetworkThreads: config.numNetworkThreads, numIOThreads: config.numIOThreads,
+                socketRequestMaxBytes: config.socketRequestMaxBytes, connectionsMaxIdleMs: config.connectionsMaxIdleMs,
+                queuedMaxRequests: config.queuedMaxRequests, socketSendBufferBytes: config.socketSendBufferBytes,
+                socketReceiveBufferBytes: config.socketReceiveBufferBytes),
+            handler: front.requestHandler, logger: Logger(label: "kafka.network.SocketServer"))
+        let bound = try await socketServer.start()
+        self.socketServer = socketServer
+        logger.info("Listening on \(bound.map { "\($0.name)://\($0.host):\($0.port)" }.joined(separator: ","))")
+
+        let registration = BrokerRegistrationZNode(
+            id: id, endpoints: advertisedEndpoints(bound: bound), rack: config.brokerRack,
+            timestamp: Int64(Date().timeIntervalSince1970 * 1000))
+        self.registration = registration
+        let brokerEpoch = try await kafkaZooKeeper.registerBroker(registration)
+        front.setBrokerEpoch(brokerEpoch)
+
+        let controller = ZooKeeperModeController(
+            configuration: ControllerConfiguration(
+                brokerID: id, interBrokerListenerName: config.interBrokerListenerName,
+                uncleanLeaderElectionEnable: config.uncleanLeaderElectionEnable,
+                autoLeaderRebalanceEnable: config.autoLeaderRebalanceEnable,
+                leaderImbalancePerBrokerPercentage: config.leaderImbalancePerBrokerPercentage,
+                leaderImbalanceCheckIntervalSeconds: config.leaderImbalanceCheckIntervalSeconds,
+                controllerSocketTimeoutMs: config.controllerSocketTimeoutMs, traceDirectory: config.logDirs.first),
+            session: session, brokerEpoch: brokerEpoch, logger: Logger(label: "kafka.controller.KafkaController")
+        ) { [weak front] in
+            let epoch = try await session.current.registerBroker(registration)
+            front?.setBrokerEpoch(epoch)
+            return epoch
+        }
+        self.controller = controller
+        front.attach(controller: controller)
+        controller.startup()
+        watchSession(zooKeeperConfiguration)
+        logger.info("[KafkaServer id=\(id)] started (kafka.server.KafkaServer)")
+    }
+
+    /// Kafka's `KafkaServer.shutdown`: the controller, then the network, then the ZooKeeper session
+    /// (which removes `/brokers/ids/<id>` and, if this broker was controller, `/controller`).
+    public func shutdown() async {
+        let id = config.brokerID
+        logger.info("[KafkaServer id=\(id)] shutting down")
+        sessionWatcher?.cancel()
+        controller?.shutdown()
+        await socketServer?.shutdown()
+        await session?.current.zooKeeper.close()
+        logger.info("[KafkaServer id=\(id)] shut down completed")
+    }
+
+    /// The advertised endpoints: the configured host, or this machine's name for an empty host,
+    /// and the bound port where the listener asked for port 0.
+    private func advertisedEndpoints(bound: [SocketServer.BoundListener]) -> [BrokerEndpoint] {
+        config.advertisedListeners.map { listener in
+            let port = listener.port == 0 ? (bound.first { $0.name == listener.name }?.port ?? 0) : listener.port
+            let host = listener.host.isEmpty ? ProcessInfo.processInfo.hostName : listener.host
+            return BrokerEndpoint(listenerName: listener.name, host: host, port: Int32(port), securityProtocol: listener.securityProtocol)
+        }
+    }
+
+    /// Follows the ZooKeeper session: on expiry, let the controller resign, open a new session
+    /// (retrying every second, as Kafka's `ZooKeeperClient.reinitialize`), then re-register and
+    /// re-elect through `RegisterBrokerAndReelect`.
+    private func watchSession(_ configuration: ZooKeeperConfiguration) {
+        guard let session, let controller else { return }
+        let logger = self.logger
+        let timeout = Duration.milliseconds(config.zookeeperConnectionTimeoutMs)
+        sessionWatcher = Task.detached {
+            while !Task.isCancelled {
+                let events = session.current.zooKeeper.sessionEvents()
+                var expired = false
+                for await event in events where event.state == .expired || event.state == .authFailed {
+                    expired = true
+                }
+                guard expired, !Task.isCancelled else { return }
+                logger.warning("ZooKeeper session expired; the controller resigns and a new session is opened")
+                controller.sessionExpired()
+                while !Task.isCancelled {
+                    do {
+                        let fresh = try await KafkaZooKeeperClient.connect(configuration, connectionTimeout: timeout)
+                        await session.current.zooKeeper.close()
+                        session.replace(with: fresh)
+                        break
+                    } catch {
+                        logger.warning("Could not open a new ZooKeeper session (\(error)); retrying in 1 s")
+                        try? await Task.sleep(for: .seconds(1))
+                    }
+                }
+                controller.put(.registerBrokerAndReelect)
+            }
+        }
+    }
+}

@@ -1,0 +1,107 @@
+import KafkaController
+import KafkaModel
+import KafkaZooKeeperData
+import ZooKeeper
+
+/// Broker start-up, failure and bounce (Kafka 2.8 `processBrokerChange`, `onBrokerStartup`,
+/// `onBrokerFailure`, `onReplicasBecomeOffline`, `processBrokerModification`).
+extension ZooKeeperModeController {
+    func processBrokerChange() throws {
+        guard isActive else { return }
+        let handler = watch("children:" + ZNodePaths.brokerIDs) { .brokerChange }
+        let current = try blocking { try await $0.getAllBrokersInCluster(watch: handler) }
+        let currentByID = Dictionary(current.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+        let known = context.liveOrShuttingDownBrokerIDs
+        let newIDs = Set(currentByID.keys).subtracting(known)
+        let deadIDs = known.subtracting(currentByID.keys)
+        // A broker whose registration has a newer czxid restarted between two watch events.
+        let bouncedIDs = Set(currentByID.keys).intersection(known).filter {
+            (currentByID[$0]?.epoch ?? 0) > (context.brokerEpoch(of: $0) ?? 0)
+        }
+        logger.info("Newly added brokers: \(newIDs.sorted()), deleted brokers: \(deadIDs.sorted()), bounced brokers: \(bouncedIDs.sorted()), all live brokers: \(currentByID.keys.sorted())")
+        let newBrokers = newIDs.sorted().compactMap { currentByID[$0] }
+        let bouncedBrokers = bouncedIDs.sorted().compactMap { currentByID[$0] }
+        for broker in newBrokers { channelManager?.addBroker(broker) }
+        for id in bouncedIDs { channelManager?.removeBroker(id) }
+        for broker in bouncedBrokers { channelManager?.addBroker(broker) }
+        for id in deadIDs { channelManager?.removeBroker(id) }
+        if !newBrokers.isEmpty {
+            context.addLiveBrokers(newBrokers)
+            try onBrokerStartup(newIDs.sorted())
+        }
+        if !bouncedIDs.isEmpty {
+            context.removeLiveBrokers(bouncedIDs)
+            try onBrokerFailure(bouncedIDs.sorted())
+            context.addLiveBrokers(bouncedBrokers)
+            try onBrokerStartup(bouncedIDs.sorted())
+        }
+        if !deadIDs.isEmpty {
+            context.removeLiveBrokers(deadIDs)
+            try onBrokerFailure(deadIDs.sorted())
+        }
+    }
+
+    /// Kafka's `onBrokerStartup`.
+    func onBrokerStartup(_ newBrokers: [BrokerID]) throws {
+        logger.info("New broker startup callback for \(newBrokers)")
+        for id in newBrokers { context.replicasOnOfflineDirectories[id] = nil }
+        let existing = context.liveOrShuttingDownBrokerIDs.subtracting(newBrokers)
+        // Existing brokers learn of the new ones; the new ones get every partition's state.
+        sendUpdateMetadataRequest(to: existing.sorted(), partitions: [])
+        sendUpdateMetadataRequest(to: newBrokers, partitions: Array(context.partitionLeadershipInfo.keys))
+        // The first thing a new broker needs: every partition it leads or follows.
+        let replicas = context.replicasOnBrokers(Set(newBrokers))
+        send(try replicaStateMachine.handleStateChanges(replicas, to: .online, cause: "BrokerChange").requests)
+        // It may be able to lead partitions that have no leader.
+        send(try partitionStateMachine.triggerOnlinePartitionStateChange(cause: "BrokerChange").requests)
+        for id in newBrokers { try watchBrokerModifications(id) }
+    }
+
+    /// Kafka's `onBrokerFailure`.
+    func onBrokerFailure(_ deadBrokers: [BrokerID]) throws {
+        logger.info("Broker failure callback for \(deadBrokers)")
+        for id in deadBrokers {
+            context.replicasOnOfflineDirectories[id] = nil
+            context.shuttingDownBrokerIDs.remove(id)
+        }
+        try onReplicasBecomeOffline(context.replicasOnBrokers(Set(deadBrokers)))
+    }
+
+    /// Kafka's `onReplicasBecomeOffline`: partitions that lost their leader go Offline then get a new
+    /// leader; the dead replicas go OfflineReplica (leaving the ISRs of the partitions they follow).
+    func onReplicasBecomeOffline(_ offlineReplicas: [PartitionReplica]) throws {
+        let notForDeletion = offlineReplicas.filter { !context.isTopicQueuedUpForDeletion($0.topicPartition.topic) }
+        let partitionsWithOfflineLeader = context.partitionLeadershipInfo.compactMap { partition, info -> TopicPartition? in
+            guard !context.isTopicQueuedUpForDeletion(partition.topic) else { return nil }
+            return context.isReplicaOnline(info.leaderAndISR.leader, partition) ? nil : partition
+        }
+        send(try partitionStateMachine.handleStateChanges(partitionsWithOfflineLeader, to: .offline, cause: "BrokerFailure").requests)
+        send(try partitionStateMachine.triggerOnlinePartitionStateChange(cause: "BrokerFailure").requests)
+        send(try replicaStateMachine.handleStateChanges(notForDeletion, to: .offline, cause: "BrokerFailure").requests)
+        if partitionsWithOfflineLeader.isEmpty {
+            // Nothing was re-elected, so nobody heard about the dead brokers yet.
+            sendUpdateMetadataRequest(to: context.liveOrShuttingDownBrokerIDs.sorted(), partitions: [])
+        }
+    }
+
+    /// Kafka's `processBrokerModification`: a broker's registration changed (endpoints, rack).
+    func processBrokerModifications(_ id: BrokerID) throws {
+        guard isActive else { return }
+        let handler = watch("data:" + ZNodePaths.broker(id)) { .brokerModifications(brokerID: id) }
+        let updated = try blocking { kafka -> BrokerInfo? in
+            do {
+                let (data, stat) = try await kafka.zooKeeper.getData(ZNodePaths.broker(id), watch: handler)
+                let registration = try BrokerRegistrationZNode.decode(id: id, data: data)
+                return BrokerInfo(id: id, endpoints: registration.endpoints, rack: registration.rack, epoch: stat.czxid)
+            } catch let error as ZooKeeperError where error.code == .noNode {
+                return nil
+            }
+        }
+        guard let updated, let old = context.liveBrokers[id], old.epoch == updated.epoch,
+            old.endpoints != updated.endpoints || old.rack != updated.rack
+        else { return }
+        logger.info("Updated broker epoch/endpoints of broker \(id): \(updated.endpoints)")
+        context.updateBrokerMetadata(updated)
+        sendUpdateMetadataRequest(to: context.liveOrShuttingDownBrokerIDs.sorted(), partitions: [])
+    }
+}

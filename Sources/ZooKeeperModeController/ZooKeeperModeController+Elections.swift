@@ -1,0 +1,164 @@
+import KafkaController
+import KafkaModel
+import KafkaZooKeeperData
+import ZooKeeper
+
+/// Preferred replica elections (znode-triggered and automatic) and controlled shutdown (Kafka 2.8
+/// `processReplicaLeaderElection`, `checkAndTriggerAutoLeaderRebalance`, `doControlledShutdown`).
+extension ZooKeeperModeController {
+    func processReplicaLeaderElection(
+        _ requested: Set<TopicPartition>?, electionType: ElectionType, trigger: ElectionTrigger,
+        reply: ReplicaLeaderElectionReply
+    ) throws {
+        guard isActive else {
+            reply(Dictionary(uniqueKeysWithValues: (requested ?? []).map { ($0, .failure(ControllerError(.notController, "not the controller"))) }))
+            return
+        }
+        var partitions = requested ?? []
+        if trigger == .zkTriggered {
+            // Read (and re-arm the creation watch of) /admin/preferred_replica_election.
+            let handler = watch("exists:" + ZNodePaths.preferredReplicaElection) {
+                .replicaLeaderElection(partitions: nil, electionType: .preferred, trigger: .zkTriggered)
+            }
+            let data = try blocking { kafka -> [UInt8]? in
+                guard try await kafka.zooKeeper.exists(ZNodePaths.preferredReplicaElection, watch: handler) != nil else { return nil }
+                do {
+                    return try await kafka.zooKeeper.getData(ZNodePaths.preferredReplicaElection).data
+                } catch let error as ZooKeeperError where error.code == .noNode {
+                    return nil
+                }
+            }
+            guard let data else { return }
+            do {
+                partitions = Set(try PartitionListZNode.decode(data, path: ZNodePaths.preferredReplicaElection))
+            } catch {
+                logger.warning("Ignoring \(ZNodePaths.preferredReplicaElection): \(error)")
+            }
+        }
+        let results = try onReplicaElection(partitions, electionType: electionType, cause: "\(trigger)")
+        if trigger == .zkTriggered {
+            let version = context.epochZKVersion
+            _ = try? blocking {
+                try await $0.fencedMulti([.delete(path: ZNodePaths.preferredReplicaElection)], expectedControllerEpochZKVersion: version)
+            }
+            // Re-arm the creation watch for the next request.
+            let handler = watch("exists:" + ZNodePaths.preferredReplicaElection) {
+                .replicaLeaderElection(partitions: nil, electionType: .preferred, trigger: .zkTriggered)
+            }
+            _ = try blocking { try await $0.zooKeeper.exists(ZNodePaths.preferredReplicaElection, watch: handler) }
+        }
+        reply(results)
+    }
+
+    /// Kafka's `onReplicaElection`: elect the preferred (or any eligible) leader for each valid partition.
+    func onReplicaElection(
+        _ partitions: Set<TopicPartition>, electionType: ElectionType, cause: String
+    ) throws -> [TopicPartition: Result<BrokerID, ControllerError>] {
+        var results: [TopicPartition: Result<BrokerID, ControllerError>] = [:]
+        var eligible: [TopicPartition] = []
+        for partition in partitions.sorted() {
+            if context.partitionReplicaAssignment(partition).isEmpty {
+                results[partition] = .failure(ControllerError(.unknownTopicOrPartition, "unknown partition \(partition)"))
+            } else if context.isTopicQueuedUpForDeletion(partition.topic) {
+                results[partition] = .failure(ControllerError(.invalidTopic, "topic \(partition.topic) is being deleted"))
+            } else if electionType == .preferred, let leader = context.partitionLeadershipInfo[partition]?.leaderAndISR.leader,
+                leader == context.partitionReplicaAssignment(partition).first
+            {
+                results[partition] = .failure(ControllerError(.electionNotNeeded, "leader is already the preferred replica"))
+            } else {
+                eligible.append(partition)
+            }
+        }
+        guard !eligible.isEmpty else { return results }
+        logger.info("Starting replica leader election (\(electionType)) for partitions \(eligible.map(\.description).joined(separator: ",")) triggered by \(cause)")
+        let strategy: PartitionLeaderElectionStrategy =
+            electionType == .preferred ? .preferredReplica : .offline(allowUnclean: true)
+        let result = try partitionStateMachine.handleStateChanges(eligible, to: .online, strategy: strategy, cause: cause)
+        send(result.requests)
+        for (partition, outcome) in result.results { results[partition] = outcome.map(\.leader) }
+        return results
+    }
+
+    // MARK: - Automatic leader rebalance
+
+    func scheduleAutoLeaderRebalance(initialDelay: Duration) {
+        guard configuration.autoLeaderRebalanceEnable else { return }
+        autoRebalanceTask?.cancel()
+        autoRebalanceTask = Task { [weak self] in
+            try? await Task.sleep(for: initialDelay)
+            guard !Task.isCancelled else { return }
+            self?.put(.autoPreferredReplicaLeaderElection)
+        }
+    }
+
+    /// Kafka's `checkAndTriggerAutoLeaderRebalance`: per preferred leader, if more than
+    /// `leader.imbalance.per.broker.percentage` of its partitions are led by someone else, move
+    /// the leadership back where the preferred replica is alive and in the ISR.
+    func processAutoPreferredReplicaLeaderElection() throws {
+        guard isActive else { return }
+        defer { scheduleAutoLeaderRebalance(initialDelay: .seconds(configuration.leaderImbalanceCheckIntervalSeconds)) }
+        let byPreferredLeader = Dictionary(
+            grouping: context.allPartitions.filter { !context.isTopicQueuedUpForDeletion($0.topic) },
+            by: { context.partitionReplicaAssignment($0).first ?? -1 })
+        for (preferred, partitions) in byPreferredLeader where preferred >= 0 {
+            let notPreferred = partitions.filter {
+                guard let info = context.partitionLeadershipInfo[$0] else { return false }
+                return info.leaderAndISR.leader != preferred
+            }
+            let ratio = Double(notPreferred.count) / Double(partitions.count)
+            guard ratio > Double(configuration.leaderImbalancePerBrokerPercentage) / 100 else { continue }
+            let candidates = notPreferred.filter { partition in
+                context.isReplicaOnline(preferred, partition) && context.partitionsBeingReassigned.isEmpty
+                    && context.partitionLeadershipInfo[partition]?.leaderAndISR.isr.contains(preferred) == true
+            }
+            if !candidates.isEmpty {
+                logger.info("Leader imbalance ratio for broker \(preferred) is \(ratio); electing preferred leaders for \(candidates.count) partitions")
+                _ = try onReplicaElection(Set(candidates), electionType: .preferred, cause: "AutoTriggered")
+            }
+        }
+    }
+
+    // MARK: - Controlled shutdown
+
+    /// Kafka's `doControlledShutdown`: move leadership off the broker and take it out of ISRs; reply
+    /// with the partitions it still leads (empty: safe to stop).
+    func processControlledShutdown(_ id: BrokerID, brokerEpoch: Int64, reply: ControlledShutdownReply) {
+        do {
+            reply(.success(try doControlledShutdown(id, brokerEpoch: brokerEpoch)))
+        } catch let error as ControllerError {
+            reply(.failure(error))
+        } catch {
+            reply(.failure(ControllerError(.stateChangeFailed, "\(error)")))
+        }
+    }
+
+    func doControlledShutdown(_ id: BrokerID, brokerEpoch: Int64) throws -> Set<TopicPartition> {
+        guard isActive else { throw ControllerError(.notController, "broker \(configuration.brokerID) is not the controller") }
+        if brokerEpoch != -1, let current = context.brokerEpoch(of: id), brokerEpoch < current {
+            throw ControllerError(.staleBrokerEpoch, "received controlled shutdown with stale broker epoch \(brokerEpoch) (current \(current))")
+        }
+        guard context.liveOrShuttingDownBrokerIDs.contains(id) else {
+            throw ControllerError(.brokerNotAvailable, "broker \(id) is not registered")
+        }
+        context.shuttingDownBrokerIDs.insert(id)
+        logger.info("Shutting down broker \(id); live brokers: \(context.liveBrokerIDs.sorted())")
+        let toActOn = context.partitionsOnBroker(id).filter { partition in
+            context.partitionReplicaAssignment(partition).count > 1 && context.partitionLeadershipInfo[partition] != nil
+                && !context.isTopicQueuedUpForDeletion(partition.topic)
+        }
+        let led = toActOn.filter { context.partitionLeadershipInfo[$0]?.leaderAndISR.leader == id }
+        let followed = toActOn.filter { context.partitionLeadershipInfo[$0]?.leaderAndISR.leader != id }
+        send(try partitionStateMachine.handleStateChanges(led, to: .online, strategy: .controlledShutdown, cause: "ControlledShutdown").requests)
+        var batch = BrokerRequestBatch()
+        for partition in followed {
+            batch.addStopReplicaRequest(brokerIDs: [id], partition: partition, deletePartition: false, context: context)
+        }
+        send(batch.makeRequests(controllerID: configuration.brokerID, controllerEpoch: context.epoch, context: context))
+        let followerReplicas = followed.map { PartitionReplica(topicPartition: $0, replica: id) }
+        send(try replicaStateMachine.handleStateChanges(followerReplicas, to: .offline, cause: "ControlledShutdown").requests)
+        return Set(context.partitionLeadershipInfo.compactMap { partition, info in
+            info.leaderAndISR.leader == id && !context.isTopicQueuedUpForDeletion(partition.topic)
+                && context.partitionReplicaAssignment(partition).count > 1 ? partition : nil
+        })
+    }
+}

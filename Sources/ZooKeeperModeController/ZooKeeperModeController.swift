@@ -1,0 +1,174 @@
+import Foundation
+import KafkaController
+import KafkaModel
+import KafkaZooKeeperData
+import Logging
+import Synchronization
+import ZooKeeper
+
+/// Kafka 2.8's `KafkaController` in ZooKeeper mode: every broker runs one; the one that wins the
+/// `/controller` race is active. It is the processor of the controller event thread: ZooKeeper
+/// watches and broker requests only enqueue events; `process` handles one at a time, in order,
+/// driving the partition and replica state machines and sending their requests to brokers.
+///
+/// Threading contract: everything except `startup`, `shutdown`, `isActive`, `activeControllerID`
+/// and `put` runs on the controller event thread, which may block on ZooKeeper.
+public final class ZooKeeperModeController: ControllerEventProcessor, @unchecked Sendable {
+    let configuration: ControllerConfiguration
+    let session: ControllerSession
+    let logger: Logger
+    let traceSink: any ControllerTraceSink
+    /// Re-registers `/brokers/ids/<id>` on a new session and returns the new broker epoch.
+    let reregisterBroker: @Sendable () async throws -> Int64
+
+    // Confined to the event thread.
+    let context = ControllerContext()
+    let watches = WatchArming()
+    var partitionStateMachine: PartitionStateMachine!
+    var replicaStateMachine: ReplicaStateMachine!
+    var channelManager: ControllerChannelManager?
+    var autoRebalanceTask: Task<Void, Never>?
+
+    /// Readable from any thread (the broker answers ControlledShutdown and Metadata with it).
+    private let shared = Mutex(SharedState())
+    private struct SharedState {
+        var activeControllerID: BrokerID = -1
+        var brokerEpoch: Int64 = -1
+    }
+
+    private(set) var eventManager: ControllerEventManager!
+
+    public init(
+        configuration: ControllerConfiguration, session: ControllerSession, brokerEpoch: Int64,
+        logger: Logger = Logger(label: "kafka.controller"),
+        reregisterBroker: @escaping @Sendable () async throws -> Int64
+    ) {
+        self.configuration = configuration
+        self.session = session
+        self.logger = logger
+        self.reregisterBroker = reregisterBroker
+        if let directory = configuration.traceDirectory,
+            let sink = try? JSONLinesControllerTraceSink(path: directory + "/controller-trace.jsonl")
+        {
+            traceSink = sink
+        } else {
+            traceSink = DiscardingControllerTraceSink()
+        }
+        shared.withLock { $0.brokerEpoch = brokerEpoch }
+        let store = ZooKeeperPartitionStateStore(
+            session: session, uncleanLeaderElectionDefault: configuration.uncleanLeaderElectionEnable)
+        partitionStateMachine = PartitionStateMachine(
+            controllerID: configuration.brokerID, context: context, store: store, traceSink: traceSink)
+        replicaStateMachine = ReplicaStateMachine(
+            controllerID: configuration.brokerID, context: context, store: store, traceSink: traceSink)
+        eventManager = ControllerEventManager(processor: self, traceSink: traceSink)
+    }
+
+    // MARK: - Life cycle (any thread)
+
+    /// Kafka's `KafkaController.startup`: enqueue `Startup`, start the event thread.
+    public func startup() {
+        _ = eventManager.put(.startup)
+        eventManager.start()
+    }
+
+    /// Stops the event thread, then resigns (Kafka's `KafkaController.shutdown`).
+    public func shutdown() {
+        eventManager.close()
+        onControllerResignation()
+    }
+
+    /// Enqueues an event (for watchers, request handlers and timers).
+    @discardableResult
+    public func put(_ event: ControllerEvent) -> QueuedEvent { eventManager.put(event) }
+
+    /// The ZooKeeper session expired: drop everything queued (answering replies with NOT_CONTROLLER),
+    /// enqueue `Expire` and wait until the event thread has started on it (Kafka's
+    /// `controller-state-change-handler.beforeInitializingSession`).
+    public func sessionExpired() {
+        let queued = eventManager.clearAndPut(.expire)
+        queued.awaitProcessing()
+    }
+
+    public var isActive: Bool { shared.withLock { $0.activeControllerID == configuration.brokerID } }
+    public var activeControllerID: BrokerID { shared.withLock { $0.activeControllerID } }
+    public var brokerEpoch: Int64 { shared.withLock { $0.brokerEpoch } }
+    public var state: ControllerState { eventManager.state }
+    public var statistics: ControllerEventStatistics { eventManager.eventStatistics }
+
+    func setActiveControllerID(_ id: BrokerID) { shared.withLock { $0.activeControllerID = id } }
+    func setBrokerEpoch(_ epoch: Int64) { shared.withLock { $0.brokerEpoch = epoch } }
+
+    // MARK: - Event processing (event thread)
+
+    public func process(_ event: ControllerEvent) throws {
+        do {
+            switch event {
+            case .startup: try processStartup()
+            case .controllerChange: try maybeResign()
+            case .reelect: try processReelect()
+            case .expire: processExpire()
+            case .registerBrokerAndReelect: try processRegisterBrokerAndReelect()
+            case .shutdownEventThread: break
+            case .brokerChange: try processBrokerChange()
+            case .brokerModifications(let id): try processBrokerModifications(id)
+            case .topicChange: try processTopicChange()
+            case .partitionModifications(let topic): try processPartitionModifications(topic)
+            case .isrChangeNotification: try processISRChangeNotification()
+            case .replicaLeaderElection(let partitions, let electionType, let trigger, let reply):
+                try processReplicaLeaderElection(partitions, electionType: electionType, trigger: trigger, reply: reply)
+            case .autoPreferredReplicaLeaderElection: try processAutoPreferredReplicaLeaderElection()
+            case .controlledShutdown(let id, let epoch, let reply): processControlledShutdown(id, brokerEpoch: epoch, reply: reply)
+            case .leaderAndISRResponseReceived(let broker, let errorCode, let partitionErrors):
+                if errorCode != 0 || partitionErrors.values.contains(where: { $0 != 0 }) {
+                    logger.warning("Broker \(broker) answered LeaderAndIsr with error \(errorCode), partition errors: \(partitionErrors.filter { $0.value != 0 })")
+                }
+            case .updateMetadataResponseReceived(let broker, let errorCode):
+                if errorCode != 0 { logger.warning("Broker \(broker) answered UpdateMetadata with error \(errorCode)") }
+            case .topicDeletion, .topicDeletionStopReplicaResponseReceived, .zkPartitionReassignment:
+                try processNotYetImplemented(event)
+            }
+        } catch let error as ControllerError where error.code == .controllerMoved {
+            logger.warning("Controller moved to another broker (\(error.message)); resigning")
+            try maybeResign()
+        } catch let error as ControllerMovedError {
+            logger.warning("Controller moved to another broker (\(error.detail)); resigning")
+            try maybeResign()
+        }
+    }
+
+    // MARK: - Sending
+
+    /// Sends requests produced by a state machine or a batch.
+    func send(_ requests: [ControllerBrokerRequest]) {
+        channelManager?.send(requests)
+    }
+
+    /// `sendUpdateMetadataRequest(brokers, partitions)`.
+    func sendUpdateMetadataRequest(to brokers: [BrokerID], partitions: [TopicPartition]) {
+        var batch = BrokerRequestBatch()
+        batch.addUpdateMetadataRequest(brokerIDs: brokers, partitions: partitions, context: context)
+        send(batch.makeRequests(controllerID: configuration.brokerID, controllerEpoch: context.epoch, context: context))
+    }
+
+    /// A handler for a read that should leave a watch on `key` (`kind:path`), enqueueing `event` when
+    /// it fires (nothing when the session ended: expiry is handled by `Expire`); nil when that watch
+    /// is already set.
+    func watch(_ key: String, _ event: @escaping @Sendable () -> ControllerEvent) -> WatchHandler? {
+        watches.handler(key) { [weak self] watchEvent in
+            if case .sessionEnded = watchEvent.type { return }
+            self?.put(event())
+        }
+    }
+
+    var zooKeeper: KafkaZooKeeperClient { session.current }
+
+    func blocking<T: Sendable>(_ body: @escaping @Sendable (KafkaZooKeeperClient) async throws -> T) throws -> T {
+        let client = session.current
+        return try BlockingBridge.run { try await body(client) }
+    }
+
+    private func processNotYetImplemented(_ event: ControllerEvent) throws {
+        logger.warning("Controller event \(event.name) is not handled by ZKafka yet")
+    }
+}

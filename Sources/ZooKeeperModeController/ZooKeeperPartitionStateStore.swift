@@ -1,0 +1,179 @@
+import KafkaController
+import KafkaModel
+import KafkaZooKeeperData
+import ZooKeeper
+
+/// The controller's partition state znodes over a real ZooKeeper session (Kafka's
+/// `KafkaZkClient.getTopicPartitionStatesRaw`, `createTopicPartitionStatesRaw`, `updateLeaderAndIsr`).
+/// Reads and writes are pipelined (many requests in flight, bounded by the session's window); every
+/// write is fenced by the controller epoch's znode version.
+///
+/// Threading contract: called on the controller event thread, which blocks until ZooKeeper answers.
+final class ZooKeeperPartitionStateStore: PartitionStateStore {
+    let session: ControllerSession
+    let uncleanLeaderElectionDefault: Bool
+
+    init(session: ControllerSession, uncleanLeaderElectionDefault: Bool) {
+        self.session = session
+        self.uncleanLeaderElectionDefault = uncleanLeaderElectionDefault
+    }
+
+    func partitionStates(
+        _ partitions: [TopicPartition]
+    ) throws -> [TopicPartition: Result<LeaderISRAndControllerEpoch?, PartitionStateStoreError>] {
+        let zooKeeper = session.current.zooKeeper
+        return try BlockingBridge.run {
+            try await withThrowingTaskGroup(of: (TopicPartition, Result<LeaderISRAndControllerEpoch?, PartitionStateStoreError>).self) { group in
+                for partition in partitions {
+                    group.addTask {
+                        do {
+                            let (data, stat) = try await zooKeeper.getData(ZNodePaths.partitionState(partition.topic, partition.partition))
+                            return (partition, .success(try TopicPartitionStateZNode.decode(partition, data: data, zkVersion: stat.version)))
+                        } catch let error as ZooKeeperError where error.code == .noNode {
+                            return (partition, .success(nil))
+                        } catch {
+                            return (partition, .failure(Self.storeError(error)))
+                        }
+                    }
+                }
+                return try await group.reduce(into: [:]) { $0[$1.0] = $1.1 }
+            }
+        }
+    }
+
+    func createPartitionStates(
+        _ states: [TopicPartition: LeaderISRAndControllerEpoch], expectedControllerEpochZKVersion: Int32
+    ) throws -> [TopicPartition: Result<Int32, PartitionStateStoreError>] {
+        let kafka = session.current
+        let version = expectedControllerEpochZKVersion
+        return try Self.fenced {
+            try BlockingBridge.runAsync {
+                // Parents first (`partitions`, then `partitions/<p>`), tolerating ones that exist.
+                for topic in Set(states.keys.map(\.topic)) {
+                    try await Self.createIgnoringExists(kafka, ZNodePaths.partitions(topic), version)
+                }
+                try await withThrowingTaskGroup(of: Void.self) { group in
+                    for partition in states.keys {
+                        group.addTask {
+                            try await Self.createIgnoringExists(kafka, ZNodePaths.partition(partition.topic, partition.partition), version)
+                        }
+                    }
+                    try await group.waitForAll()
+                }
+                return try await withThrowingTaskGroup(of: (TopicPartition, Result<Int32, PartitionStateStoreError>).self) { group in
+                    for (partition, state) in states {
+                        group.addTask {
+                            do {
+                                _ = try await kafka.fencedMulti(
+                                    [.create(path: ZNodePaths.partitionState(partition.topic, partition.partition),
+                                             data: TopicPartitionStateZNode.encode(state))],
+                                    expectedControllerEpochZKVersion: version)
+                                return (partition, .success(0))
+                            } catch let error as ControllerMovedError {
+                                throw error
+                            } catch {
+                                return (partition, .failure(Self.storeError(error)))
+                            }
+                        }
+                    }
+                    return try await group.reduce(into: [:]) { $0[$1.0] = $1.1 }
+                }
+            }
+        }
+    }
+
+    func updateLeaderAndISR(
+        _ leaderAndISRs: [TopicPartition: LeaderAndISR], controllerEpoch: Int32, expectedControllerEpochZKVersion: Int32
+    ) throws -> [TopicPartition: Result<LeaderAndISR, PartitionStateStoreError>] {
+        let kafka = session.current
+        let version = expectedControllerEpochZKVersion
+        return try Self.fenced {
+            try BlockingBridge.runAsync {
+                try await withThrowingTaskGroup(of: (TopicPartition, Result<LeaderAndISR, PartitionStateStoreError>).self) { group in
+                    for (partition, leaderAndISR) in leaderAndISRs {
+                        group.addTask {
+                            let data = TopicPartitionStateZNode.encode(
+                                LeaderISRAndControllerEpoch(leaderAndISR: leaderAndISR, controllerEpoch: controllerEpoch))
+                            do {
+                                let results = try await kafka.fencedMulti(
+                                    [.setData(path: ZNodePaths.partitionState(partition.topic, partition.partition), data: data,
+                                              version: leaderAndISR.zkVersion)],
+                                    expectedControllerEpochZKVersion: version)
+                                guard case .setData(let stat) = results.first else {
+                                    return (partition, .failure(.other("unexpected multi result")))
+                                }
+                                var written = leaderAndISR
+                                written.zkVersion = stat.version
+                                return (partition, .success(written))
+                            } catch let error as ControllerMovedError {
+                                throw error
+                            } catch {
+                                return (partition, .failure(Self.storeError(error)))
+                            }
+                        }
+                    }
+                    return try await group.reduce(into: [:]) { $0[$1.0] = $1.1 }
+                }
+            }
+        }
+    }
+
+    func uncleanLeaderElectionEnabled(topics: Set<String>) throws -> [String: Bool] {
+        let zooKeeper = session.current.zooKeeper
+        let fallback = uncleanLeaderElectionDefault
+        return try BlockingBridge.run {
+            try await withThrowingTaskGroup(of: (String, Bool?).self) { group in
+                for topic in topics {
+                    group.addTask {
+                        do {
+                            let data = try await zooKeeper.getData(ZNodePaths.topicConfig(topic)).data
+                            let overrides = try TopicConfigZNode.decode(topic: topic, data: data)
+                            return (topic, overrides["unclean.leader.election.enable"].map { $0 == "true" } ?? fallback)
+                        } catch let error as ZooKeeperError where error.code == .noNode {
+                            return (topic, fallback)
+                        } catch {
+                            return (topic, nil)
+                        }
+                    }
+                }
+                return try await group.reduce(into: [:]) { result, pair in if let value = pair.1 { result[pair.0] = value } }
+            }
+        }
+    }
+
+    // MARK: - Helpers
+
+    private static func createIgnoringExists(_ kafka: KafkaZooKeeperClient, _ path: String, _ version: Int32) async throws {
+        do {
+            _ = try await kafka.fencedMulti([.create(path: path, data: nil)], expectedControllerEpochZKVersion: version)
+        } catch let error as ZooKeeperError where error.code == .nodeExists {
+            return
+        }
+    }
+
+    /// Maps a lost fencing check to the controller's own "controller moved" error.
+    private static func fenced<T>(_ body: () throws -> T) throws -> T {
+        do {
+            return try body()
+        } catch let error as ControllerMovedError {
+            throw ControllerError(.controllerMoved, error.description)
+        }
+    }
+
+    static func storeError(_ error: any Error) -> PartitionStateStoreError {
+        if let zooKeeperError = error as? ZooKeeperError {
+            switch zooKeeperError.code {
+            case .badVersion: return .badVersion
+            case .noNode: return .noNode
+            case .nodeExists: return .nodeExists
+            default: return .other(zooKeeperError.description)
+            }
+        }
+        return .other("\(error)")
+    }
+}
+
+extension BlockingBridge {
+    /// Identity helper so fenced bodies read as one blocking call.
+    static func runAsync<T: Sendable>(_ body: @escaping @Sendable () async throws -> T) throws -> T { try run(body) }
+}
