@@ -10,6 +10,7 @@ final class BrokerContext: Sendable {
     let config: BrokerConfig
     let metadataCache: MetadataCache
     let fence: ControlPlaneFence
+    let replicaManager: ReplicaManager
     let logger: Logger
 
     init(brokerID: Int32, clusterID: String, config: BrokerConfig, metadataCache: MetadataCache, logger: Logger) {
@@ -18,6 +19,7 @@ final class BrokerContext: Sendable {
         self.config = config
         self.metadataCache = metadataCache
         self.fence = ControlPlaneFence()
+        self.replicaManager = ReplicaManager(brokerID: brokerID)
         self.logger = logger
     }
 }
@@ -29,6 +31,8 @@ enum BrokerApiTable {
         let apis: [BrokerApi] = [
             apiVersions(advertised: { advertised.ranges }),
             metadata(context: context),
+            leaderAndIsr(context: context),
+            stopReplica(context: context),
             updateMetadata(context: context),
             controlledShutdown(context: context, controller: controller),
         ]

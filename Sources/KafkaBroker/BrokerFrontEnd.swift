@@ -37,6 +37,7 @@ public final class BrokerFrontEnd: Sendable {
     }
 
     public var metadataCache: MetadataCache { context.metadataCache }
+    public var replicaManager: ReplicaManager { context.replicaManager }
 
     /// The broker epoch (czxid of this broker's registration) control requests are checked against.
     public func setBrokerEpoch(_ epoch: Int64) { context.fence.brokerEpoch = epoch }

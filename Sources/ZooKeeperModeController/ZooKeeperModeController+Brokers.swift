@@ -41,47 +41,17 @@ extension ZooKeeperModeController {
         }
     }
 
-    /// Kafka's `onBrokerStartup`.
+    /// Kafka's `onBrokerStartup`, plus the per-broker modification watch.
     func onBrokerStartup(_ newBrokers: [BrokerID]) throws {
         logger.info("New broker startup callback for \(newBrokers)")
-        for id in newBrokers { context.replicasOnOfflineDirectories[id] = nil }
-        let existing = context.liveOrShuttingDownBrokerIDs.subtracting(newBrokers)
-        // Existing brokers learn of the new ones; the new ones get every partition's state.
-        sendUpdateMetadataRequest(to: existing.sorted(), partitions: [])
-        sendUpdateMetadataRequest(to: newBrokers, partitions: Array(context.partitionLeadershipInfo.keys))
-        // The first thing a new broker needs: every partition it leads or follows.
-        let replicas = context.replicasOnBrokers(Set(newBrokers))
-        send(try replicaStateMachine.handleStateChanges(replicas, to: .online, cause: "BrokerChange").requests)
-        // It may be able to lead partitions that have no leader.
-        send(try partitionStateMachine.triggerOnlinePartitionStateChange(cause: "BrokerChange").requests)
+        try flows.onBrokerStartup(newBrokers)
         for id in newBrokers { try watchBrokerModifications(id) }
     }
 
     /// Kafka's `onBrokerFailure`.
     func onBrokerFailure(_ deadBrokers: [BrokerID]) throws {
         logger.info("Broker failure callback for \(deadBrokers)")
-        for id in deadBrokers {
-            context.replicasOnOfflineDirectories[id] = nil
-            context.shuttingDownBrokerIDs.remove(id)
-        }
-        try onReplicasBecomeOffline(context.replicasOnBrokers(Set(deadBrokers)))
-    }
-
-    /// Kafka's `onReplicasBecomeOffline`: partitions that lost their leader go Offline then get a new
-    /// leader; the dead replicas go OfflineReplica (leaving the ISRs of the partitions they follow).
-    func onReplicasBecomeOffline(_ offlineReplicas: [PartitionReplica]) throws {
-        let notForDeletion = offlineReplicas.filter { !context.isTopicQueuedUpForDeletion($0.topicPartition.topic) }
-        let partitionsWithOfflineLeader = context.partitionLeadershipInfo.compactMap { partition, info -> TopicPartition? in
-            guard !context.isTopicQueuedUpForDeletion(partition.topic) else { return nil }
-            return context.isReplicaOnline(info.leaderAndISR.leader, partition) ? nil : partition
-        }
-        send(try partitionStateMachine.handleStateChanges(partitionsWithOfflineLeader, to: .offline, cause: "BrokerFailure").requests)
-        send(try partitionStateMachine.triggerOnlinePartitionStateChange(cause: "BrokerFailure").requests)
-        send(try replicaStateMachine.handleStateChanges(notForDeletion, to: .offline, cause: "BrokerFailure").requests)
-        if partitionsWithOfflineLeader.isEmpty {
-            // Nothing was re-elected, so nobody heard about the dead brokers yet.
-            sendUpdateMetadataRequest(to: context.liveOrShuttingDownBrokerIDs.sorted(), partitions: [])
-        }
+        try flows.onBrokerFailure(deadBrokers)
     }
 
     /// Kafka's `processBrokerModification`: a broker's registration changed (endpoints, rack).

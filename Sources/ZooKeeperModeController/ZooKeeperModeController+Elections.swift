@@ -71,11 +71,14 @@ extension ZooKeeperModeController {
         }
         guard !eligible.isEmpty else { return results }
         logger.info("Starting replica leader election (\(electionType)) for partitions \(eligible.map(\.description).joined(separator: ",")) triggered by \(cause)")
-        let strategy: PartitionLeaderElectionStrategy =
-            electionType == .preferred ? .preferredReplica : .offline(allowUnclean: true)
-        let result = try partitionStateMachine.handleStateChanges(eligible, to: .online, strategy: strategy, cause: cause)
-        send(result.requests)
-        for (partition, outcome) in result.results { results[partition] = outcome.map(\.leader) }
+        if electionType == .preferred {
+            results.merge(try flows.onPreferredReplicaElection(eligible, cause: cause)) { _, new in new }
+        } else {
+            let result = try partitionStateMachine.handleStateChanges(
+                eligible, to: .online, strategy: .offline(allowUnclean: true), cause: cause)
+            send(result.requests)
+            for (partition, outcome) in result.results { results[partition] = outcome.map(\.leader) }
+        }
         return results
     }
 
@@ -97,24 +100,9 @@ extension ZooKeeperModeController {
     func processAutoPreferredReplicaLeaderElection() throws {
         guard isActive else { return }
         defer { scheduleAutoLeaderRebalance(initialDelay: .seconds(configuration.leaderImbalanceCheckIntervalSeconds)) }
-        let byPreferredLeader = Dictionary(
-            grouping: context.allPartitions.filter { !context.isTopicQueuedUpForDeletion($0.topic) },
-            by: { context.partitionReplicaAssignment($0).first ?? -1 })
-        for (preferred, partitions) in byPreferredLeader where preferred >= 0 {
-            let notPreferred = partitions.filter {
-                guard let info = context.partitionLeadershipInfo[$0] else { return false }
-                return info.leaderAndISR.leader != preferred
-            }
-            let ratio = Double(notPreferred.count) / Double(partitions.count)
-            guard ratio > Double(configuration.leaderImbalancePerBrokerPercentage) / 100 else { continue }
-            let candidates = notPreferred.filter { partition in
-                context.isReplicaOnline(preferred, partition) && context.partitionsBeingReassigned.isEmpty
-                    && context.partitionLeadershipInfo[partition]?.leaderAndISR.isr.contains(preferred) == true
-            }
-            if !candidates.isEmpty {
-                logger.info("Leader imbalance ratio for broker \(preferred) is \(ratio); electing preferred leaders for \(candidates.count) partitions")
-                _ = try onReplicaElection(Set(candidates), electionType: .preferred, cause: "AutoTriggered")
-            }
+        let elected = try flows.checkAndTriggerAutoLeaderRebalance()
+        if !elected.isEmpty {
+            logger.info("Auto leader rebalance moved leadership of \(elected.count) partitions to their preferred replicas")
         }
     }
 
@@ -134,31 +122,7 @@ extension ZooKeeperModeController {
 
     func doControlledShutdown(_ id: BrokerID, brokerEpoch: Int64) throws -> Set<TopicPartition> {
         guard isActive else { throw ControllerError(.notController, "broker \(configuration.brokerID) is not the controller") }
-        if brokerEpoch != -1, let current = context.brokerEpoch(of: id), brokerEpoch < current {
-            throw ControllerError(.staleBrokerEpoch, "received controlled shutdown with stale broker epoch \(brokerEpoch) (current \(current))")
-        }
-        guard context.liveOrShuttingDownBrokerIDs.contains(id) else {
-            throw ControllerError(.brokerNotAvailable, "broker \(id) is not registered")
-        }
-        context.shuttingDownBrokerIDs.insert(id)
         logger.info("Shutting down broker \(id); live brokers: \(context.liveBrokerIDs.sorted())")
-        let toActOn = context.partitionsOnBroker(id).filter { partition in
-            context.partitionReplicaAssignment(partition).count > 1 && context.partitionLeadershipInfo[partition] != nil
-                && !context.isTopicQueuedUpForDeletion(partition.topic)
-        }
-        let led = toActOn.filter { context.partitionLeadershipInfo[$0]?.leaderAndISR.leader == id }
-        let followed = toActOn.filter { context.partitionLeadershipInfo[$0]?.leaderAndISR.leader != id }
-        send(try partitionStateMachine.handleStateChanges(led, to: .online, strategy: .controlledShutdown, cause: "ControlledShutdown").requests)
-        var batch = BrokerRequestBatch()
-        for partition in followed {
-            batch.addStopReplicaRequest(brokerIDs: [id], partition: partition, deletePartition: false, context: context)
-        }
-        send(batch.makeRequests(controllerID: configuration.brokerID, controllerEpoch: context.epoch, context: context))
-        let followerReplicas = followed.map { PartitionReplica(topicPartition: $0, replica: id) }
-        send(try replicaStateMachine.handleStateChanges(followerReplicas, to: .offline, cause: "ControlledShutdown").requests)
-        return Set(context.partitionLeadershipInfo.compactMap { partition, info in
-            info.leaderAndISR.leader == id && !context.isTopicQueuedUpForDeletion(partition.topic)
-                && context.partitionReplicaAssignment(partition).count > 1 ? partition : nil
-        })
+        return try flows.controlledShutdown(brokerID: id, brokerEpoch: brokerEpoch)
     }
 }

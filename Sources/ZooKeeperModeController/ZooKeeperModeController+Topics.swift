@@ -36,18 +36,10 @@ extension ZooKeeperModeController {
         try onNewPartitionCreation(Array(toAdd.keys).sorted())
     }
 
-    /// Kafka's `onNewPartitionCreation`: New → Online for the partitions, NewReplica → OnlineReplica
-    /// for their replicas.
+    /// Kafka's `onNewPartitionCreation` (`ControllerFlows`).
     func onNewPartitionCreation(_ partitions: [TopicPartition]) throws {
         logger.info("New partition creation callback for \(partitions.map(\.description).joined(separator: ","))")
-        let replicas = partitions.flatMap { partition in
-            context.partitionReplicaAssignment(partition).map { PartitionReplica(topicPartition: partition, replica: $0) }
-        }
-        send(try partitionStateMachine.handleStateChanges(partitions, to: .new, cause: "NewPartitionCreation").requests)
-        send(try replicaStateMachine.handleStateChanges(replicas, to: .new, cause: "NewPartitionCreation").requests)
-        send(try partitionStateMachine.handleStateChanges(
-            partitions, to: .online, strategy: .offline(allowUnclean: false), cause: "NewPartitionCreation").requests)
-        send(try replicaStateMachine.handleStateChanges(replicas, to: .online, cause: "NewPartitionCreation").requests)
+        try flows.onNewPartitionCreation(partitions, cause: "TopicChange")
     }
 
     /// Kafka's `processIsrChangeNotification`: leaders changed ISRs in ZooKeeper; re-read them and

@@ -24,8 +24,11 @@ public final class ZooKeeperModeController: ControllerEventProcessor, @unchecked
     // Confined to the event thread.
     let context = ControllerContext()
     let watches = WatchArming()
-    var partitionStateMachine: PartitionStateMachine!
-    var replicaStateMachine: ReplicaStateMachine!
+    /// Kafka's controller flows over the state machines (broker startup/failure, new partitions,
+    /// elections, controlled shutdown); this class adds ZooKeeper watches and reads around them.
+    var flows: ControllerFlows!
+    var partitionStateMachine: PartitionStateMachine { flows.partitionStateMachine }
+    var replicaStateMachine: ReplicaStateMachine { flows.replicaStateMachine }
     var channelManager: ControllerChannelManager?
     var autoRebalanceTask: Task<Void, Never>?
 
@@ -57,11 +60,13 @@ public final class ZooKeeperModeController: ControllerEventProcessor, @unchecked
         shared.withLock { $0.brokerEpoch = brokerEpoch }
         let store = ZooKeeperPartitionStateStore(
             session: session, uncleanLeaderElectionDefault: configuration.uncleanLeaderElectionEnable)
-        partitionStateMachine = PartitionStateMachine(
-            controllerID: configuration.brokerID, context: context, store: store, traceSink: traceSink)
-        replicaStateMachine = ReplicaStateMachine(
-            controllerID: configuration.brokerID, context: context, store: store, traceSink: traceSink)
+        let forwarder = ChannelForwarder()
+        flows = ControllerFlows(
+            controllerID: configuration.brokerID, context: context, store: store, sender: forwarder,
+            leaderImbalancePerBrokerPercentage: configuration.leaderImbalancePerBrokerPercentage, traceSink: traceSink,
+            logger: Logger(label: "kafka.controller.state.change"))
         eventManager = ControllerEventManager(processor: self, traceSink: traceSink)
+        forwarder.controller = self
     }
 
     // MARK: - Life cycle (any thread)
@@ -146,9 +151,7 @@ public final class ZooKeeperModeController: ControllerEventProcessor, @unchecked
 
     /// `sendUpdateMetadataRequest(brokers, partitions)`.
     func sendUpdateMetadataRequest(to brokers: [BrokerID], partitions: [TopicPartition]) {
-        var batch = BrokerRequestBatch()
-        batch.addUpdateMetadataRequest(brokerIDs: brokers, partitions: partitions, context: context)
-        send(batch.makeRequests(controllerID: configuration.brokerID, controllerEpoch: context.epoch, context: context))
+        flows.sendUpdateMetadataRequest(brokerIDs: brokers, partitions: partitions)
     }
 
     /// A handler for a read that should leave a watch on `key` (`kind:path`), enqueueing `event` when
@@ -171,4 +174,13 @@ public final class ZooKeeperModeController: ControllerEventProcessor, @unchecked
     private func processNotYetImplemented(_ event: ControllerEvent) throws {
         logger.warning("Controller event \(event.name) is not handled by ZKafka yet")
     }
+}
+
+/// The flows' request sender: whatever channel manager the active controller has now (none while
+/// not active, when requests are dropped as Kafka's resigned controller drops its queues).
+final class ChannelForwarder: ControllerRequestSender {
+    // Set once after the controller is initialised; used on the event thread only.
+    weak var controller: ZooKeeperModeController?
+
+    func send(_ requests: [ControllerBrokerRequest]) { controller?.send(requests) }
 }
