@@ -147,6 +147,8 @@ let package = Package(
         .testTarget(name: "KafkaMetadataTests", dependencies: ["KafkaMetadata", "KafkaModel"]),
         .testTarget(
             name: "KafkaZooKeeperDataTests", dependencies: ["KafkaZooKeeperData", "KafkaModel", "ZooKeeper", "KafkaTestKit"]),
+        // Real clients (kcat, kafka-python, confluent-kafka) against clusters started by LocalCluster.
+        .testTarget(name: "ClusterIntegrationTests", dependencies: ["KafkaTestKit", "LocalCluster"]),
         .testTarget(name: "LocalClusterTests", dependencies: ["LocalCluster"]),
         // Kafka's Reactor network layer on SwiftNIO: acceptor, processors, request channel, handler pool.
         // Deals in size-prefixed frames only; knows nothing of the protocol codecs.

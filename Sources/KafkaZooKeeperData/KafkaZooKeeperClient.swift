@@ -179,6 +179,7 @@ public final class KafkaZooKeeperClient: Sendable {
     /// Runs `operations` as one multi preceded by a check of `/controller_epoch`'s version; a failed
     /// check means another controller was elected: ``ControllerMovedError``. Otherwise the results
     /// of `operations` alone are returned (or their error is thrown).
+    @discardableResult
     public func fencedMulti(
         _ operations: [ZooKeeperOperation], expectedControllerEpochZKVersion: Int32
     ) async throws -> [ZooKeeperOperationResult] {
