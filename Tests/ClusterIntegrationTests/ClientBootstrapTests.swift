@@ -87,22 +87,48 @@ struct ClientBootstrapTests {
 
 /// A plain blocking TCP client for sending raw bytes.
 enum RawSocket {
-    /// Sends `bytes` and returns true once the peer closes the connection within `timeout`.
-    static func sendAndWaitForClose(host: String, port: Int, bytes: [UInt8], timeout: Duration) throws -> Bool {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { return false }
+    /// Sends one size-prefixed frame and returns the first response frame's body (without its size).
+    static func request(host: String, port: Int, frame: [UInt8], timeout: Duration) throws -> [UInt8]? {
+        guard let fd = connected(host: host, port: port, timeout: timeout) else { return nil }
         defer { close(fd) }
+        _ = frame.withUnsafeBytes { send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+        var received: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        while true {
+            if received.count >= 4 {
+                let size = Int(received[0]) << 24 | Int(received[1]) << 16 | Int(received[2]) << 8 | Int(received[3])
+                if received.count >= 4 + size { return Array(received[4..<(4 + size)]) }
+            }
+            let count = recv(fd, &buffer, buffer.count, 0)
+            guard count > 0 else { return nil }
+            received += buffer[0..<count]
+        }
+    }
+
+    private static func connected(host: String, port: Int, timeout: Duration) -> Int32? {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { return nil }
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
         address.sin_port = in_port_t(UInt16(port).bigEndian)
         inet_pton(AF_INET, host, &address.sin_addr)
-        let connected = withUnsafePointer(to: &address) {
+        let status = withUnsafePointer(to: &address) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
         }
-        guard connected == 0 else { return false }
-        _ = bytes.withUnsafeBytes { send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+        guard status == 0 else {
+            close(fd)
+            return nil
+        }
         var seconds = timeval(tv_sec: Int(timeout.components.seconds), tv_usec: 0)
         setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &seconds, socklen_t(MemoryLayout<timeval>.size))
+        return fd
+    }
+
+    /// Sends `bytes` and returns true once the peer closes the connection within `timeout`.
+    static func sendAndWaitForClose(host: String, port: Int, bytes: [UInt8], timeout: Duration) throws -> Bool {
+        guard let fd = connected(host: host, port: port, timeout: timeout) else { return false }
+        defer { close(fd) }
+        _ = bytes.withUnsafeBytes { send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
         var buffer = [UInt8](repeating: 0, count: 4096)
         while true {
             let count = recv(fd, &buffer, buffer.count, 0)
