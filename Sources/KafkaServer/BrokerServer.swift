@@ -96,6 +96,11 @@ public final class BrokerServer: @unchecked Sendable {
     public func shutdown() async {
         let id = config.brokerID
         logger.info("[KafkaServer id=\(id)] shutting down")
+        if let broker, let controller {
+            // While this broker still serves, the controller moves its leaderships away.
+            _ = await ControlledShutdown.perform(
+                config: config, brokerEpoch: controller.brokerEpoch, metadataCache: broker.metadataCache, logger: logger)
+        }
         sessionWatcher?.cancel()
         controller?.shutdown()
         await socketServer?.shutdown()
