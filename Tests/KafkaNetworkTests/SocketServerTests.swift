@@ -59,9 +59,10 @@ struct SocketServerTests {
                 #expect(response.correlationID == id)
                 #expect(response.body == body)
             }
+            // Counters move when writes complete, which may trail the client's reads.
+            #expect(await eventually { server.metrics.responsesSent == 4 })
             let metrics = server.metrics
             #expect(metrics.requestsReceived == 4)
-            #expect(metrics.responsesSent == 4)
             #expect(metrics.bytesIn == 52 + 13 + 14 + 15)
             #expect(metrics.bytesOut == (4 + 4 + 40) + (4 + 4 + 1) + (4 + 4 + 2) + (4 + 4 + 3))
             await client.close()
@@ -97,16 +98,16 @@ struct SocketServerTests {
             let slow = try await TestClient.connect(port: port)
             let fast = try await TestClient.connect(port: port)
             try await slow.send(
-                makeFrame(apiKey: TestAPI.sleepThenEcho, correlationID: 1, body: uint32Body(2_000)))
+                makeFrame(apiKey: TestAPI.sleepThenEcho, correlationID: 1, body: uint32Body(8_000)))
             try await Task.sleep(for: .milliseconds(50))
-            let started = ContinuousClock.now
+            // No timing thresholds (the machine is shared): the fast connection is answered while the
+            // slow request is still being processed, which is what "not starved" means.
             for id in 0..<5 {
                 try await fast.send(makeFrame(apiKey: TestAPI.echo, correlationID: Int32(id), body: [9]))
-                #expect(try await fast.readResponse(timeout: .seconds(1)).correlationID == Int32(id))
+                #expect(try await fast.readResponse(timeout: .seconds(6)).correlationID == Int32(id))
             }
-            #expect(ContinuousClock.now - started < .seconds(1))
             #expect(server.metrics.requestsInProcessing == 1)  // the slow one, still waiting
-            #expect(try await slow.readResponse(timeout: .seconds(5)).correlationID == 1)
+            #expect(try await slow.readResponse(timeout: .seconds(20)).correlationID == 1)
             await slow.close()
             await fast.close()
         }
@@ -228,7 +229,8 @@ struct SocketServerTests {
             let response = try await client.readResponse()
             #expect(response.correlationID == 3)
             #expect(server.metrics.requestsWithoutResponse == 2)
-            #expect(server.metrics.responsesSent == 1)
+            // The counter moves when the write completes, which may be after the client has the bytes.
+            #expect(await eventually { server.metrics.responsesSent == 1 })
             await client.close()
         }
     }
@@ -240,11 +242,12 @@ struct SocketServerTests {
             // busy's request takes longer than the idle timeout; it must not be reaped while it waits.
             try await busy.send(makeFrame(apiKey: TestAPI.sleepThenEcho, correlationID: 1, body: uint32Body(700)))
             let started = ContinuousClock.now
-            #expect(await idle.waitUntilClosed(timeout: .seconds(3)))
+            // Generous deadlines: on a loaded 2-core machine timers fire late; only order matters here.
+            #expect(await idle.waitUntilClosed(timeout: .seconds(15)))
             #expect(ContinuousClock.now - started >= .milliseconds(250))
-            #expect(try await busy.readResponse(timeout: .seconds(3)).correlationID == 1)
-            #expect(await busy.waitUntilClosed(timeout: .seconds(3)))  // idle after its response
-            #expect(server.metrics.closed(.idle) == 2)
+            #expect(try await busy.readResponse(timeout: .seconds(15)).correlationID == 1)
+            #expect(await busy.waitUntilClosed(timeout: .seconds(15)))  // idle after its response
+            #expect(await eventually { server.metrics.closed(.idle) == 2 })
         }
     }
 
@@ -308,11 +311,11 @@ struct SocketServerTests {
                     #expect(try await client.readResponse(timeout: .seconds(10)).correlationID == Int32(index * 10 + request))
                 }
             }
+            #expect(await eventually { server.metrics.responsesSent == 30 })
             let metrics = server.metrics
             #expect(metrics.maxRequestsInProcessing == 2)
             #expect(metrics.maxRequestsQueued <= 2)
             #expect(metrics.maxRequestsOutstanding <= 10)  // one per connection at most
-            #expect(metrics.responsesSent == 30)
             #expect(handler.maxActivePerConnection == 1)
             for client in clients { await client.close() }
         }
@@ -330,7 +333,7 @@ struct SocketServerTests {
 
         let started = ContinuousClock.now
         await server.shutdown()
-        #expect(ContinuousClock.now - started < .seconds(5))  // the 60 s handler was cancelled, not awaited
+        #expect(ContinuousClock.now - started < .seconds(30))  // the 60 s handler was cancelled, not awaited
         #expect(await idle.waitUntilClosed())
         #expect(await waiting.waitUntilClosed())
         #expect(server.metrics.connectionsOpen == 0)
