@@ -117,6 +117,10 @@ let package = Package(
                 "KafkaProtocol",
                 "KafkaServer",
                 "KafkaConfig",
+                "ControllerTraceReader",
+                "KafkaController",
+                "KafkaZooKeeperData",
+                "KafkaModel",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -131,6 +135,9 @@ let package = Package(
             ]
         ),
         .testTarget(name: "KafkaControllerTests", dependencies: ["KafkaController", "KafkaModel"]),
+        // Reads, merges, filters and renders the brokers' controller-trace.jsonl files (`zkafka trace`, `zkafka demo`).
+        .target(name: "ControllerTraceReader", dependencies: ["KafkaController", "KafkaModel"]),
+        .testTarget(name: "ControllerTraceReaderTests", dependencies: ["ControllerTraceReader", "KafkaController", "KafkaModel"]),
         .testTarget(
             name: "KafkaProtocolTests",
             dependencies: [

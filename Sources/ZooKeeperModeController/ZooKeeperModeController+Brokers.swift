@@ -19,6 +19,7 @@ extension ZooKeeperModeController {
             (currentByID[$0]?.epoch ?? 0) > (context.brokerEpoch(of: $0) ?? 0)
         }
         logger.info("Newly added brokers: \(newIDs.sorted()), deleted brokers: \(deadIDs.sorted()), bounced brokers: \(bouncedIDs.sorted()), all live brokers: \(currentByID.keys.sorted())")
+        traceBrokerChange(new: newIDs, dead: deadIDs, bounced: bouncedIDs, live: currentByID.keys)
         let newBrokers = newIDs.sorted().compactMap { currentByID[$0] }
         let bouncedBrokers = bouncedIDs.sorted().compactMap { currentByID[$0] }
         for broker in newBrokers { channelManager?.addBroker(broker) }

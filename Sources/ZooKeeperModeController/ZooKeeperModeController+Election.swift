@@ -49,6 +49,7 @@ extension ZooKeeperModeController {
             context.epochZKVersion = epochZKVersion
             setActiveControllerID(brokerID)
             logger.info("\(brokerID) successfully elected as the controller. Epoch incremented to \(epoch) and epoch zk version is now \(epochZKVersion)")
+            traceElected(epoch: epoch, epochZKVersion: epochZKVersion)
             try onControllerFailover()
         } catch let error as ControllerMovedError {
             try maybeResign()
@@ -198,6 +199,7 @@ extension ZooKeeperModeController {
 
     /// Kafka's `onControllerResignation`: stop the scheduler and the channels, forget the context.
     func onControllerResignation() {
+        traceResignation()
         autoRebalanceTask?.cancel()
         autoRebalanceTask = nil
         channelManager?.shutdown()

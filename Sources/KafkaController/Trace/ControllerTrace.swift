@@ -1,15 +1,34 @@
 import KafkaModel
 
-/// One line of `controller-trace.jsonl`: either a processed (or preempted) controller event or a state
-/// transition of a partition or replica. Encoded as one flat JSON object whose `record` key says which.
-public enum ControllerTraceRecord: Sendable, Hashable, Encodable {
+/// One line of `controller-trace.jsonl`: a processed (or preempted) controller event, a state transition of a
+/// partition or replica, or a controller milestone (elected, resigned, broker change). Encoded as one flat
+/// JSON object whose `record` key says which (`event`, `transition`, `milestone`).
+public enum ControllerTraceRecord: Sendable, Hashable, Codable {
     case event(ControllerEventTraceRecord)
     case transition(StateTransitionTraceRecord)
+    case milestone(ControllerMilestoneTraceRecord)
 
     public func encode(to encoder: any Encoder) throws {
         switch self {
         case .event(let record): try record.encode(to: encoder)
         case .transition(let record): try record.encode(to: encoder)
+        case .milestone(let record): try record.encode(to: encoder)
+        }
+    }
+
+    private enum RecordKey: String, CodingKey { case record }
+
+    /// Decodes a line by its `record` key; an unknown kind is a `DecodingError.dataCorrupted`.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: RecordKey.self)
+        let kind = try container.decode(String.self, forKey: .record)
+        switch kind {
+        case "event": self = .event(try ControllerEventTraceRecord(from: decoder))
+        case "transition": self = .transition(try StateTransitionTraceRecord(from: decoder))
+        case "milestone": self = .milestone(try ControllerMilestoneTraceRecord(from: decoder))
+        default:
+            throw DecodingError.dataCorruptedError(
+                forKey: .record, in: container, debugDescription: "unknown trace record kind '\(kind)'")
         }
     }
 }
@@ -100,6 +119,9 @@ public struct StateTransitionTraceRecord: Codable, Sendable, Hashable {
     public var outcome: Outcome
     /// Why a refused or failed transition did not happen.
     public var reason: String?
+    /// Wall-clock milliseconds when the transition was recorded. Stamped by ``JSONLinesControllerTraceSink``
+    /// when the line is written (nil in memory), so merged traces can be ordered.
+    public var timeMs: Int64?
 
     public init(
         kind: Kind, topicPartition: TopicPartition, replica: BrokerID? = nil, from: String, to: String,

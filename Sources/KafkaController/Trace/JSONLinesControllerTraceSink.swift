@@ -4,7 +4,8 @@ import Logging
 /// Appends each record as one JSON object per line to a file, normally `<log.dir>/controller-trace.jsonl`,
 /// writing (and so handing to the OS) every line as soon as it is recorded.
 ///
-/// Keys are sorted so lines are stable and diffable; absent optional fields are left out. The file is opened
+/// Keys are sorted so lines are stable and diffable; absent optional fields are left out. Transition records
+/// without a `timeMs` get the current wall-clock time, so traces of several brokers can be merged. The file is opened
 /// in append mode, so a restarted broker continues the same trace.
 public final class JSONLinesControllerTraceSink: ControllerTraceSink, @unchecked Sendable {
     /// The trace file's name inside a broker's log directory.
@@ -46,7 +47,12 @@ public final class JSONLinesControllerTraceSink: ControllerTraceSink, @unchecked
         lock.withLock {
             guard let handle else { return }
             do {
-                var line = try encoder.encode(record)
+                var stamped = record
+                if case .transition(var transition) = record, transition.timeMs == nil {
+                    transition.timeMs = ControllerMilestoneTraceRecord.nowMs()
+                    stamped = .transition(transition)
+                }
+                var line = try encoder.encode(stamped)
                 line.append(UInt8(ascii: "\n"))
                 try handle.write(contentsOf: line)
             } catch {

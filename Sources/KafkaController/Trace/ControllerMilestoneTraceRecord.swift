@@ -1,0 +1,57 @@
+import Foundation
+import KafkaModel
+
+/// A controller-level milestone in `controller-trace.jsonl`: this broker won the `/controller` race with a
+/// new controller epoch, resigned, or (as the active controller) saw the set of live brokers change. These
+/// are the lines that tie the event and transition records of many brokers into one story.
+public struct ControllerMilestoneTraceRecord: Codable, Sendable, Hashable {
+    /// What happened.
+    public enum Kind: String, Codable, Sendable {
+        /// The broker created `/controller` and incremented `/controller_epoch` (Kafka's "successfully
+        /// elected as the controller").
+        case elected
+        /// The broker stopped being the controller (lost `/controller`, session expiry or shutdown).
+        case resigned
+        /// The active controller read `/brokers/ids` and found new, dead or bounced brokers.
+        case brokerChange
+    }
+
+    /// Always `"milestone"`.
+    public var record: String = "milestone"
+    public var kind: Kind
+    /// Wall-clock milliseconds when the milestone was recorded.
+    public var timeMs: Int64
+    /// The broker whose controller recorded the milestone.
+    public var brokerID: BrokerID
+    /// The controller epoch won (`elected`) or given up (`resigned`), or current (`brokerChange`).
+    public var controllerEpoch: Int32?
+    /// The `/controller_epoch` znode version after the election.
+    public var epochZKVersion: Int32?
+    /// `brokerChange`: brokers that registered.
+    public var newBrokers: [BrokerID]?
+    /// `brokerChange`: brokers whose registration disappeared.
+    public var deadBrokers: [BrokerID]?
+    /// `brokerChange`: brokers that re-registered between two watch events.
+    public var bouncedBrokers: [BrokerID]?
+    /// `brokerChange`: every registered broker.
+    public var liveBrokers: [BrokerID]?
+
+    public init(
+        kind: Kind, timeMs: Int64 = ControllerMilestoneTraceRecord.nowMs(), brokerID: BrokerID,
+        controllerEpoch: Int32? = nil, epochZKVersion: Int32? = nil, newBrokers: [BrokerID]? = nil,
+        deadBrokers: [BrokerID]? = nil, bouncedBrokers: [BrokerID]? = nil, liveBrokers: [BrokerID]? = nil
+    ) {
+        self.kind = kind
+        self.timeMs = timeMs
+        self.brokerID = brokerID
+        self.controllerEpoch = controllerEpoch
+        self.epochZKVersion = epochZKVersion
+        self.newBrokers = newBrokers
+        self.deadBrokers = deadBrokers
+        self.bouncedBrokers = bouncedBrokers
+        self.liveBrokers = liveBrokers
+    }
+
+    /// Wall-clock milliseconds now.
+    public static func nowMs() -> Int64 { Int64((Date().timeIntervalSince1970 * 1000).rounded()) }
+}

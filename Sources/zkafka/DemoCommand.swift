@@ -1,0 +1,117 @@
+import ArgumentParser
+import ControllerTraceReader
+import Foundation
+import LocalCluster
+
+/// `zkafka demo`: a guided tour of the ZooKeeper-mode architecture on a real local cluster.
+struct DemoCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "demo",
+        abstract: "A guided tour: election, topic creation, controller and leader failover, with real znodes.",
+        discussion: """
+            Brings up 3 ZooKeeper servers and 3 brokers, shows who won the controller election (/controller, \
+            /controller_epoch, /brokers/ids), creates topic 'demo' (3 partitions, replication factor 3) by \
+            writing /brokers/topics/demo, kills -9 the controller and then a partition leader, restarts both, \
+            and prints the timeline of controller events and state transitions from the brokers' traces. The \
+            cluster is torn down at the end (and on Ctrl-C) unless --keep is given.
+            """
+    )
+
+    @Flag(help: "Leave the cluster running at the end, to explore with `zkafka trace`, zkCli or kcat.")
+    var keep = false
+
+    @Option(name: .customLong("dir"), help: "The cluster directory (default: a new temporary folder).")
+    var directory: String?
+
+    func run() async throws {
+        let directory = directory ?? FileManager.default.temporaryDirectory
+            .appendingPathComponent("zkafka-demo-\(UUID().uuidString.prefix(8).lowercased())").path
+        let cluster = LocalCluster(directory: directory)
+        let interrupts = DemoInterruptHandler(cluster: cluster)
+        interrupts.install()
+        let tour = DemoTour(cluster: cluster, narrator: DemoNarrator())
+        do {
+            try await tour.run()
+        } catch {
+            tour.narrator.problem("The demo stopped: \(error)")
+            tour.narrator.say("Tearing the cluster down (logs stay in \(cluster.directory)).")
+            try? cluster.down()
+            throw ExitCode.failure
+        }
+        if keep {
+            tour.printExploreHints()
+        } else {
+            tour.narrator.step("Tear down")
+            try cluster.down()
+            tour.narrator.say("Every broker and ZooKeeper server of \(cluster.directory) is stopped; its data and logs stay there.")
+            tour.narrator.say("Run with --keep to leave the cluster up for exploring.")
+        }
+    }
+}
+
+/// Ctrl-C (and SIGTERM) during the demo: stop the cluster, which runs in its own sessions and would
+/// otherwise outlive the demo.
+final class DemoInterruptHandler: @unchecked Sendable {
+    private let cluster: LocalCluster
+    private let queue = DispatchQueue(label: "zkafka.demo.signals")
+    private var sources: [any DispatchSourceSignal] = []
+
+    init(cluster: LocalCluster) { self.cluster = cluster }
+
+    func install() {
+        for number in [SIGINT, SIGTERM] {
+            signal(number, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: number, queue: queue)
+            source.setEventHandler { [cluster] in
+                FileHandle.standardError.write(Data("\nInterrupted: tearing the cluster down…\n".utf8))
+                try? cluster.down()
+                FileHandle.standardError.write(Data("Cluster in \(cluster.directory) stopped.\n".utf8))
+                exit(130)
+            }
+            source.resume()
+            sources.append(source)
+        }
+    }
+}
+
+/// Prints the tour: numbered steps, explanations, znodes.
+struct DemoNarrator: Sendable {
+    private let counter = StepCounter()
+
+    func step(_ title: String) {
+        let number = counter.next()
+        write("\n━━ Step \(number): \(title) " + String(repeating: "━", count: max(4, 70 - title.count)))
+    }
+
+    func say(_ text: String) {
+        write(text)
+    }
+
+    /// A znode as it is in ZooKeeper: path, data, version.
+    func znode(_ path: String, _ data: String, version: Int32? = nil, note: String? = nil) {
+        var line = "  \(path)  \(data)"
+        if let version { line += "  (version \(version))" }
+        if let note { line += "  — \(note)" }
+        write(line)
+    }
+
+    func problem(_ text: String) {
+        FileHandle.standardError.write(Data("\(text)\n".utf8))
+    }
+
+    /// Unbuffered, so the tour reads live even when piped.
+    private func write(_ line: String) {
+        FileHandle.standardOutput.write(Data((line + "\n").utf8))
+    }
+
+    private final class StepCounter: @unchecked Sendable {
+        private let lock = NSLock()
+        private var value = 0
+        func next() -> Int { lock.withLock { value += 1; return value } }
+    }
+}
+
+/// A bounded wait ran out.
+struct DemoTimeout: Error, CustomStringConvertible {
+    let description: String
+}
