@@ -15,6 +15,10 @@ public final class ControllerFlows {
     public let sender: any ControllerRequestSender
     /// `leader.imbalance.per.broker.percentage` (default 10).
     public var leaderImbalancePerBrokerPercentage: Int
+    /// The topic deletion bookkeeping, told about broker start-ups and offline replicas (Kafka's controller
+    /// calls its `topicDeletionManager` from `onBrokerStartup` and `onReplicasBecomeOffline`). Set by whoever
+    /// creates the manager; weak because the manager holds these flows.
+    public weak var topicDeletionManager: TopicDeletionManager?
     private var batch = BrokerRequestBatch()
     private let logger: Logger
 
@@ -76,6 +80,12 @@ public final class ControllerFlows {
         let replicas = context.replicasOnBrokers(newSet)
         sender.send(try replicaStateMachine.handleStateChanges(replicas, to: .online, cause: cause).requests)
         sender.send(try partitionStateMachine.triggerOnlinePartitionStateChange(cause: cause).requests)
+        // A replica of a topic being deleted came back: its deletion may resume.
+        let deletionTopics = Set(replicas.map(\.topicPartition.topic)).filter(context.isTopicQueuedUpForDeletion)
+        if !deletionTopics.isEmpty, let topicDeletionManager {
+            logger.info("Some replicas \(replicas.filter { deletionTopics.contains($0.topicPartition.topic) }.map(\.description)) for topics scheduled for deletion \(deletionTopics.sorted()) are on the newly restarted brokers \(newBrokers.sorted()). Signaling restart of topic deletion for these topics")
+            try topicDeletionManager.resumeDeletionForTopics(deletionTopics)
+        }
     }
 
     /// Kafka's `onBrokerFailure`: forget the dead brokers' offline directories and shutdown marks, then
@@ -105,9 +115,14 @@ public final class ControllerFlows {
         sender.send(try partitionStateMachine.triggerOnlinePartitionStateChange(cause: cause).requests)
         sender.send(try replicaStateMachine.handleStateChanges(notForDeletion, to: .offline, cause: cause).requests)
         if !forDeletion.isEmpty {
-            sender.send(
-                try replicaStateMachine.handleStateChanges(forDeletion, to: .deletionIneligible, cause: cause).requests)
-            for replica in forDeletion { context.topicsIneligibleForDeletion.insert(replica.topicPartition.topic) }
+            // A replica whose broker is gone cannot delete its data: fail it so deletion does not wait forever.
+            if let topicDeletionManager {
+                try topicDeletionManager.failReplicaDeletion(Set(forDeletion))
+            } else {
+                sender.send(
+                    try replicaStateMachine.handleStateChanges(forDeletion, to: .deletionIneligible, cause: cause).requests)
+                for replica in forDeletion { context.topicsIneligibleForDeletion.insert(replica.topicPartition.topic) }
+            }
         }
         if partitionsWithOfflineLeader.isEmpty {
             sendUpdateMetadataRequest(brokerIDs: context.liveOrShuttingDownBrokerIDs.sorted(), partitions: [])

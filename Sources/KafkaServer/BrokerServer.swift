@@ -77,7 +77,8 @@ public final class BrokerServer: @unchecked Sendable {
                 autoLeaderRebalanceEnable: config.autoLeaderRebalanceEnable,
                 leaderImbalancePerBrokerPercentage: config.leaderImbalancePerBrokerPercentage,
                 leaderImbalanceCheckIntervalSeconds: config.leaderImbalanceCheckIntervalSeconds,
-                controllerSocketTimeoutMs: config.controllerSocketTimeoutMs, traceDirectory: config.logDirs.first),
+                controllerSocketTimeoutMs: config.controllerSocketTimeoutMs, traceDirectory: config.logDirs.first,
+                deleteTopicEnable: config.deleteTopicEnable),
             session: session, brokerEpoch: brokerEpoch, logger: Logger(label: "kafka.controller.KafkaController")
         ) { [weak front] in
             let epoch = try await session.current.registerBroker(registration)

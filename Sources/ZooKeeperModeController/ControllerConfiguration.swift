@@ -6,6 +6,8 @@ public struct ControllerConfiguration: Sendable {
     /// The listener the controller reaches brokers on (`inter.broker.listener.name`).
     public var interBrokerListenerName: String
     public var uncleanLeaderElectionEnable: Bool
+    /// `delete.topic.enable`: when false, `/admin/delete_topics` entries are removed and ignored.
+    public var deleteTopicEnable: Bool
     public var autoLeaderRebalanceEnable: Bool
     public var leaderImbalancePerBrokerPercentage: Int
     public var leaderImbalanceCheckIntervalSeconds: Int64
@@ -18,8 +20,9 @@ public struct ControllerConfiguration: Sendable {
         brokerID: BrokerID, interBrokerListenerName: String, uncleanLeaderElectionEnable: Bool = false,
         autoLeaderRebalanceEnable: Bool = true, leaderImbalancePerBrokerPercentage: Int = 10,
         leaderImbalanceCheckIntervalSeconds: Int64 = 300, controllerSocketTimeoutMs: Int = 30_000,
-        traceDirectory: String? = nil
+        traceDirectory: String? = nil, deleteTopicEnable: Bool = true
     ) {
+        self.deleteTopicEnable = deleteTopicEnable
         self.brokerID = brokerID
         self.interBrokerListenerName = interBrokerListenerName
         self.uncleanLeaderElectionEnable = uncleanLeaderElectionEnable

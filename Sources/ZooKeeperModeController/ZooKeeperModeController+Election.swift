@@ -114,10 +114,14 @@ extension ZooKeeperModeController {
         let started = Date()
         try initializeControllerContext()
         logger.info("Initialized controller context in \(Int(Date().timeIntervalSince(started) * 1000)) ms: \(context.liveBrokers.count) live brokers, \(context.allTopics.count) topics, \(context.partitionCount) partitions")
+        loadPartitionsBeingReassigned()
+        try initializeTopicDeletion()
         // Every broker learns the live broker set; partition states follow with the state machines.
         sendUpdateMetadataRequest(to: Array(context.liveOrShuttingDownBrokerIDs).sorted(), partitions: [])
         send(try replicaStateMachine.startup().requests)
         send(try partitionStateMachine.startup().requests)
+        try initializePartitionReassignments()
+        try topicDeletionManager.tryTopicDeletion()
         logger.info("Ready to serve as the new controller with epoch \(context.epoch)")
         // Pending preferred elections and ISR notifications left from before the failover.
         put(.replicaLeaderElection(partitions: nil, electionType: .preferred, trigger: .zkTriggered))

@@ -23,7 +23,9 @@ extension ZooKeeperModeController {
     }
 
     func processPartitionModifications(_ topic: String) throws {
-        guard isActive else { return }
+        // A topic the context does not know (deleted, or not yet seen by TopicChange) is TopicChange's business:
+        // this is how a deleted topic's handler is muted (Kafka's `mutePartitionModifications`).
+        guard isActive, context.allTopics.contains(topic) else { return }
         let assignment = try readAssignments([topic], watch: true)
         let toAdd = assignment.filter { context.partitionReplicaAssignment($0.key).isEmpty }
         guard !toAdd.isEmpty else { return }

@@ -29,6 +29,8 @@ public final class ZooKeeperModeController: ControllerEventProcessor, @unchecked
     var flows: ControllerFlows!
     var partitionStateMachine: PartitionStateMachine { flows.partitionStateMachine }
     var replicaStateMachine: ReplicaStateMachine { flows.replicaStateMachine }
+    /// Kafka's `TopicDeletionManager`; its ZooKeeper deletes go through ``ZooKeeperTopicDeletionClient``.
+    var topicDeletionManager: TopicDeletionManager!
     var channelManager: ControllerChannelManager?
     var autoRebalanceTask: Task<Void, Never>?
 
@@ -65,6 +67,11 @@ public final class ZooKeeperModeController: ControllerEventProcessor, @unchecked
             controllerID: configuration.brokerID, context: context, store: store, sender: forwarder,
             leaderImbalancePerBrokerPercentage: configuration.leaderImbalancePerBrokerPercentage, traceSink: traceSink,
             logger: Logger(label: "kafka.controller.state.change"))
+        let deletionClient = ZooKeeperTopicDeletionClient(session: session)
+        topicDeletionManager = TopicDeletionManager(
+            flows: flows, client: deletionClient, isDeleteTopicEnabled: configuration.deleteTopicEnable,
+            logger: Logger(label: "kafka.controller.TopicDeletionManager"))
+        flows.topicDeletionManager = topicDeletionManager
         eventManager = ControllerEventManager(processor: self, traceSink: traceSink)
         forwarder.controller = self
     }
@@ -130,8 +137,11 @@ public final class ZooKeeperModeController: ControllerEventProcessor, @unchecked
                 }
             case .updateMetadataResponseReceived(let broker, let errorCode):
                 if errorCode != 0 { logger.warning("Broker \(broker) answered UpdateMetadata with error \(errorCode)") }
-            case .topicDeletion, .topicDeletionStopReplicaResponseReceived, .zkPartitionReassignment:
-                try processNotYetImplemented(event)
+            case .topicDeletion: try processTopicDeletion()
+            case .topicDeletionStopReplicaResponseReceived(let broker, let errorCode, let partitionErrors):
+                try processTopicDeletionStopReplicaResponseReceived(broker, errorCode: errorCode, partitionErrors: partitionErrors)
+            case .zkPartitionReassignment: _ = try processZkPartitionReassignment()
+            case .partitionReassignmentISRChange(let partition): try processPartitionReassignmentISRChange(partition)
             }
         } catch let error as ControllerError where error.code == .controllerMoved {
             logger.warning("Controller moved to another broker (\(error.message)); resigning")
@@ -169,10 +179,6 @@ public final class ZooKeeperModeController: ControllerEventProcessor, @unchecked
     func blocking<T: Sendable>(_ body: @escaping @Sendable (KafkaZooKeeperClient) async throws -> T) throws -> T {
         let client = session.current
         return try BlockingBridge.run { try await body(client) }
-    }
-
-    private func processNotYetImplemented(_ event: ControllerEvent) throws {
-        logger.warning("Controller event \(event.name) is not handled by ZKafka yet")
     }
 }
 

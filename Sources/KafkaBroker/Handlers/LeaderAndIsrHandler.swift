@@ -1,3 +1,4 @@
+import Foundation
 import KafkaModel
 import KafkaProtocol
 
@@ -59,6 +60,13 @@ extension BrokerApiTable {
                 : header.apiVersion >= 1
                     ? request.topics.flatMap { topic in topic.partitionIndexes.map { (TopicPartition(topic: topic.name, partition: $0), Int32(-1)) } }
                     : request.ungroupedPartitions.map { (TopicPartition(topic: $0.topicName, partition: $0.partitionIndex), Int32(-1)) }
+            // v3 says per partition whether to delete; v0–v2 say it once for the whole request.
+            let deleted: Set<TopicPartition> =
+                header.apiVersion >= 3
+                ? Set(request.topicStates.flatMap { topic in
+                    topic.partitionStates.filter(\.deletePartition).map { TopicPartition(topic: topic.topicName, partition: $0.partitionIndex) }
+                })
+                : request.deletePartitions ? Set(partitions.map(\.0)) : []
             func response(_ error: KafkaErrorCode, partitionErrors: [TopicPartition: KafkaErrorCode] = [:]) -> StopReplicaResponse {
                 StopReplicaResponse(
                     errorCode: error.rawValue,
@@ -71,8 +79,30 @@ extension BrokerApiTable {
             case .staleControllerEpoch: return response(.staleControllerEpoch)
             case .accept:
                 let refused = context.replicaManager.stopReplicas(partitions)
-                return response(.none, partitionErrors: refused.mapValues { _ in .staleControllerEpoch })
+                var errors = refused.mapValues { _ in KafkaErrorCode.staleControllerEpoch }
+                for partition in deleted where refused[partition] == nil {
+                    if !removePartitionDirectories(partition, logDirs: context.config.logDirs) {
+                        errors[partition] = .kafkaStorageError
+                    }
+                }
+                return response(.none, partitionErrors: errors)
             }
         }
+    }
+
+    /// Removes `<logDir>/<topic>-<partition>` in every log dir where it exists (the partition's log, once the
+    /// data plane writes one). False when a directory exists but could not be removed.
+    static func removePartitionDirectories(_ partition: TopicPartition, logDirs: [String]) -> Bool {
+        var removedAll = true
+        for logDir in logDirs {
+            let path = logDir + "/" + partition.topic + "-" + String(partition.partition)
+            guard FileManager.default.fileExists(atPath: path) else { continue }
+            do {
+                try FileManager.default.removeItem(atPath: path)
+            } catch {
+                removedAll = false
+            }
+        }
+        return removedAll
     }
 }

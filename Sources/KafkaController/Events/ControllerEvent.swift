@@ -46,6 +46,9 @@ public enum ControllerEvent: Sendable {
         brokerID: BrokerID, errorCode: Int16, partitionErrors: [TopicPartition: Int16])
     /// `/admin/reassign_partitions` was created (or re-enqueued by the controller to re-arm its watch).
     case zkPartitionReassignment
+    /// The state znode of a partition being reassigned changed: its ISR may now hold every target replica
+    /// (Kafka's `PartitionReassignmentIsrChange`, armed while the reassignment runs).
+    case partitionReassignmentISRChange(partition: TopicPartition)
     /// The children of `/isr_change_notification` changed: leaders changed ISRs directly in ZooKeeper.
     case isrChangeNotification
     /// A leader election was asked for: by the `ElectLeaders` API (`partitions` given) or by the
@@ -70,7 +73,7 @@ public enum ControllerEvent: Sendable {
         case .brokerChange, .brokerModifications: .brokerChange
         case .topicChange, .partitionModifications: .topicChange
         case .topicDeletion, .topicDeletionStopReplicaResponseReceived: .topicDeletion
-        case .zkPartitionReassignment: .alterPartitionReassignment
+        case .zkPartitionReassignment, .partitionReassignmentISRChange: .alterPartitionReassignment
         case .isrChangeNotification: .isrChange
         case .replicaLeaderElection: .manualLeaderBalance
         case .autoPreferredReplicaLeaderElection: .autoLeaderBalance
@@ -96,6 +99,7 @@ public enum ControllerEvent: Sendable {
         case .topicDeletion: "TopicDeletion"
         case .topicDeletionStopReplicaResponseReceived: "TopicDeletionStopReplicaResponseReceived"
         case .zkPartitionReassignment: "ZkPartitionReassignment"
+        case .partitionReassignmentISRChange: "PartitionReassignmentIsrChange"
         case .isrChangeNotification: "IsrChangeNotification"
         case .replicaLeaderElection: "ReplicaLeaderElection"
         case .autoPreferredReplicaLeaderElection: "AutoPreferredReplicaLeaderElection"
