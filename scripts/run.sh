@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
-# The main job, for now: set up and build, then bring up a local cluster (3 ZooKeeper servers and
-# 3 brokers) in the background and show its status.
+# The main job: set up and build, then run `zkafka demo` — a guided tour of the ZooKeeper-mode architecture
+# on a local cluster (3 ZooKeeper servers, 3 brokers): the controller election, a topic, kill -9 of the
+# controller and of a partition leader, the restarts, and the timeline of controller events and state
+# transitions. The cluster is kept running afterwards for exploring (`zkafka trace`, zkCli, kcat).
+# Extra arguments go to `zkafka demo` (for example nothing, or `--dir DIR`).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -9,19 +12,11 @@ bash scripts/setup.sh
 zkafka="$(swift build --show-bin-path)/zkafka"
 cluster_dir="${ZKAFKA_CLUSTER_DIR:-${TMPDIR:-/tmp}/zkafka-cluster}"
 
-# A previous run's cluster would make `up` refuse the directory; `down` is a no-op otherwise.
+# A previous run's cluster would make `up` refuse the directory; `down` is a no-op otherwise. Its data
+# goes too (only in a directory that holds a cluster.json), so the tour starts from an empty cluster.
 "$zkafka" cluster down --dir "$cluster_dir" >/dev/null
-# `up` prints the status table once the ensemble has a leader and every broker has started.
-"$zkafka" cluster up --dir "$cluster_dir" --zookeepers 3 --brokers 3
+if [ -f "$cluster_dir/cluster.json" ]; then rm -rf "$cluster_dir"; fi
 
-cat <<MESSAGE
+"$zkafka" demo --keep --dir "$cluster_dir" "$@"
+echo "(zkafka is $zkafka)"
 
-The cluster keeps running in the background. Try:
-  kcat -b $(python3 -c "import json,sys; b=json.load(open(sys.argv[1]))['brokers'][0]; print(b['host']+':'+str(b['port']))" "$cluster_dir/cluster.json") -L
-  $zkafka cluster kill  --dir $cluster_dir --broker 1        # crash a broker (its partitions get new leaders)
-  $zkafka cluster start --dir $cluster_dir --broker 1        # bring it back
-  $zkafka cluster kill  --dir $cluster_dir --zookeeper 1     # crash a ZooKeeper server
-  $zkafka cluster status --dir $cluster_dir --json
-Stop it with:
-  $zkafka cluster down --dir $cluster_dir
-MESSAGE

@@ -69,7 +69,7 @@ public struct TraceTimelineRenderer: Sendable {
 
     func prefix(_ entry: TraceEntry) -> String {
         let epoch = entry.controllerEpoch.map { "epoch \($0)" } ?? "-"
-        return "\(clock(entry.timeMs))  broker \(entry.brokerID)  \(epoch.padding(toLength: 8, withPad: " ", startingAt: 0))"
+        return "\(clock(entry.timeMs))  broker \(entry.brokerID)  \(epoch.padding(toLength: 9, withPad: " ", startingAt: 0))"
     }
 
     func clock(_ milliseconds: Double) -> String {

@@ -109,9 +109,11 @@ struct DemoTour: Sendable {
             note: "was \(firstEpoch.epoch) (version \(firstEpoch.version))")
         narrator.say("→ Broker \(second.id) is the new controller (controller epoch \(firstEpoch.epoch) → \(secondEpoch.epoch)).")
         narrator.say("""
-            Its failover read every broker, topic and partition state from ZooKeeper; its BrokerChange handling \
-            found broker \(first.id) gone: partitions it led go OfflinePartition → OnlinePartition with a new leader \
-            from the ISR, and its replicas go OfflineReplica, which removes it from each ISR.
+            Its failover (onControllerFailover) read every broker, topic and partition state from ZooKeeper. \
+            Broker \(first.id) is not registered any more (its session expired with /controller), so its replicas go \
+            OfflineReplica, which removes it from each ISR, and partitions it led go OfflinePartition → \
+            OnlinePartition with a new leader from the ISR. If broker \(first.id)'s registration outlives \
+            /controller, the new controller's BrokerChange handles it the same way.
             """)
         let afterFirstKill = try await poll("broker \(first.id) to leave every leader and ISR", timeout: .seconds(30)) { () async throws -> [Int32: PartitionStateView]? in
             let states = try await partitionStates(zk)
