@@ -56,10 +56,10 @@ public enum ControllerTraceReader {
         }
     }
 
-    /// Gives each record of one file its timeline position, controller epoch and (for transitions) the event
+    /// Gives each record of one file (line number, record) its timeline position, controller epoch and (for transitions) the event
     /// that caused it. Event records are written when processing ends, after the transitions they caused, so a
     /// transition belongs to the next event record of the same file.
-    static func place(_ records: [(line: Int, record: ControllerTraceRecord)], brokerID: BrokerID, file: String) -> [TraceEntry] {
+    public static func place(_ records: [(line: Int, record: ControllerTraceRecord)], brokerID: BrokerID, file: String) -> [TraceEntry] {
         // The cause of each transition: the next event record.
         var nextEventIndex = [Int?](repeating: nil, count: records.count)
         var upcoming: Int?

@@ -1,0 +1,104 @@
+import Foundation
+import KafkaTestKit
+import Testing
+
+/// `zkafka demo` and `zkafka trace` as a user runs them: the executable end to end against a real local
+/// cluster it brings up itself.
+@Suite(.serialized, .timeLimit(.minutes(5)))
+struct DemoAndTraceTests {
+    private func freshDirectory() -> String {
+        FileManager.default.temporaryDirectory.appendingPathComponent("zkafka-demo-test-\(UUID().uuidString.prefix(8))").path
+    }
+
+    /// Processes whose command line names `directory` (brokers and ZooKeeper servers of that cluster do).
+    private func processes(mentioning directory: String) -> [String] {
+        let own = ProcessInfo.processInfo.processIdentifier
+        let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
+        return entries.compactMap { entry -> String? in
+            guard let pid = Int32(entry), pid != own,
+                let data = FileManager.default.contents(atPath: "/proc/\(entry)/cmdline"), !data.isEmpty
+            else { return nil }
+            let commandLine = String(decoding: data.map { $0 == 0 ? UInt8(ascii: " ") : $0 }, as: UTF8.self)
+            return commandLine.contains(directory) ? "\(pid): \(commandLine)" : nil
+        }
+    }
+
+    private func cleanUp(_ directory: String) {
+        if let zkafka = try? ZKafkaExecutable.path() {
+            _ = try? Command.run([zkafka, "cluster", "down", "--dir", directory], timeout: .seconds(60))
+        }
+        try? FileManager.default.removeItem(atPath: directory)
+    }
+
+    @Test func demo_endToEnd_showsTwoControllersWithIncreasingEpochs_movesLeaders_andLeavesNoProcess() throws {
+        let directory = freshDirectory()
+        defer { cleanUp(directory) }
+        let result = try Command.run([try ZKafkaExecutable.path(), "demo", "--dir", directory], timeout: .seconds(240))
+        let output = result.standardOutput
+        #expect(result.status == 0, "stderr: \(result.standardError)\nstdout: \(output)")
+
+        let first = try #require(output.firstMatch(of: /Broker (\d+) is the controller \(controller epoch (\d+)\)/), "\(output)")
+        let second = try #require(
+            output.firstMatch(of: /Broker (\d+) is the new controller \(controller epoch (\d+) → (\d+)\)/), "\(output)")
+        #expect(first.1 != second.1, "the new controller must be another broker")
+        #expect(Int(second.2) == Int(first.2), "the bump starts from the first controller's epoch")
+        #expect(Int(second.3)! > Int(first.2)!, "the controller epoch must increase")
+        #expect(output.contains(/demo-\d: leader \d+ → \d+/), "a partition leader must move: \(output)")
+        #expect(output.contains(/isr \[[\d, ]+\] → \[[\d, ]+\]/), "an ISR must shrink")
+        // The timeline from the traces: both elections, events and transitions.
+        #expect(output.contains("★ elected controller: /controller_epoch is now \(first.2)"))
+        #expect(output.contains("★ elected controller: /controller_epoch is now \(second.3)"))
+        #expect(output.contains("event TopicChange"))
+        #expect(output.contains("NewPartition → OnlinePartition"))
+        #expect(output.contains("Every broker and ZooKeeper server of"))
+        #expect(processes(mentioning: directory).isEmpty, "left behind: \(processes(mentioning: directory))")
+    }
+
+    @Test func trace_onAKeptDemoCluster_mergesEventsAndTransitions_inTextAndJSON() throws {
+        let directory = freshDirectory()
+        defer { cleanUp(directory) }
+        let zkafka = try ZKafkaExecutable.path()
+        let demo = try Command.run([zkafka, "demo", "--keep", "--dir", directory], timeout: .seconds(240))
+        try #require(demo.status == 0, "stderr: \(demo.standardError)\nstdout: \(demo.standardOutput)")
+        #expect(demo.standardOutput.contains("zkafka trace --dir \(directory)"))
+        #expect(!processes(mentioning: directory).isEmpty, "--keep leaves the cluster running")
+
+        let text = try Command.run([zkafka, "trace", "--dir", directory], timeout: .seconds(60))
+        #expect(text.status == 0, "\(text.standardError)")
+        #expect(text.standardOutput.contains("★ elected controller"))
+        #expect(text.standardOutput.contains("event TopicChange"))
+        #expect(text.standardOutput.contains("demo-0 NewPartition → OnlinePartition"))
+        #expect(text.standardOutput.contains("broker change: dead"))
+
+        let json = try Command.run([zkafka, "trace", "--dir", directory, "--json"], timeout: .seconds(60))
+        #expect(json.status == 0)
+        let objects = try json.standardOutput.split(separator: "\n").map {
+            try #require(try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any])
+        }
+        #expect(objects.contains { $0["record"] as? String == "event" })
+        #expect(objects.contains { $0["record"] as? String == "transition" })
+        #expect(objects.contains { $0["record"] as? String == "milestone" && $0["kind"] as? String == "elected" })
+        #expect(objects.allSatisfy { $0["broker"] is Int && $0["time"] is Double })
+        let times = objects.compactMap { $0["time"] as? Double }
+        #expect(times == times.sorted(), "merged by time")
+
+        let filtered = try Command.run([zkafka, "trace", "--dir", directory, "--topic", "demo", "--partition", "0", "--json"], timeout: .seconds(60))
+        let transitions = try filtered.standardOutput.split(separator: "\n").compactMap {
+            try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]
+        }.filter { $0["record"] as? String == "transition" }
+        #expect(!transitions.isEmpty)
+        #expect(transitions.allSatisfy { $0["topic"] as? String == "demo" && $0["partition"] as? Int == 0 })
+
+        let down = try Command.run([zkafka, "cluster", "down", "--dir", directory], timeout: .seconds(60))
+        #expect(down.status == 0)
+        #expect(processes(mentioning: directory).isEmpty, "left behind: \(processes(mentioning: directory))")
+    }
+
+    @Test func trace_withoutACluster_isAClearError() throws {
+        let directory = freshDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let result = try Command.run([try ZKafkaExecutable.path(), "trace", "--dir", directory], timeout: .seconds(30))
+        #expect(result.status != 0)
+        #expect(result.standardError.contains("no cluster in"))
+    }
+}
