@@ -89,7 +89,7 @@ let package = Package(
         .target(
             name: "KafkaBroker",
             dependencies: [
-                "KafkaProtocol", "KafkaNetwork", "KafkaMetadata", "KafkaModel", "KafkaConfig",
+                "KafkaProtocol", "KafkaNetwork", "KafkaMetadata", "KafkaModel", "KafkaConfig", "KafkaController",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -117,6 +117,7 @@ let package = Package(
                 "KafkaProtocol",
                 "KafkaServer",
                 "KafkaConfig",
+                "KafkaClient",
                 "ControllerTraceReader",
                 "KafkaController",
                 "KafkaZooKeeperData",

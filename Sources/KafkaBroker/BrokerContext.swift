@@ -11,15 +11,21 @@ final class BrokerContext: Sendable {
     let metadataCache: MetadataCache
     let fence: ControlPlaneFence
     let replicaManager: ReplicaManager
+    /// The admin writes behind CreateTopics and DeleteTopics (ZooKeeper in ZooKeeper mode).
+    let topicAdministration: any TopicAdministration
     let logger: Logger
 
-    init(brokerID: Int32, clusterID: String, config: BrokerConfig, metadataCache: MetadataCache, logger: Logger) {
+    init(
+        brokerID: Int32, clusterID: String, config: BrokerConfig, metadataCache: MetadataCache,
+        topicAdministration: any TopicAdministration = UnavailableTopicAdministration(), logger: Logger
+    ) {
         self.brokerID = brokerID
         self.clusterID = clusterID
         self.config = config
         self.metadataCache = metadataCache
         self.fence = ControlPlaneFence()
         self.replicaManager = ReplicaManager(brokerID: brokerID)
+        self.topicAdministration = topicAdministration
         self.logger = logger
     }
 }
@@ -35,6 +41,9 @@ enum BrokerApiTable {
             stopReplica(context: context),
             updateMetadata(context: context),
             controlledShutdown(context: context, controller: controller),
+            createTopics(context: context),
+            deleteTopics(context: context),
+            describeConfigs(context: context),
         ]
         let kafkaApis = KafkaApis(apis: apis, logger: context.logger)
         advertised.ranges = kafkaApis.advertisedRanges

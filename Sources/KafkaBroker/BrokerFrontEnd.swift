@@ -28,9 +28,14 @@ public final class BrokerFrontEnd: Sendable {
     public let requestHandler: KafkaApis
     private let controller = Mutex<(any ControllerLink)?>(nil)
 
-    public init(config: BrokerConfig, clusterID: String, logger: Logger) {
+    /// - Parameter topicAdministration: performs the admin writes of CreateTopics and DeleteTopics;
+    ///   without one, those requests fail with UNKNOWN_SERVER_ERROR.
+    public init(
+        config: BrokerConfig, clusterID: String, topicAdministration: (any TopicAdministration)? = nil, logger: Logger
+    ) {
         context = BrokerContext(
-            brokerID: config.brokerID, clusterID: clusterID, config: config, metadataCache: MetadataCache(), logger: logger)
+            brokerID: config.brokerID, clusterID: clusterID, config: config, metadataCache: MetadataCache(),
+            topicAdministration: topicAdministration ?? UnavailableTopicAdministration(), logger: logger)
         let link = ControllerLinkBox()
         requestHandler = BrokerApiTable.make(context: context, controller: { link.link })
         link.owner = self

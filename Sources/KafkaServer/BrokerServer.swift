@@ -47,7 +47,9 @@ public final class BrokerServer: @unchecked Sendable {
         logger.info("Cluster ID = \(clusterID)")
         try LogDirectories.checkOrWriteMetaProperties(config.logDirs, brokerID: id, clusterID: clusterID)
 
-        let front = BrokerFrontEnd(config: config, clusterID: clusterID, logger: Logger(label: "kafka.server.KafkaApis"))
+        let front = BrokerFrontEnd(
+            config: config, clusterID: clusterID, topicAdministration: ZooKeeperTopicAdministration(session: session),
+            logger: Logger(label: "kafka.server.KafkaApis"))
         broker = front
         let socketServer = try SocketServer(
             configuration: SocketServerConfiguration(
