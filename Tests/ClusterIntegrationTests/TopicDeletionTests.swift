@@ -54,6 +54,44 @@ struct TopicDeletionTests {
         try ClusterZooKeeperScripts.createTopic(topic, partitions: [0: [2, 3]])
         try ClusterZooKeeperScripts.waitForMetadata(topic: topic) { $0.count == 1 && $0[0].leader == 2 && $0[0].replicas == [2, 3] }
     }
+
+    /// A replica on a stopped broker halts the deletion (ReplicaDeletionIneligible); the halt survives a
+    /// controller failover (the new controller reads `/admin/delete_topics`); the deletion completes once the
+    /// brokers are back.
+    @Test func replicaOffline_haltsDeletion_acrossFailover_untilTheBrokerReturns() throws {
+        let cluster = try RunningCluster.current
+        let topic = "stubborn"
+        try ClusterZooKeeperScripts.createTopic(topic, partitions: [0: [1, 2, 3]])
+        try ClusterZooKeeperScripts.waitForMetadata(topic: topic) { $0.count == 1 && $0[0].isr.count == 3 }
+        let controller = try #require(try ClusterZooKeeperScripts.json("/controller")?["brokerid"] as? Int)
+        let victim = controller == 3 ? 2 : 3
+        let survivor = Set([1, 2, 3]).subtracting([controller, victim]).first!
+        try cluster.cluster.kill(.broker(victim), signal: .term)
+        defer { try? cluster.cluster.start(.broker(victim)) }
+        try ClusterZooKeeperScripts.eventually("broker \(victim) is deregistered") {
+            try ClusterZooKeeperScripts.existing(["/brokers/ids/\(victim)"]).isEmpty
+        }
+
+        try ClusterZooKeeperScripts.create(["/admin/delete_topics/\(topic)"])
+        // Deletion starts (live brokers drop the topic from their metadata) but cannot finish.
+        try ClusterZooKeeperScripts.waitForMetadata(topic: topic, brokers: [controller, survivor]) { $0.isEmpty }
+        #expect(try ClusterZooKeeperScripts.existing(["/brokers/topics/\(topic)", "/admin/delete_topics/\(topic)"]).count == 2)
+
+        // Fail the controller over to the survivor, which resumes the (still halted) deletion.
+        try cluster.cluster.kill(.broker(controller), signal: .term)
+        defer { try? cluster.cluster.start(.broker(controller)) }
+        try ClusterZooKeeperScripts.eventually("broker \(survivor) becomes the controller") {
+            try ClusterZooKeeperScripts.json("/controller")?["brokerid"] as? Int == survivor
+        }
+        #expect(try ClusterZooKeeperScripts.existing(["/brokers/topics/\(topic)"]).count == 1)
+
+        try cluster.cluster.start(.broker(victim))
+        try cluster.cluster.start(.broker(controller))
+        try ClusterZooKeeperScripts.eventually("the halted deletion completes once the replicas are back", within: .seconds(90)) {
+            try ClusterZooKeeperScripts.existing(["/brokers/topics/\(topic)", "/admin/delete_topics/\(topic)"]).isEmpty
+        }
+        try ClusterZooKeeperScripts.waitForMetadata(topic: topic) { $0.isEmpty }
+    }
 }
 
 /// ZooKeeper writes and reads with kazoo, and metadata polls with kcat, for the controller's admin-znode tests.
@@ -127,9 +165,11 @@ enum ClusterZooKeeperScripts {
         }.sorted { $0.partition < $1.partition }
     }
 
-    /// Waits until every broker's metadata for `topic` satisfies `condition`.
-    static func waitForMetadata(topic: String, within: Duration = .seconds(60), _ condition: @escaping ([PartitionView]) -> Bool) throws {
-        let brokers = try RunningCluster.current.descriptor.brokers.map(\.id)
+    /// Waits until the metadata of every broker (or of `brokers`) for `topic` satisfies `condition`.
+    static func waitForMetadata(
+        topic: String, brokers: [Int]? = nil, within: Duration = .seconds(60), _ condition: @escaping ([PartitionView]) -> Bool
+    ) throws {
+        let brokers = try brokers ?? RunningCluster.current.descriptor.brokers.map(\.id)
         var last: [Int: [PartitionView]] = [:]
         try eventually("every broker's metadata for \(topic) matches", within: within, detail: { "\(last)" }) {
             for broker in brokers { last[broker] = try metadata(broker: broker, topic: topic) }
