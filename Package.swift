@@ -156,7 +156,9 @@ let package = Package(
         .testTarget(
             name: "KafkaZooKeeperDataTests", dependencies: ["KafkaZooKeeperData", "KafkaModel", "ZooKeeper", "KafkaTestKit"]),
         // Real clients (kcat, kafka-python, confluent-kafka) against clusters started by LocalCluster.
-        .testTarget(name: "ClusterIntegrationTests", dependencies: ["KafkaTestKit", "LocalCluster"]),
+        .testTarget(
+            name: "ClusterIntegrationTests",
+            dependencies: ["KafkaTestKit", "LocalCluster", "ZooKeeper", "KafkaZooKeeperData", "KafkaModel"]),
         .testTarget(name: "LocalClusterTests", dependencies: ["LocalCluster"]),
         // Kafka's Reactor network layer on SwiftNIO: acceptor, processors, request channel, handler pool.
         // Deals in size-prefixed frames only; knows nothing of the protocol codecs.

@@ -69,7 +69,10 @@ public final class BrokerServer: @unchecked Sendable {
             id: id, endpoints: advertisedEndpoints(bound: bound), rack: config.brokerRack,
             timestamp: Int64(Date().timeIntervalSince1970 * 1000))
         self.registration = registration
-        let brokerEpoch = try await kafkaZooKeeper.registerBroker(registration)
+        // A registration left by this broker's previous, crashed process lasts until its session
+        // times out; wait that long before calling the id taken.
+        let staleWait = Duration.milliseconds(config.zookeeperSessionTimeoutMs + 2_000)
+        let brokerEpoch = try await kafkaZooKeeper.registerBroker(registration, staleRegistrationWait: staleWait)
         front.setBrokerEpoch(brokerEpoch)
 
         let controller = ZooKeeperModeController(
@@ -83,7 +86,7 @@ public final class BrokerServer: @unchecked Sendable {
                 deleteTopicEnable: config.deleteTopicEnable),
             session: session, brokerEpoch: brokerEpoch, logger: Logger(label: "kafka.controller.KafkaController")
         ) { [weak front] in
-            let epoch = try await session.current.registerBroker(registration)
+            let epoch = try await session.current.registerBroker(registration, staleRegistrationWait: staleWait)
             front?.setBrokerEpoch(epoch)
             return epoch
         }
@@ -137,7 +140,14 @@ public final class BrokerServer: @unchecked Sendable {
                 }
                 guard expired, !Task.isCancelled else { return }
                 logger.warning("ZooKeeper session expired; the controller resigns and a new session is opened")
-                controller.sessionExpired()
+                // `sessionExpired` blocks until the event thread takes the Expire event; keep that
+                // wait off the cooperative pool, which the event thread's ZooKeeper calls need.
+                await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
+                    Thread {
+                        controller.sessionExpired()
+                        done.resume()
+                    }.start()
+                }
                 while !Task.isCancelled {
                     do {
                         let fresh = try await KafkaZooKeeperClient.connect(configuration, connectionTimeout: timeout)

@@ -70,7 +70,26 @@ public final class KafkaZooKeeperClient: Sendable {
     /// as Kafka's `registerBroker` does with `multi[create(ephemeral, null), setData(json, 0)]`.
     /// A live registration owned by another session fails with ``BrokerIDInUseError``; one owned by
     /// this session is success.
-    public func registerBroker(_ registration: BrokerRegistrationZNode) async throws -> Int64 {
+    ///
+    /// A registration left by a crashed process of the same broker (its session not yet expired)
+    /// is waited out for up to `staleRegistrationWait`, typically the session timeout, before
+    /// giving up: Kafka 2.8 fails at once there, which makes "restart after kill -9" fail for a
+    /// few seconds (a deliberate difference, see docs/differences.md).
+    public func registerBroker(
+        _ registration: BrokerRegistrationZNode, staleRegistrationWait: Duration = .zero
+    ) async throws -> Int64 {
+        let deadline = ContinuousClock.now + staleRegistrationWait
+        while true {
+            do {
+                return try await registerBrokerOnce(registration)
+            } catch let error as BrokerIDInUseError where ContinuousClock.now < deadline {
+                logger.info("\(error); waiting for that session to end")
+                try await Task.sleep(for: .milliseconds(500))
+            }
+        }
+    }
+
+    private func registerBrokerOnce(_ registration: BrokerRegistrationZNode) async throws -> Int64 {
         let path = ZNodePaths.broker(registration.id)
         do {
             let results = try await zooKeeper.multi([
@@ -83,7 +102,12 @@ public final class KafkaZooKeeperClient: Sendable {
             logger.info("Registered broker \(registration.id) at path \(path) with addresses: \(registration.endpoints.map(\.description).joined(separator: ",")), czxid (broker epoch): \(stat.czxid)")
             return stat.czxid
         } catch let error as ZooKeeperError where error.code == .nodeExists {
-            let (_, stat) = try await zooKeeper.getData(path)
+            let stat: ZNodeStat
+            do {
+                stat = try await zooKeeper.getData(path).stat
+            } catch let error as ZooKeeperError where error.code == .noNode {
+                return try await registerBrokerOnce(registration)  // it just went away
+            }
             if stat.ephemeralOwner == zooKeeper.session?.sessionID { return stat.czxid }
             throw BrokerIDInUseError(brokerID: registration.id, ownerSession: stat.ephemeralOwner)
         }

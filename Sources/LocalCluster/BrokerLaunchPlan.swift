@@ -35,6 +35,8 @@ struct BrokerLaunchPlan: Sendable, Equatable {
         log.dirs=\(logDir)
         zookeeper.connect=\(zookeeperConnect)
         zookeeper.session.timeout.ms=6000
+        # Local clusters are for watching failures: retry controlled shutdown after 1 s, not 5 s.
+        controlled.shutdown.retry.backoff.ms=1000
 
         """
     }

@@ -11,8 +11,9 @@ public struct LocalCluster: Sendable {
 
     /// How long `up` and `start` wait for servers to serve.
     static let readinessTimeout: Duration = .seconds(60)
-    /// How long a SIGTERM'd process gets before SIGKILL.
-    static let terminationGrace: Duration = .seconds(10)
+    /// How long a SIGTERM'd process gets before SIGKILL. A broker uses it for controlled shutdown
+    /// (up to `controlled.shutdown.max.retries` rounds with the controller), so it is generous.
+    static let terminationGrace: Duration = .seconds(30)
 
     public init(directory: String) {
         let absolute = URL(

@@ -1,0 +1,238 @@
+import Foundation
+import KafkaModel
+import KafkaTestKit
+import KafkaZooKeeperData
+import Testing
+import ZooKeeper
+
+/// The ZooKeeper-mode controller against a real ensemble and real broker processes: election,
+/// failover, broker death, zombie fencing, controlled shutdown and preferred election, checked in
+/// ZooKeeper itself and in the brokers' metadata.
+@Suite(.cluster, .serialized, .timeLimit(.minutes(5)))
+struct ControllerFailoverTests {
+    private func zooKeeper() async throws -> ZooKeeperClient {
+        try await ZooKeeperClient.connect(try ZooKeeperConfiguration(connect: try RunningCluster.current.descriptor.zookeeper.connect))
+    }
+
+    private func controller(_ zk: ZooKeeperClient) async throws -> Int32? {
+        do {
+            return try ControllerZNode.decode(try await zk.getData(ZNodePaths.controller).data).brokerID
+        } catch let error as ZooKeeperError where error.code == .noNode {
+            return nil
+        }
+    }
+
+    private func epoch(_ zk: ZooKeeperClient) async throws -> (Int32, Int32) {
+        let (data, stat) = try await zk.getData(ZNodePaths.controllerEpoch)
+        return (try ControllerEpochZNode.decode(data), stat.version)
+    }
+
+    private func state(_ zk: ZooKeeperClient, _ topic: String, _ partition: Int32) async throws -> LeaderISRAndControllerEpoch {
+        let (data, stat) = try await zk.getData(ZNodePaths.partitionState(topic, partition))
+        return try TopicPartitionStateZNode.decode(TopicPartition(topic: topic, partition: partition), data: data, zkVersion: stat.version)
+    }
+
+    /// Writes the topic znode as Kafka's old admin tools did and waits for every partition state.
+    private func createTopic(_ zk: ZooKeeperClient, _ topic: String, _ assignment: [Int32: [Int32]]) async throws {
+        let node = TopicZNode(topic: topic, topicID: nil, partitions: assignment.mapValues { ReplicaAssignment(replicas: $0) })
+        _ = try await zk.create(ZNodePaths.topic(topic), data: node.encode())
+        let created = try await eventually(within: .seconds(20)) {
+            for partition in assignment.keys where try await zk.exists(ZNodePaths.partitionState(topic, partition)) == nil { return false }
+            return true
+        }
+        #expect(created, "the controller did not create the partition states of \(topic)")
+    }
+
+    private func liveBrokerIDs(_ zk: ZooKeeperClient) async throws -> Set<Int32> {
+        Set(try await zk.getChildren(ZNodePaths.brokerIDs).children.compactMap { Int32($0) })
+    }
+
+    private func metadataLeaders(broker: Int, topic: String) throws -> [Int: Int] {
+        let result = try Command.run(
+            ["/usr/bin/kcat", "-b", try RunningCluster.current.brokerAddress(broker), "-L", "-J", "-t", topic, "-m", "10"], timeout: .seconds(20))
+        guard result.status == 0,
+            let json = try JSONSerialization.jsonObject(with: Data(result.standardOutput.utf8)) as? [String: Any],
+            let topics = json["topics"] as? [[String: Any]], let partitions = topics.first?["partitions"] as? [[String: Any]]
+        else { return [:] }
+        return Dictionary(partitions.compactMap { p in (p["partition"] as? Int).map { ($0, p["leader"] as? Int ?? -1) } }, uniquingKeysWith: { a, _ in a })
+    }
+
+    @Test func exactlyOneController_withEpochOne_andTopicCreationByZnode() async throws {
+        let zk = try await zooKeeper()
+        defer { Task { await zk.close() } }
+        let controllerID = try #require(try await controller(zk))
+        #expect((1...3).contains(controllerID))
+        #expect(try await epoch(zk).0 == 1)
+        #expect(try await liveBrokerIDs(zk) == [1, 2, 3])
+        try await createTopic(zk, "created-by-znode", [0: [1, 2, 3], 1: [2, 3, 1], 2: [3, 1, 2]])
+        for partition: Int32 in 0...2 {
+            let state = try await state(zk, "created-by-znode", partition)
+            #expect(state.leaderAndISR.leader == [1, 2, 3][Int(partition)])
+            #expect(state.leaderAndISR.leaderEpoch == 0)
+            #expect(Set(state.leaderAndISR.isr) == [1, 2, 3])
+            #expect(state.controllerEpoch == 1)
+        }
+        // Every broker's metadata cache learns the new topic from UpdateMetadata.
+        for broker in 1...3 {
+            let learned = try await eventually(within: .seconds(10)) { try metadataLeaders(broker: broker, topic: "created-by-znode") == [0: 1, 1: 2, 2: 3] }
+            #expect(learned, "broker \(broker) did not learn the topic")
+        }
+    }
+
+    @Test func killedBroker_losesItsLeaderships_andLeavesTheISRs() async throws {
+        let cluster = try RunningCluster.current
+        let zk = try await zooKeeper()
+        defer { Task { await zk.close() } }
+        try await createTopic(zk, "broker-death", [0: [1, 2, 3], 1: [2, 3, 1], 2: [3, 1, 2]])
+        let controllerID = try #require(try await controller(zk))
+        // Kill a broker that is not the controller, so only broker failure is at play.
+        let victim: Int32 = controllerID == 2 ? 3 : 2
+        let before = try await state(zk, "broker-death", victim == 2 ? 1 : 2)
+        try cluster.cluster.kill(.broker(Int(victim)), signal: .kill)
+        defer { try? cluster.cluster.start(.broker(Int(victim))) }
+        // The ephemeral registration goes after the session timeout (6 s for local brokers).
+        let moved = try await eventually(within: .seconds(30)) {
+            for partition: Int32 in 0...2 {
+                let state = try await state(zk, "broker-death", partition)
+                if state.leaderAndISR.leader == victim || state.leaderAndISR.isr.contains(victim) { return false }
+            }
+            return true
+        }
+        #expect(moved)
+        let after = try await state(zk, "broker-death", victim == 2 ? 1 : 2)
+        #expect(after.leaderAndISR.leaderEpoch == before.leaderAndISR.leaderEpoch + 1)
+        #expect(after.leaderAndISR.leader != victim)
+        let survivor = controllerID == 1 ? 1 : Int(controllerID)
+        let learned = try await eventually(within: .seconds(10)) {
+            !(try metadataLeaders(broker: survivor, topic: "broker-death").values.contains(Int(victim)))
+        }
+        #expect(learned, "the brokers' metadata still shows the dead broker as a leader")
+        try cluster.cluster.start(.broker(Int(victim)))
+        #expect(try await eventually(within: .seconds(20)) { try await liveBrokerIDs(zk) == [1, 2, 3] })
+    }
+
+    @Test func killedController_isReplaced_andTheEpochGoesUp() async throws {
+        let cluster = try RunningCluster.current
+        let zk = try await zooKeeper()
+        defer { Task { await zk.close() } }
+        let old = try #require(try await controller(zk))
+        let (oldEpoch, oldVersion) = try await epoch(zk)
+        try cluster.cluster.kill(.broker(Int(old)), signal: .kill)
+        defer { try? cluster.cluster.start(.broker(Int(old))) }
+        let replaced = try await eventually(within: .seconds(30)) {
+            guard let now = try await controller(zk) else { return false }
+            return now != old
+        }
+        #expect(replaced)
+        let (newEpoch, newVersion) = try await epoch(zk)
+        #expect(newEpoch == oldEpoch + 1)
+        #expect(newVersion == oldVersion + 1)
+        try cluster.cluster.start(.broker(Int(old)))
+        #expect(try await eventually(within: .seconds(20)) { try await liveBrokerIDs(zk) == [1, 2, 3] })
+        // The restarted broker does not take the role back: the controller stays put.
+        #expect(try await controller(zk) != old)
+    }
+
+    /// SIGSTOP the controller past its session timeout: another broker takes over; after SIGCONT
+    /// the old one finds its session expired, resigns, and none of its writes land.
+    @Test func zombieController_resigns_andItsWritesAreFenced() async throws {
+        let cluster = try RunningCluster.current
+        let zk = try await zooKeeper()
+        defer { Task { await zk.close() } }
+        try await createTopic(zk, "zombie", [0: [1, 2, 3]])
+        let zombie = try #require(try await controller(zk))
+        let (zombieEpoch, _) = try await epoch(zk)
+        try cluster.cluster.kill(.broker(Int(zombie)), signal: .stop)
+        let replaced = try await eventually(within: .seconds(30)) {
+            guard let now = try await controller(zk) else { return false }
+            return now != zombie
+        }
+        #expect(replaced)
+        let newController = try #require(try await controller(zk))
+        let (newEpoch, _) = try await epoch(zk)
+        #expect(newEpoch == zombieEpoch + 1)
+        try cluster.cluster.kill(.broker(Int(zombie)), signal: .cont)
+        // The zombie re-registers with a new session and a new broker epoch; it must not be controller.
+        #expect(try await eventually(within: .seconds(30)) { try await liveBrokerIDs(zk) == [1, 2, 3] })
+        try await Task.sleep(for: .seconds(2))
+        #expect(try await controller(zk) == newController)
+        #expect(try await epoch(zk).0 == newEpoch)
+        // Every partition state written after the takeover carries the new epoch or an older one
+        // written before; nothing claims a controller epoch the zombie held after being fenced.
+        let state = try await state(zk, "zombie", 0)
+        #expect(state.controllerEpoch <= newEpoch)
+        let log = try String(contentsOfFile: cluster.descriptor.brokers[Int(zombie) - 1].log, encoding: .utf8)
+        #expect(log.contains("Resigned as the controller") || log.contains("session expired"), "zombie log shows no resignation")
+    }
+
+    /// SIGTERM → ControlledShutdown: leaderships move away before the broker exits.
+    @Test func controlledShutdown_movesLeadershipBeforeExit() async throws {
+        let cluster = try RunningCluster.current
+        let zk = try await zooKeeper()
+        defer { Task { await zk.close() } }
+        try await createTopic(zk, "controlled", [0: [1, 2, 3], 1: [2, 3, 1], 2: [3, 1, 2]])
+        let controllerID = try #require(try await controller(zk))
+        let target: Int32 = controllerID == 1 ? 2 : 1
+        let led = try await (0...2).asyncFilter { try await state(zk, "controlled", Int32($0)).leaderAndISR.leader == target }
+        try cluster.cluster.kill(.broker(Int(target)), signal: .term)
+        defer { try? cluster.cluster.start(.broker(Int(target))) }
+        // By the time the process is gone its leaderships have moved (no session-timeout wait).
+        for partition in led {
+            #expect(try await state(zk, "controlled", Int32(partition)).leaderAndISR.leader != target)
+        }
+        // Partitions of earlier tests whose ISR shrank to this broker cannot move (no other ISR
+        // member): Kafka reports them as remaining. The ones of this test must not be among them.
+        let log = try String(contentsOfFile: cluster.descriptor.brokers[Int(target) - 1].log, encoding: .utf8)
+        #expect(log.contains("Controlled shutdown succeeded") || log.contains("Remaining partitions to move"))
+        #expect(!log.split(separator: "\n").contains { $0.contains("Remaining partitions to move") && $0.contains("controlled-") })
+        try cluster.cluster.start(.broker(Int(target)))
+        #expect(try await eventually(within: .seconds(20)) { try await liveBrokerIDs(zk) == [1, 2, 3] })
+    }
+
+    /// `/admin/preferred_replica_election` moves leadership back to the preferred replica once it
+    /// is alive and back in the ISR. The ISR expansion is made the way a Kafka 2.x leader reports it
+    /// (state znode CAS + `/isr_change_notification`), since ZKafka has no data plane yet.
+    @Test func preferredReplicaElection_byZnode_afterTheISRNotification() async throws {
+        let cluster = try RunningCluster.current
+        let zk = try await zooKeeper()
+        defer { Task { await zk.close() } }
+        try await createTopic(zk, "preferred", [0: [1, 2, 3]])
+        // Move leadership off broker 1 with a controlled shutdown, then bring broker 1 back.
+        try cluster.cluster.kill(.broker(1), signal: .term)
+        defer { try? cluster.cluster.start(.broker(1)) }
+        let moved = try await state(zk, "preferred", 0)
+        #expect(moved.leaderAndISR.leader != 1)
+        #expect(!moved.leaderAndISR.isr.contains(1))
+        try cluster.cluster.start(.broker(1))
+        #expect(try await eventually(within: .seconds(20)) { try await liveBrokerIDs(zk) == [1, 2, 3] })
+        // The leader adds the caught-up follower back and tells the controller.
+        var expanded = moved
+        expanded.leaderAndISR.isr.append(1)
+        try await zk.setData(
+            ZNodePaths.partitionState("preferred", 0), data: TopicPartitionStateZNode.encode(expanded),
+            version: moved.leaderAndISR.zkVersion)
+        _ = try await zk.create(
+            ZNodePaths.isrChangeNotification + "/" + ZNodePaths.isrChangeNotificationPrefix,
+            data: PartitionListZNode.encode([TopicPartition(topic: "preferred", partition: 0)]), mode: .persistentSequential)
+        let notified = try await eventually(within: .seconds(20)) {
+            try await zk.getChildren(ZNodePaths.isrChangeNotification).children.isEmpty
+        }
+        #expect(notified, "the controller did not process the ISR change notification")
+        _ = try await zk.create(ZNodePaths.preferredReplicaElection, data: PartitionListZNode.encode([TopicPartition(topic: "preferred", partition: 0)]))
+        let elected = try await eventually(within: .seconds(20)) {
+            let leader = try await state(zk, "preferred", 0).leaderAndISR.leader
+            let pending = try await zk.exists(ZNodePaths.preferredReplicaElection)
+            return leader == 1 && pending == nil
+        }
+        #expect(elected)
+        #expect(try await state(zk, "preferred", 0).leaderAndISR.leaderEpoch == moved.leaderAndISR.leaderEpoch + 1)
+    }
+}
+
+extension Sequence {
+    func asyncFilter(_ predicate: (Element) async throws -> Bool) async rethrows -> [Element] {
+        var result: [Element] = []
+        for element in self where try await predicate(element) { result.append(element) }
+        return result
+    }
+}
