@@ -52,17 +52,14 @@ struct DemoAndTraceTests {
         #expect(output.contains("NewPartition → OnlinePartition"))
         #expect(output.contains("Every broker and ZooKeeper server of"))
         #expect(processes(mentioning: directory).isEmpty, "left behind: \(processes(mentioning: directory))")
+
+        // The traces stay in the cluster directory after the teardown: `zkafka trace` merges them.
+        try checkTrace(directory: directory)
     }
 
-    @Test func trace_onAKeptDemoCluster_mergesEventsAndTransitions_inTextAndJSON() throws {
-        let directory = freshDirectory()
-        defer { cleanUp(directory) }
+    /// `zkafka trace --dir` on a cluster that ran the demo: text and JSON timelines, and a topic filter.
+    private func checkTrace(directory: String) throws {
         let zkafka = try ZKafkaExecutable.path()
-        let demo = try Command.run([zkafka, "demo", "--keep", "--dir", directory], timeout: .seconds(240))
-        try #require(demo.status == 0, "stderr: \(demo.standardError)\nstdout: \(demo.standardOutput)")
-        #expect(demo.standardOutput.contains("zkafka trace --dir \(directory)"))
-        #expect(!processes(mentioning: directory).isEmpty, "--keep leaves the cluster running")
-
         let text = try Command.run([zkafka, "trace", "--dir", directory], timeout: .seconds(60))
         #expect(text.status == 0, "\(text.standardError)")
         #expect(text.standardOutput.contains("★ elected controller"))
@@ -82,16 +79,13 @@ struct DemoAndTraceTests {
         let times = objects.compactMap { $0["time"] as? Double }
         #expect(times == times.sorted(), "merged by time")
 
-        let filtered = try Command.run([zkafka, "trace", "--dir", directory, "--topic", "demo", "--partition", "0", "--json"], timeout: .seconds(60))
+        let filtered = try Command.run(
+            [zkafka, "trace", "--dir", directory, "--topic", "demo", "--partition", "0", "--json"], timeout: .seconds(60))
         let transitions = try filtered.standardOutput.split(separator: "\n").compactMap {
             try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]
         }.filter { $0["record"] as? String == "transition" }
         #expect(!transitions.isEmpty)
         #expect(transitions.allSatisfy { $0["topic"] as? String == "demo" && $0["partition"] as? Int == 0 })
-
-        let down = try Command.run([zkafka, "cluster", "down", "--dir", directory], timeout: .seconds(60))
-        #expect(down.status == 0)
-        #expect(processes(mentioning: directory).isEmpty, "left behind: \(processes(mentioning: directory))")
     }
 
     @Test func trace_withoutACluster_isAClearError() throws {
