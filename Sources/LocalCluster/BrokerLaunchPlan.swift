@@ -14,6 +14,7 @@ struct BrokerLaunchPlan: Sendable, Equatable {
     let configPath: String
     let logDir: String
     let logPath: String
+    let overridesPath: String
 
     init(id: Int, host: String = "127.0.0.1", port: Int, zookeeperConnect: String, paths: ClusterPaths) {
         self.id = id
@@ -23,10 +24,18 @@ struct BrokerLaunchPlan: Sendable, Equatable {
         self.configPath = paths.brokerConfig(id)
         self.logDir = paths.brokerLogDir(id)
         self.logPath = paths.brokerLog(id)
+        self.overridesPath = paths.brokerOverrides
     }
 
-    /// Kafka's own property names, so the file reads like any Kafka broker's.
+    /// Kafka's own property names, so the file reads like any Kafka broker's. The lines of
+    /// `DIR/broker-overrides.properties`, if that file exists, are appended (later keys win), so a
+    /// caller such as `zkafka bench controller` can tune every broker, restarts included.
     func serverProperties() -> String {
+        serverPropertiesBase()
+            + ((try? String(contentsOfFile: overridesPath, encoding: .utf8)).map { "# From \(overridesPath)\n" + $0 + "\n" } ?? "")
+    }
+
+    private func serverPropertiesBase() -> String {
         """
         # Written by `zkafka cluster up`; rewritten on every `up`.
         broker.id=\(id)

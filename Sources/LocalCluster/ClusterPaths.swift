@@ -11,6 +11,9 @@ struct ClusterPaths: Sendable {
     func zookeeperDataDir(_ id: Int) -> String { zookeeperDirectory(id) + "/data" }
     func zookeeperLog(_ id: Int) -> String { zookeeperDirectory(id) + "/zookeeper.log" }
 
+    /// Optional extra `server.properties` lines for every broker (see `BrokerLaunchPlan.serverProperties`).
+    var brokerOverrides: String { directory + "/broker-overrides.properties" }
+
     func brokerDirectory(_ id: Int) -> String { directory + "/broker-\(id)" }
     func brokerConfig(_ id: Int) -> String { brokerDirectory(id) + "/server.properties" }
     func brokerLogDir(_ id: Int) -> String { brokerDirectory(id) + "/logs" }
