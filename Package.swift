@@ -106,7 +106,10 @@ let package = Package(
         // Benchmarks behind `zkafka bench`: measuring code lives here, the CLI only prints.
         .target(
             name: "Benchmarks",
-            dependencies: ["ZooKeeper", "CZooKeeperBaseline", "LocalCluster", "KafkaProtocol"]
+            dependencies: [
+                "ZooKeeper", "CZooKeeperBaseline", "LocalCluster", "KafkaProtocol", "KafkaClient", "KafkaModel",
+                "KafkaZooKeeperData",
+            ]
         ),
         .executableTarget(
             name: "zkafka",

@@ -1,0 +1,53 @@
+/// One row of `zkafka bench controller`: the figures for one partition count, measured on a fresh
+/// local cluster. Times are seconds; nil means not measured (the reason is in `notes`).
+public struct ControllerBenchmarkResult: Sendable {
+    public var partitions: Int
+    /// Set when the row was not run (e.g. "not run: estimated 25 min").
+    public var skipped: String?
+
+    /// The ensemble's own limits, measured on this row's cluster before any topic exists
+    /// (`ZooKeeperBenchmark`, pipelined get and set).
+    public var ensembleReadsPerSecond: Double?
+    public var ensembleWritesPerSecond: Double?
+
+    /// Writing the topic znodes until every broker's cache shows a leader for every partition.
+    public var creationSeconds: Double?
+
+    /// Controller failover (kill -9 of the active controller).
+    public var controllerDetectionSeconds: Double?  // kill → /controller gone (session expiry)
+    public var newControllerSeconds: Double?  // /controller gone → a new /controller
+    public var contextLoadSeconds: Double?  // the new controller's "Initialized controller context in X ms"
+    public var failoverMetadataSeconds: Double?  // /controller gone → every live broker's cache shows the new controller and a live leader everywhere
+    public var failoverFromKillSeconds: Double?  // kill → the same
+
+    /// Death of a broker (kill -9) leading `deadBrokerLed` partitions.
+    public var deadBrokerLed: Int?
+    public var brokerDetectionSeconds: Double?  // kill → /brokers/ids/N gone
+    public var releadZooKeeperSeconds: Double?  // /brokers/ids/N gone → last new leader written (controller trace)
+    public var releadCachesSeconds: Double?  // /brokers/ids/N gone → every live broker's cache shows new leaders
+
+    /// Controlled shutdown (SIGTERM) of a broker leading `shutdownBrokerLed` partitions.
+    public var shutdownBrokerLed: Int?
+    public var controlledShutdownSeconds: Double?  // SIGTERM → every other broker's cache shows none led by it
+    public var shutdownExitSeconds: Double?  // SIGTERM → process gone
+
+    /// Peak resident set size (VmHWM) per broker id over every incarnation, in bytes, and which
+    /// brokers were controllers.
+    public var peakResidentBytes: [Int32: Int] = [:]
+    public var controllers: [Int32] = []
+
+    /// Wall time of the whole row (cluster up to down), for estimating bigger rows.
+    public var rowSeconds: Double?
+    public var notes: [String] = []
+
+    public init(partitions: Int) { self.partitions = partitions }
+
+    /// One read per partition at the ensemble's pipelined read rate, times 1.25: the failover target.
+    public var failoverTargetSeconds: Double? {
+        ensembleReadsPerSecond.map { 1.25 * Double(partitions) / $0 }
+    }
+
+    public var controllerPeakResidentBytes: Int? {
+        controllers.compactMap { peakResidentBytes[$0] }.max()
+    }
+}
