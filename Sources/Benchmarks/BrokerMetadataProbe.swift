@@ -50,11 +50,14 @@ struct BrokerMetadataProbe: Sendable {
                                     host: broker.host, port: broker.port, clientID: "zkafka-bench-controller",
                                     timeout: .seconds(5))
                             }
+                            let askedAt = ContinuousClock.now
                             let answer = try await connection!.send(
                                 MetadataRequest(topics: nil, allowAutoTopicCreation: false), version: 5)
                             let answeredAt = WallClock.nowMs()
                             if condition(answer) { return answeredAt }
                             lastProblem = "answer does not satisfy it yet"
+                            // At most about half of a broker's time goes to answering the probe.
+                            try await Task.sleep(for: max(interval, ContinuousClock.now - askedAt) - interval)
                         } catch {
                             connection = nil
                             lastProblem = "\(error)"

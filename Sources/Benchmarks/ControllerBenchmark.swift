@@ -131,8 +131,9 @@ public struct ControllerBenchmark: Sendable {
         do {
             try await run.measure(into: &result)
         } catch {
-            await zooKeeper.close()
-            throw error
+            // Keep what was measured; the table shows "-" for the rest and the note says why.
+            result.notes.append("N=\(partitions): stopped early: \(error)")
+            progress("N=\(partitions): stopped early: \(error)")
         }
         await zooKeeper.close()
         result.rowSeconds = (ContinuousClock.now - rowStart).seconds

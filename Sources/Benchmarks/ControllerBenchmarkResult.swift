@@ -28,6 +28,7 @@ public struct ControllerBenchmarkResult: Sendable {
 
     /// Controlled shutdown (SIGTERM) of a broker leading `shutdownBrokerLed` partitions.
     public var shutdownBrokerLed: Int?
+    public var controlledShutdownZooKeeperSeconds: Double?  // SIGTERM → last new leader written (controller trace)
     public var controlledShutdownSeconds: Double?  // SIGTERM → every other broker's cache shows none led by it
     public var shutdownExitSeconds: Double?  // SIGTERM → process gone
 

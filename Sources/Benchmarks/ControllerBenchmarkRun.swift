@@ -83,10 +83,16 @@ struct ControllerBenchmarkRun: Sendable {
         result.deadBrokerLed = led.count
         try samplePeaks(into: &result)
         progress("kill -9 broker \(victim) (leads \(led.count) partitions; controller is \(controller))")
+        let trace = try traceTail(of: controller)
         let killedAt = WallClock.nowMs()
         try await WallClock.offPool { [cluster] in try cluster.kill(.broker(Int(victim)), signal: .kill) }
         let detectedAt = try await waitUntilZNode(ZNodePaths.broker(victim), exists: false)
         result.brokerDetectionSeconds = Double(detectedAt - killedAt) / 1000
+        if let writtenAt = await trace.waitForOnline(led, timeout: timeout) {
+            result.releadZooKeeperSeconds = Double(max(writtenAt, detectedAt) - detectedAt) / 1000
+        } else {
+            result.notes.append("N=\(partitions): the controller trace does not show all \(led.count) re-elections")
+        }
         let expected = partitions
         let prefix = prefix
         let cachesAt = try await probe.waitUntil(
@@ -96,12 +102,6 @@ struct ControllerBenchmarkRun: Sendable {
             return known.count == expected && !known.contains { $0.leader == victim || $0.leader < 0 }
         }
         result.releadCachesSeconds = Double(cachesAt - detectedAt) / 1000
-        let (written, lastWriteAt) = try lastOnlineTransition(of: led, controller: controller, since: killedAt)
-        if written == led.count, let lastWriteAt {
-            result.releadZooKeeperSeconds = Double(max(lastWriteAt, detectedAt) - detectedAt) / 1000
-        } else {
-            result.notes.append("N=\(partitions): controller trace shows \(written) of \(led.count) re-elections")
-        }
         progress(String(
             format: "broker %d: detected after %.1f s, re-led in ZooKeeper %@ s and in caches %.2f s later", victim,
             result.brokerDetectionSeconds!, result.releadZooKeeperSeconds.map { String(format: "%.2f", $0) } ?? "?",
@@ -118,10 +118,14 @@ struct ControllerBenchmarkRun: Sendable {
         try samplePeaks(into: &result)
         progress("SIGTERM broker \(victim) (controlled shutdown; leads \(led.count) partitions)")
         let cluster = cluster
+        let trace = try traceTail(of: controller)
         let termAt = WallClock.nowMs()
         async let exitedAt: Int64 = WallClock.offPool {
             try cluster.kill(.broker(Int(victim)), signal: .term)
             return WallClock.nowMs()
+        }
+        if let writtenAt = await trace.waitForOnline(led, timeout: timeout) {
+            result.controlledShutdownZooKeeperSeconds = Double(writtenAt - termAt) / 1000
         }
         let expected = partitions
         let prefix = prefix
@@ -144,7 +148,10 @@ struct ControllerBenchmarkRun: Sendable {
     func killController(into result: inout ControllerBenchmarkResult) async throws {
         let controller = try await controllerID()
         result.controllers.append(controller)
+        let (_, ledByController) = try await busiestBroker(excluding: -1, only: controller)
         try samplePeaks(into: &result)
+        var traces: [BrokerID: ControllerTraceTail] = [:]
+        for broker in try brokers() where broker.id != controller { traces[broker.id] = try traceTail(of: broker.id) }
         let logs = try cluster.descriptor().brokers.reduce(into: [Int32: (path: String, offset: Int)]()) {
             $0[Int32($1.id)] = ($1.log, Self.fileSize($1.log))
         }
@@ -155,6 +162,9 @@ struct ControllerBenchmarkRun: Sendable {
         result.controllers.append(newController)
         result.controllerDetectionSeconds = Double(detectedAt - killedAt) / 1000
         result.newControllerSeconds = Double(electedAt - detectedAt) / 1000
+        if let trace = traces[newController], await trace.waitForOnline(ledByController, timeout: timeout) == nil {
+            result.notes.append("N=\(partitions): the new controller's trace does not show all \(ledByController.count) re-elections")
+        }
         let live = try brokers().filter { $0.id != controller }
         let liveIDs = Set(live.map(\.id))
         let expected = partitions
@@ -253,12 +263,14 @@ struct ControllerBenchmarkRun: Sendable {
     }
 
     /// The non-controller broker leading the most benchmark partitions, per the controller's cache.
-    func busiestBroker(excluding controller: BrokerID) async throws -> (BrokerID, Set<TopicPartition>) {
-        guard let broker = try brokers().first(where: { $0.id == controller }) else {
-            throw BenchmarkError("controller \(controller) is not a running broker of the cluster")
+    func busiestBroker(excluding controller: BrokerID, only: BrokerID? = nil) async throws -> (BrokerID, Set<TopicPartition>) {
+        let asked = only ?? controller
+        guard let broker = try brokers().first(where: { $0.id == asked }) else {
+            throw BenchmarkError("broker \(asked) is not a running broker of the cluster")
         }
         var led: [BrokerID: Set<TopicPartition>] = [:]
-        for partition in try await probe.metadata(broker).benchPartitions(prefix: prefix) where partition.leader != controller {
+        for partition in try await probe.metadata(broker).benchPartitions(prefix: prefix)
+        where partition.leader != controller && (only == nil || partition.leader == only) {
             led[partition.leader, default: []].insert(TopicPartition(topic: partition.topic, partition: partition.partition))
         }
         guard let busiest = led.max(by: { ($0.value.count, -$0.key) < ($1.value.count, -$1.key) }) else {
@@ -296,27 +308,12 @@ struct ControllerBenchmarkRun: Sendable {
         throw BenchmarkError("\(path) still \(wanted ? "missing" : "present") after \(timeout)")
     }
 
-    /// From the controller's trace: how many of `partitions` were moved to OnlinePartition with a
-    /// leader since `since`, and when the last of them was written.
-    func lastOnlineTransition(
-        of partitions: Set<TopicPartition>, controller: BrokerID, since: Int64
-    ) throws -> (count: Int, lastMs: Int64?) {
-        guard let broker = try cluster.descriptor().brokers.first(where: { Int32($0.id) == controller }),
-            let text = try? String(contentsOfFile: broker.logDir + "/controller-trace.jsonl", encoding: .utf8)
-        else { return (0, nil) }
-        var latest: [TopicPartition: Int64] = [:]
-        for line in text.split(separator: "\n")
-        where line.contains("\"kind\":\"partition\"") && line.contains("\"outcome\":\"applied\"")
-            && line.contains("\"to\":\"OnlinePartition\"")
-        {
-            guard let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
-                let topic = object["topic"] as? String, let partition = (object["partition"] as? NSNumber)?.int32Value,
-                let time = (object["timeMs"] as? NSNumber)?.int64Value, time >= since
-            else { continue }
-            let key = TopicPartition(topic: topic, partition: partition)
-            if partitions.contains(key) { latest[key] = max(latest[key] ?? 0, time) }
+    /// A reader of `broker`'s controller trace from its current end.
+    func traceTail(of broker: BrokerID) throws -> ControllerTraceTail {
+        guard let descriptor = try cluster.descriptor().brokers.first(where: { Int32($0.id) == broker }) else {
+            throw BenchmarkError("no broker \(broker) in the cluster")
         }
-        return (latest.count, latest.values.max())
+        return ControllerTraceTail(path: descriptor.logDir + "/controller-trace.jsonl")
     }
 
     /// The last "Initialized controller context in X ms" written to `log` after byte `offset`.

@@ -40,12 +40,13 @@ public enum ControllerBenchmarkTable {
         })
         sections.append(table(
             title: "Controlled shutdown (SIGTERM of a non-controller broker; until no other cache shows it leading)",
-            header: ["N", "led", "leaders moved", "target", "met", "process gone"],
+            header: ["N", "led", "moved in ZK", "moved in caches", "target", "met", "process gone"],
             results: results
         ) { row in
             let target = row.shutdownBrokerLed.map { 3 * max(1, Double($0) / 10_000) }
             return [
-                row.shutdownBrokerLed.map(String.init) ?? "-", seconds(row.controlledShutdownSeconds),
+                row.shutdownBrokerLed.map(String.init) ?? "-", seconds(row.controlledShutdownZooKeeperSeconds),
+                seconds(row.controlledShutdownSeconds),
                 target.map { String(format: "< %.2f s", $0) } ?? "-", verdict(row.controlledShutdownSeconds, target),
                 seconds(row.shutdownExitSeconds),
             ]
