@@ -79,6 +79,28 @@ struct ControllerFailoverTests {
         }
     }
 
+    /// Partition expansion as Kafka's old admin tools did it: rewrite `/brokers/topics/<t>` with
+    /// more partitions; the controller (PartitionModifications) brings only the new ones online.
+    @Test func partitionExpansion_byRewritingTheTopicZnode() async throws {
+        let zk = try await zooKeeper()
+        defer { Task { await zk.close() } }
+        try await createTopic(zk, "expanded", [0: [1, 2, 3]])
+        let before = try await state(zk, "expanded", 0)
+        let (_, stat) = try await zk.getData(ZNodePaths.topic("expanded"))
+        let wider = TopicZNode(
+            topic: "expanded", topicID: nil,
+            partitions: [0: ReplicaAssignment(replicas: [1, 2, 3]), 1: ReplicaAssignment(replicas: [2, 3, 1])])
+        try await zk.setData(ZNodePaths.topic("expanded"), data: wider.encode(), version: stat.version)
+        let added = try await eventually(within: .seconds(20)) {
+            try await zk.exists(ZNodePaths.partitionState("expanded", 1)) != nil
+        }
+        #expect(added)
+        #expect(try await state(zk, "expanded", 1).leaderAndISR.leader == 2)
+        #expect(try await state(zk, "expanded", 0) == before)  // the existing partition is untouched
+        let learned = try await eventually(within: .seconds(10)) { try metadataLeaders(broker: 3, topic: "expanded") == [0: 1, 1: 2] }
+        #expect(learned)
+    }
+
     @Test func killedBroker_losesItsLeaderships_andLeavesTheISRs() async throws {
         let cluster = try RunningCluster.current
         let zk = try await zooKeeper()
