@@ -48,37 +48,57 @@ final class ZooKeeperPartitionStateStore: PartitionStateStore {
         let version = expectedControllerEpochZKVersion
         return try Self.fenced {
             try BlockingBridge.runAsync {
-                // Parents first (`partitions`, then `partitions/<p>`), tolerating ones that exist.
+                // Each topic's `partitions` znode first, tolerating ones that exist.
                 for topic in Set(states.keys.map(\.topic)) {
                     try await Self.createIgnoringExists(kafka, ZNodePaths.partitions(topic), version)
                 }
-                try await withThrowingTaskGroup(of: Void.self) { group in
-                    for partition in states.keys {
+                // Then per batch, one fenced multi creating `partitions/<p>` and its `state` for every
+                // partition of the batch; if that fails as a whole (say one `partitions/<p>` exists),
+                // the batch is done one partition at a time, as before batching.
+                return try await withThrowingTaskGroup(of: [(TopicPartition, Result<Int32, PartitionStateStoreError>)].self) { group in
+                    for batch in Self.batches(Array(states)) {
                         group.addTask {
-                            try await Self.createIgnoringExists(kafka, ZNodePaths.partition(partition.topic, partition.partition), version)
-                        }
-                    }
-                    try await group.waitForAll()
-                }
-                return try await withThrowingTaskGroup(of: (TopicPartition, Result<Int32, PartitionStateStoreError>).self) { group in
-                    for (partition, state) in states {
-                        group.addTask {
+                            let operations = batch.flatMap { partition, state in
+                                [
+                                    ZooKeeperOperation.create(path: ZNodePaths.partition(partition.topic, partition.partition), data: nil),
+                                    .create(path: ZNodePaths.partitionState(partition.topic, partition.partition),
+                                            data: TopicPartitionStateZNode.encode(state)),
+                                ]
+                            }
                             do {
-                                _ = try await kafka.fencedMulti(
-                                    [.create(path: ZNodePaths.partitionState(partition.topic, partition.partition),
-                                             data: TopicPartitionStateZNode.encode(state))],
-                                    expectedControllerEpochZKVersion: version)
-                                return (partition, .success(0))
+                                _ = try await kafka.fencedMulti(operations, expectedControllerEpochZKVersion: version)
+                                return batch.map { ($0.key, .success(0)) }
                             } catch let error as ControllerMovedError {
                                 throw error
-                            } catch {
-                                return (partition, .failure(Self.storeError(error)))
+                            } catch {}
+                            return try await withThrowingTaskGroup(of: (TopicPartition, Result<Int32, PartitionStateStoreError>).self) { single in
+                                for (partition, state) in batch {
+                                    single.addTask { try await Self.createOne(kafka, partition, state, version: version) }
+                                }
+                                return try await single.reduce(into: []) { $0.append($1) }
                             }
                         }
                     }
-                    return try await group.reduce(into: [:]) { $0[$1.0] = $1.1 }
+                    return try await group.reduce(into: [:]) { result, created in for (partition, outcome) in created { result[partition] = outcome } }
                 }
             }
+        }
+    }
+
+    /// One partition's `partitions/<p>` (tolerating an existing one) and fenced `state` create.
+    private static func createOne(
+        _ kafka: KafkaZooKeeperClient, _ partition: TopicPartition, _ state: LeaderISRAndControllerEpoch, version: Int32
+    ) async throws -> (TopicPartition, Result<Int32, PartitionStateStoreError>) {
+        try await createIgnoringExists(kafka, ZNodePaths.partition(partition.topic, partition.partition), version)
+        do {
+            _ = try await kafka.fencedMulti(
+                [.create(path: ZNodePaths.partitionState(partition.topic, partition.partition), data: TopicPartitionStateZNode.encode(state))],
+                expectedControllerEpochZKVersion: version)
+            return (partition, .success(0))
+        } catch let error as ControllerMovedError {
+            throw error
+        } catch {
+            return (partition, .failure(storeError(error)))
         }
     }
 
@@ -89,9 +109,34 @@ final class ZooKeeperPartitionStateStore: PartitionStateStore {
         let version = expectedControllerEpochZKVersion
         return try Self.fenced {
             try BlockingBridge.runAsync {
-                try await withThrowingTaskGroup(of: (TopicPartition, Result<LeaderAndISR, PartitionStateStoreError>).self) { group in
-                    for (partition, leaderAndISR) in leaderAndISRs {
+                try await withThrowingTaskGroup(of: [(TopicPartition, Result<LeaderAndISR, PartitionStateStoreError>)].self) { group in
+                    for batch in Self.batches(Array(leaderAndISRs)) {
                         group.addTask {
+                            if let written = try await Self.updateBatch(kafka, batch, controllerEpoch: controllerEpoch, version: version) {
+                                return written
+                            }
+                            // The batch failed as a whole: write its partitions one by one for per-partition outcomes.
+                            return try await withThrowingTaskGroup(of: (TopicPartition, Result<LeaderAndISR, PartitionStateStoreError>).self) { single in
+                                for (partition, leaderAndISR) in batch {
+                                    single.addTask {
+                                        try await Self.updateOne(kafka, partition, leaderAndISR, controllerEpoch: controllerEpoch, version: version)
+                                    }
+                                }
+                                return try await single.reduce(into: []) { $0.append($1) }
+                            }
+                        }
+                    }
+                    return try await group.reduce(into: [:]) { result, written in for (partition, outcome) in written { result[partition] = outcome } }
+                }
+            }
+        }
+    }
+
+    /// One fenced write of one partition's state (Kafka's per-partition `updateLeaderAndIsr` request).
+    private static func updateOne(
+        _ kafka: KafkaZooKeeperClient, _ partition: TopicPartition, _ leaderAndISR: LeaderAndISR, controllerEpoch: Int32,
+        version: Int32
+    ) async throws -> (TopicPartition, Result<LeaderAndISR, PartitionStateStoreError>) {
                             let data = TopicPartitionStateZNode.encode(
                                 LeaderISRAndControllerEpoch(leaderAndISR: leaderAndISR, controllerEpoch: controllerEpoch))
                             do {
@@ -110,12 +155,48 @@ final class ZooKeeperPartitionStateStore: PartitionStateStore {
                             } catch {
                                 return (partition, .failure(Self.storeError(error)))
                             }
-                        }
-                    }
-                    return try await group.reduce(into: [:]) { $0[$1.0] = $1.1 }
-                }
-            }
+    }
+
+    /// Many partitions' states in one fenced multi: one ZooKeeper transaction instead of one per
+    /// partition. Nil if the multi failed for another reason than the epoch check (a stale
+    /// zkVersion, a missing znode): the caller then writes that batch one partition at a time, so
+    /// every partition gets exactly the outcome it would have had alone.
+    private static func updateBatch(
+        _ kafka: KafkaZooKeeperClient, _ batch: [(key: TopicPartition, value: LeaderAndISR)], controllerEpoch: Int32,
+        version: Int32
+    ) async throws -> [(TopicPartition, Result<LeaderAndISR, PartitionStateStoreError>)]? {
+        let operations = batch.map { partition, leaderAndISR in
+            ZooKeeperOperation.setData(
+                path: ZNodePaths.partitionState(partition.topic, partition.partition),
+                data: TopicPartitionStateZNode.encode(LeaderISRAndControllerEpoch(leaderAndISR: leaderAndISR, controllerEpoch: controllerEpoch)),
+                version: leaderAndISR.zkVersion)
         }
+        let results: [ZooKeeperOperationResult]
+        do {
+            results = try await kafka.fencedMulti(operations, expectedControllerEpochZKVersion: version)
+        } catch let error as ControllerMovedError {
+            throw error
+        } catch {
+            return nil
+        }
+        var written: [(TopicPartition, Result<LeaderAndISR, PartitionStateStoreError>)] = []
+        for ((partition, leaderAndISR), result) in zip(batch, results) {
+            guard case .setData(let stat) = result else {
+                written.append((partition, .failure(.other("unexpected multi result"))))
+                continue
+            }
+            var updated = leaderAndISR
+            updated.zkVersion = stat.version
+            written.append((partition, .success(updated)))
+        }
+        return written
+    }
+
+    /// Partitions per batched multi: a few kilobytes of state JSON, far below ZooKeeper's 1 MB request limit.
+    static let batchSize = 100
+
+    static func batches<T>(_ items: [T]) -> [[T]] {
+        stride(from: 0, to: items.count, by: batchSize).map { Array(items[$0..<min($0 + batchSize, items.count)]) }
     }
 
     func uncleanLeaderElectionEnabled(topics: Set<String>) throws -> [String: Bool] {
