@@ -79,6 +79,7 @@ struct ControllerBenchmarkRun: Sendable {
 
     func killBroker(into result: inout ControllerBenchmarkResult) async throws {
         let controller = try await controllerID()
+        try await waitUntilQuiet(controller)
         let (victim, led) = try await busiestBroker(excluding: controller)
         result.deadBrokerLed = led.count
         try samplePeaks(into: &result)
@@ -113,6 +114,7 @@ struct ControllerBenchmarkRun: Sendable {
 
     func controlledShutdown(into result: inout ControllerBenchmarkResult) async throws {
         let controller = try await controllerID()
+        try await waitUntilQuiet(controller)
         let (victim, led) = try await busiestBroker(excluding: controller)
         result.shutdownBrokerLed = led.count
         try samplePeaks(into: &result)
@@ -147,6 +149,7 @@ struct ControllerBenchmarkRun: Sendable {
 
     func killController(into result: inout ControllerBenchmarkResult) async throws {
         let controller = try await controllerID()
+        try await waitUntilQuiet(controller)
         result.controllers.append(controller)
         let (_, ledByController) = try await busiestBroker(excluding: -1, only: controller)
         try samplePeaks(into: &result)
@@ -306,6 +309,22 @@ struct ControllerBenchmarkRun: Sendable {
             try await Task.sleep(for: .milliseconds(10))
         }
         throw BenchmarkError("\(path) still \(wanted ? "missing" : "present") after \(timeout)")
+    }
+
+    /// Waits (up to `timeout`) until `broker`'s controller trace has not grown for 2 s: the controller
+    /// has finished what earlier steps gave it (after creating topics it still moves 3N replicas
+    /// online after the caches already show every leader), so each step measures an idle controller.
+    func waitUntilQuiet(_ broker: BrokerID) async throws {
+        guard let descriptor = try cluster.descriptor().brokers.first(where: { Int32($0.id) == broker }) else { return }
+        let path = descriptor.logDir + "/controller-trace.jsonl"
+        let deadline = ContinuousClock.now + timeout
+        var size = Self.fileSize(path)
+        var quietSince = ContinuousClock.now
+        while ContinuousClock.now < deadline && ContinuousClock.now - quietSince < .seconds(2) {
+            try await Task.sleep(for: .milliseconds(200))
+            let now = Self.fileSize(path)
+            if now != size { size = now; quietSince = ContinuousClock.now }
+        }
     }
 
     /// A reader of `broker`'s controller trace from its current end.
