@@ -24,7 +24,13 @@ final class ZooKeeperPartitionStateStore: PartitionStateStore {
         let zooKeeper = session.current.zooKeeper
         return try BlockingBridge.run {
             try await withThrowingTaskGroup(of: (TopicPartition, Result<LeaderISRAndControllerEpoch?, PartitionStateStoreError>).self) { group in
-                for partition in partitions {
+                // At most `maxOutstandingReads` child tasks at a time (far more than the session's in-flight
+                // window, so the pipeline stays full): one task per partition at once costs hundreds of
+                // megabytes at 100,000 partitions.
+                var states: [TopicPartition: Result<LeaderISRAndControllerEpoch?, PartitionStateStoreError>] = [:]
+                states.reserveCapacity(partitions.count)
+                for (index, partition) in partitions.enumerated() {
+                    if index >= Self.maxOutstandingReads, let (done, state) = try await group.next() { states[done] = state }
                     group.addTask {
                         do {
                             let (data, stat) = try await zooKeeper.getData(ZNodePaths.partitionState(partition.topic, partition.partition))
@@ -36,10 +42,12 @@ final class ZooKeeperPartitionStateStore: PartitionStateStore {
                         }
                     }
                 }
-                return try await group.reduce(into: [:]) { $0[$1.0] = $1.1 }
+                return try await group.reduce(into: states) { $0[$1.0] = $1.1 }
             }
         }
     }
+
+    static let maxOutstandingReads = 1000
 
     func createPartitionStates(
         _ states: [TopicPartition: LeaderISRAndControllerEpoch], expectedControllerEpochZKVersion: Int32
