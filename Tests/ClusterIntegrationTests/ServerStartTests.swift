@@ -62,10 +62,21 @@ struct ServerLifecycleTests {
         try cluster.cluster.kill(.broker(3), signal: .term)
         let log = try String(contentsOfFile: cluster.descriptor.brokers[2].log, encoding: .utf8)
         #expect(log.contains("[KafkaServer id=3] shut down completed"))
-        let listed = try Command.run(["/usr/bin/kcat", "-b", cluster.brokerAddress(1), "-L", "-J", "-m", "15"], timeout: .seconds(30))
-        #expect(listed.status == 0)
-        let json = try #require(try JSONSerialization.jsonObject(with: Data(listed.standardOutput.utf8)) as? [String: Any])
-        let ids = Set((json["brokers"] as? [[String: Any]] ?? []).compactMap { $0["id"] as? Int })
+        // The controller tells the other brokers asynchronously (BrokerChange → UpdateMetadata); poll
+        // well within the 6 s session timeout, which a crash would have had to wait out.
+        func listedBrokerIDs() throws -> Set<Int> {
+            let listed = try Command.run(["/usr/bin/kcat", "-b", cluster.brokerAddress(1), "-L", "-J", "-m", "15"], timeout: .seconds(30))
+            guard listed.status == 0,
+                let json = try JSONSerialization.jsonObject(with: Data(listed.standardOutput.utf8)) as? [String: Any]
+            else { return [] }
+            return Set((json["brokers"] as? [[String: Any]] ?? []).compactMap { $0["id"] as? Int })
+        }
+        let deadline = ContinuousClock.now + .seconds(5)
+        var ids = try listedBrokerIDs()
+        while ids != [1, 2] && ContinuousClock.now < deadline {
+            usleep(200_000)
+            ids = try listedBrokerIDs()
+        }
         #expect(ids == [1, 2], "a cleanly stopped broker leaves the metadata without waiting for a session timeout")
         try cluster.cluster.start(.broker(3))
     }
