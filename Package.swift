@@ -57,6 +57,23 @@ let package = Package(
             path: "Sources/CZlib",
             providers: [.apt(["zlib1g-dev"])]
         ),
+        // Partition log storage (kafka.log.Log, LogSegment, OffsetIndex, TimeIndex, LogManager):
+        // segment files of raw magic-2 record batches with offset and time indexes.
+        .target(
+            name: "KafkaLog",
+            dependencies: [
+                "KafkaModel", "KafkaProtocol",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .testTarget(
+            name: "KafkaLogTests",
+            dependencies: [
+                "KafkaLog", "KafkaModel", "KafkaProtocol",
+                .product(name: "NIOCore", package: "swift-nio"),
+            ]
+        ),
         // Sans-I/O Kafka wire protocol: primitives, headers, generated messages, record batches.
         .target(
             name: "KafkaProtocol",
