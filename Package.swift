@@ -107,6 +107,7 @@ let package = Package(
             name: "KafkaBroker",
             dependencies: [
                 "KafkaProtocol", "KafkaNetwork", "KafkaMetadata", "KafkaModel", "KafkaConfig", "KafkaController",
+                "KafkaLog", "KafkaClient",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -116,7 +117,7 @@ let package = Package(
             name: "KafkaServer",
             dependencies: [
                 "KafkaBroker", "KafkaNetwork", "KafkaConfig", "KafkaMetadata", "KafkaModel", "KafkaProtocol",
-                "KafkaController", "KafkaZooKeeperData", "ZooKeeper", "ZooKeeperModeController",
+                "KafkaController", "KafkaLog", "KafkaZooKeeperData", "ZooKeeper", "ZooKeeperModeController",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -180,6 +181,8 @@ let package = Package(
             name: "ClusterIntegrationTests",
             dependencies: ["KafkaTestKit", "LocalCluster", "ZooKeeper", "KafkaZooKeeperData", "KafkaModel"]),
         .testTarget(name: "LocalClusterTests", dependencies: ["LocalCluster"]),
+        // The broker's replication rules (high watermark, ISR shrink and expand) and request waiters.
+        .testTarget(name: "KafkaBrokerTests", dependencies: ["KafkaBroker", "KafkaModel"]),
         // Kafka's Reactor network layer on SwiftNIO: acceptor, processors, request channel, handler pool.
         // Deals in size-prefixed frames only; knows nothing of the protocol codecs.
         .target(
