@@ -119,6 +119,9 @@ let package = Package(
                 "KafkaBroker", "KafkaNetwork", "KafkaConfig", "KafkaMetadata", "KafkaModel", "KafkaProtocol",
                 "KafkaController", "KafkaLog", "KafkaZooKeeperData", "ZooKeeper", "ZooKeeperModeController",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
             ]
         ),
         // Benchmarks behind `zkafka bench`: measuring code lives here, the CLI only prints.
@@ -182,7 +185,7 @@ let package = Package(
             dependencies: ["KafkaTestKit", "LocalCluster", "ZooKeeper", "KafkaZooKeeperData", "KafkaModel"]),
         .testTarget(name: "LocalClusterTests", dependencies: ["LocalCluster"]),
         // The broker's replication rules (high watermark, ISR shrink and expand) and request waiters.
-        .testTarget(name: "KafkaBrokerTests", dependencies: ["KafkaBroker", "KafkaModel"]),
+        .testTarget(name: "KafkaBrokerTests", dependencies: ["KafkaBroker", "KafkaModel", "KafkaController"]),
         // Kafka's Reactor network layer on SwiftNIO: acceptor, processors, request channel, handler pool.
         // Deals in size-prefixed frames only; knows nothing of the protocol codecs.
         .target(

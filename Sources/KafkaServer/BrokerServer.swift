@@ -24,6 +24,7 @@ public final class BrokerServer: @unchecked Sendable {
     private var broker: BrokerFrontEnd?
     private var registration: BrokerRegistrationZNode?
     private var replicaManager: ReplicaManager?
+    private var metricsEndpoint: MetricsEndpoint?
 
     public init(config: BrokerConfig, logger: Logger = Logger(label: "kafka.server.KafkaServer")) {
         self.config = config
@@ -116,6 +117,19 @@ public final class BrokerServer: @unchecked Sendable {
         front.attach(controller: controller)
         controller.startup()
         watchSession(zooKeeperConfiguration)
+        if let port = config.metricsPort {
+            let host = config.listeners.first.map { $0.host.isEmpty ? "0.0.0.0" : $0.host } ?? "0.0.0.0"
+            let endpoint = try await MetricsEndpoint.start(host: host, port: port) { [weak controller] in
+                BrokerMetricsSnapshot(
+                    brokerID: id,
+                    controller: controller.map {
+                        .init(isActive: $0.isActive, state: $0.state, queueSize: $0.queueSize, statistics: $0.statistics)
+                    },
+                    replication: replicaManager.replicationMetrics)
+            }
+            metricsEndpoint = endpoint
+            logger.info("Metrics endpoint listening on http://\(host):\(endpoint.port)/metrics")
+        }
         logger.info("[KafkaServer id=\(id)] started (kafka.server.KafkaServer)")
     }
 
@@ -130,6 +144,7 @@ public final class BrokerServer: @unchecked Sendable {
                 config: config, brokerEpoch: controller.brokerEpoch, metadataCache: broker.metadataCache, logger: logger)
         }
         sessionWatcher?.cancel()
+        await metricsEndpoint?.close()
         controller?.shutdown()
         await socketServer?.shutdown()
         // Kafka's order: the network is down, then the replica manager (fetchers), then the logs,
