@@ -185,6 +185,15 @@ final class LogSegment: @unchecked Sendable {
             do {
                 var buffer = bytes
                 batch = try RecordBatch(from: &buffer, verifyCRC: false)
+            } catch let error as KafkaProtocolError {
+                if case .unsupportedCompression = error.kind {
+                    // A codec this broker cannot decompress (snappy, lz4, zstd): the batch is the
+                    // answer's batch, its first offset the closest answer (see docs/log-storage.md).
+                    if info.baseOffset >= startingOffset { result = (info.baseOffset, info.maxTimestamp) }
+                    return result == nil
+                }
+                failure = .corruptRecord("batch at position \(info.position) of \(log.path): \(error)")
+                return false
             } catch {
                 failure = .corruptRecord("batch at position \(info.position) of \(log.path): \(error)")
                 return false
