@@ -8,7 +8,13 @@ import Testing
 public struct ClusterTrait: SuiteTrait, TestScoping {
     @TaskLocal public static var current: RunningCluster?
 
-    public init() {}
+    /// `server.properties` lines for every broker, written to the cluster's
+    /// `broker-overrides.properties` before it starts (so restarts keep them too).
+    public let brokerOverrides: [String: String]
+
+    public init(brokerOverrides: [String: String] = [:]) {
+        self.brokerOverrides = brokerOverrides
+    }
 
     public func provideScope(
         for test: Test, testCase: Test.Case?, performing function: @Sendable () async throws -> Void
@@ -21,6 +27,11 @@ public struct ClusterTrait: SuiteTrait, TestScoping {
             try? cluster.down()
             try? FileManager.default.removeItem(atPath: directory)
         }
+        if !brokerOverrides.isEmpty {
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            let lines = brokerOverrides.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)\n" }.joined()
+            try lines.write(toFile: directory + "/broker-overrides.properties", atomically: true, encoding: .utf8)
+        }
         let descriptor = try cluster.up(zookeepers: 3, brokers: 3)
         try await Self.$current.withValue(RunningCluster(cluster: cluster, descriptor: descriptor)) {
             try await function()
@@ -31,6 +42,9 @@ public struct ClusterTrait: SuiteTrait, TestScoping {
 extension Trait where Self == ClusterTrait {
     /// Runs the suite against a fresh local cluster of 3 ZooKeeper servers and 3 brokers.
     public static var cluster: Self { ClusterTrait() }
+
+    /// The same cluster, with `brokerOverrides` appended to every broker's `server.properties`.
+    public static func cluster(brokerOverrides: [String: String]) -> Self { ClusterTrait(brokerOverrides: brokerOverrides) }
 }
 
 public struct RunningCluster: Sendable {
