@@ -4,6 +4,8 @@ import NIOCore
 extension LogState {
     /// Kafka's `Log.append(assignOffsets = true)`: offsets from the log end offset and the leader epoch
     /// are patched into the header fields outside the CRC; the bytes are otherwise stored unchanged.
+    /// The CRC is not checked again: leader appends come from Produce requests the broker validated
+    /// (CRC, magic, codec) with `ProduceRecordsValidator`, as Kafka's `LogValidator` runs once.
     /// Returns the append info and whether `flushIntervalMessages` is reached.
     mutating func appendAsLeader(
         _ batches: [RecordBatchView], leaderEpoch: Int32, nowMs: Int64
@@ -19,7 +21,6 @@ extension LogState {
         infos.reserveCapacity(batches.count)
         var next = logEndOffset
         for view in batches {
-            do { try view.validate() } catch { throw .corruptRecord("\(error)") }
             let start = out.writerIndex
             out.writeImmutableBuffer(view.bytes)
             out.setInteger(next, at: start)

@@ -4,28 +4,55 @@ import Glibc
 import Darwin
 #endif
 import NIOCore
+import Synchronization
 
-/// A file descriptor and its path (for error messages). Plain POSIX I/O: Kafka 2.8 appends through a
+/// A file and its path (for error messages). Plain POSIX I/O: Kafka 2.8 appends through a
 /// `FileChannel` and memory-maps its indexes; here every write is one `pwrite` and every read one `pread`.
-struct PosixFile: Sendable {
-    let fd: Int32
+///
+/// The descriptor is opened on first use, not when the segment is loaded or created, so logs that
+/// sit idle hold none: a broker hosting 100,000 partition replicas would otherwise need 300,000
+/// descriptors at start-up (Kafka keeps them all open and asks for a raised `ulimit -n`).
+final class PosixFile: Sendable {
     let path: String
+    /// -1 until first use, and again after `close()`.
+    private let descriptor = Mutex<Int32>(-1)
 
+    private init(path: String) { self.path = path }
+
+    /// Checks that the file can be opened (creating it when asked), without keeping it open.
     static func open(_ path: String, create: Bool) throws(LogError) -> PosixFile {
         let flags = O_RDWR | O_CLOEXEC | (create ? O_CREAT : 0)
         let fd = Glibc.open(path, flags, 0o644)
         guard fd >= 0 else { throw .storage(path: path, operation: "open", errno: errno) }
-        return PosixFile(fd: fd, path: path)
+        Glibc.close(fd)
+        return PosixFile(path: path)
+    }
+
+    private var fd: Int32 {
+        get throws(LogError) {
+            try descriptor.withLock { (fd: inout Int32) throws(LogError) -> Int32 in
+                if fd < 0 {
+                    fd = Glibc.open(path, O_RDWR | O_CLOEXEC)
+                    guard fd >= 0 else {
+                        let code = errno
+                        fd = -1
+                        throw .storage(path: path, operation: "open", errno: code)
+                    }
+                }
+                return fd
+            }
+        }
     }
 
     func size() throws(LogError) -> Int {
         var st = stat()
-        guard fstat(fd, &st) == 0 else { throw .storage(path: path, operation: "fstat", errno: errno) }
+        guard stat(path, &st) == 0 else { throw .storage(path: path, operation: "stat", errno: errno) }
         return Int(st.st_size)
     }
 
     /// Writes all of `buffer`'s readable bytes at `offset`: one `pwrite` unless the kernel writes short.
     func write(_ buffer: ByteBuffer, at offset: Int) throws(LogError) {
+        let fd = try self.fd
         let code: Int32 = buffer.withUnsafeReadableBytes { raw in
             guard let base = raw.baseAddress else { return 0 }
             var done = 0
@@ -52,6 +79,7 @@ struct PosixFile: Sendable {
     func read(count: Int, at offset: Int) throws(LogError) -> ByteBuffer {
         var buffer = ByteBufferAllocator().buffer(capacity: max(count, 1))
         guard count > 0 else { return buffer }
+        let fd = try self.fd
         var code: Int32 = 0
         buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: count) { raw in
             let base = raw.baseAddress!
@@ -73,14 +101,21 @@ struct PosixFile: Sendable {
     }
 
     func sync() throws(LogError) {
+        let fd = try self.fd
         guard fsync(fd) == 0 else { throw .storage(path: path, operation: "fsync", errno: errno) }
     }
 
     func truncate(to size: Int) throws(LogError) {
+        let fd = try self.fd
         guard ftruncate(fd, off_t(size)) == 0 else { throw .storage(path: path, operation: "ftruncate", errno: errno) }
     }
 
     func close() throws(LogError) {
+        let fd = descriptor.withLock { fd in
+            defer { fd = -1 }
+            return fd
+        }
+        guard fd >= 0 else { return }
         guard Glibc.close(fd) == 0 else { throw .storage(path: path, operation: "close", errno: errno) }
     }
 }

@@ -3,9 +3,8 @@ import KafkaTestKit
 import Testing
 
 /// Partition reassignment through the legacy `/admin/reassign_partitions` znode (Kafka 2.8's
-/// `onPartitionReassignment`). Without a data plane no follower ever joins an ISR, so the targets here are
-/// already in the ISR: a reordering and a replica removal, which complete at once; a reassignment adding a
-/// replica stays pending with AR/RR recorded in the topic znode.
+/// `onPartitionReassignment`): a reordering and a replica removal complete at once; a reassignment adding
+/// a replica completes once the new replica has copied the log and joined the ISR.
 @Suite(.cluster, .serialized, .timeLimit(.minutes(4)))
 struct ReassignmentTests {
     private func reassign(_ entries: [(topic: String, partition: Int, replicas: [Int])]) throws {
@@ -44,21 +43,48 @@ struct ReassignmentTests {
         }
     }
 
-    @Test func addingReplicaNotInISR_staysPending_withAddingAndRemovingRecorded() throws {
+    @Test func addingReplica_copiesTheLog_joinsTheISR_andCompletes() throws {
         let topic = "growing"
         try ClusterZooKeeperScripts.createTopic(topic, partitions: [0: [1, 2]])
-        try ClusterZooKeeperScripts.waitForMetadata(topic: topic) { $0.count == 1 && $0[0].leader == 1 }
+        try ClusterZooKeeperScripts.waitForMetadata(topic: topic) { $0.count == 1 && $0[0].leader == 1 && $0[0].isr.count == 2 }
+        let cluster = try RunningCluster.current
+        // Records for the new replica to copy before it can join the ISR.
+        let produce = try Command.run(
+            ["/bin/sh", "-c", "seq 1 2000 | /usr/bin/kcat -P -b \(cluster.bootstrapServers) -t \(topic) -p 0 -X acks=all"],
+            timeout: .seconds(60))
+        #expect(produce.status == 0, "kcat produce failed: \(produce.standardError)")
+
         try reassign([(topic, 0, [2, 3])])
 
-        try ClusterZooKeeperScripts.eventually("the topic znode records the reassignment in flight") {
-            let node = try ClusterZooKeeperScripts.json("/brokers/topics/\(topic)")
-            return node?["partitions"] as? [String: [Int]] == ["0": [2, 3, 1]]
-                && node?["adding_replicas"] as? [String: [Int]] == ["0": [3]]
-                && node?["removing_replicas"] as? [String: [Int]] == ["0": [1]]
+        // Kafka's phases: AR = [2, 3, 1] with adding [3] / removing [1] until 3 is in the ISR, then the
+        // target alone, leadership moved off the removed replica, and the request znode deleted.
+        try ClusterZooKeeperScripts.eventually("the reassignment completes") {
+            try ClusterZooKeeperScripts.existing(["/admin/reassign_partitions"]).isEmpty
         }
-        // Broker 3 never joins the ISR without a data plane: the request stays until it does.
-        #expect(try ClusterZooKeeperScripts.existing(["/admin/reassign_partitions"]) == ["/admin/reassign_partitions"])
-        // Leave the cluster clean for the next test.
-        try ClusterZooKeeperScripts.kazoo("zk.delete('/admin/reassign_partitions')", [])
+        let node = try #require(try ClusterZooKeeperScripts.json("/brokers/topics/\(topic)"))
+        #expect(node["partitions"] as? [String: [Int]] == ["0": [2, 3]])
+        #expect((node["adding_replicas"] as? [String: [Int]] ?? [:]).isEmpty)
+        #expect((node["removing_replicas"] as? [String: [Int]] ?? [:]).isEmpty)
+        let state = try #require(try ClusterZooKeeperScripts.json("/brokers/topics/\(topic)/partitions/0/state"))
+        #expect(state["leader"] as? Int == 2)
+        #expect(Set(state["isr"] as? [Int] ?? []) == [2, 3])
+        // Every record is still there under the new leader, once metadata and its high watermark caught up
+        // (a new leader's high watermark trails by one fetch round, as in Kafka).
+        try ClusterZooKeeperScripts.eventually("all 2,000 records are readable from the new replica set") {
+            let consumed = try Command.run(
+                ["/usr/bin/kcat", "-C", "-b", cluster.bootstrapServers, "-t", topic, "-p", "0", "-o", "beginning", "-e", "-q"],
+                timeout: .seconds(60))
+            let count = consumed.standardOutput.split(separator: "\n").count
+            // Printed so a failure shows what the consumer saw on each attempt.
+            FileHandle.standardError.write(Data("growing-0: consumed \(count) of 2000; kcat stderr: \(consumed.standardError.suffix(300))\n".utf8))
+            return count == 2000
+        }
+        let logOnNewReplica = cluster.descriptor.brokers.first { $0.id == 3 }!.logDir + "/\(topic)-0"
+        #expect(FileManager.default.fileExists(atPath: logOnNewReplica))
+        // The removed replica got StopReplica with delete: its log directory goes.
+        let logOnRemovedReplica = cluster.descriptor.brokers.first { $0.id == 1 }!.logDir + "/\(topic)-0"
+        try ClusterZooKeeperScripts.eventually("broker 1 deletes its replica's log") {
+            !FileManager.default.fileExists(atPath: logOnRemovedReplica)
+        }
     }
 }
