@@ -91,6 +91,22 @@ struct DataPlaneDurabilityTests {
             return states.values.allSatisfy { $0.isr.contains(Int32(victim)) } && states.count == 3
         }
         #expect(rejoined, "broker \(victim) is not back in every ISR: \(states)")
+
+        // Replicas copy the leader's batches byte for byte: once the victim caught up (and cut any
+        // tail it had appended as leader but never got acknowledged), all three segment files agree.
+        var sizes: [Int: [Int]] = [:]
+        let identical = try await eventually(within: .seconds(30)) {
+            var allEqual = true
+            for partition in 0..<3 {
+                let copies = try cluster.descriptor.brokers.map { broker in
+                    FileManager.default.contents(atPath: try DataPlane.firstSegment(cluster, broker: broker.id, topic, partition)) ?? Data()
+                }
+                sizes[partition] = copies.map(\.count)
+                allEqual = allEqual && copies.dropFirst().allSatisfy { $0 == copies[0] }
+            }
+            return allEqual
+        }
+        #expect(identical, "the replicas' segment files differ (bytes per broker, by partition): \(sizes)")
     }
 
     @Test func segmentTornMidBatch_isCutToWholeBatchesOnRestart_andTheReplicaCatchesUp() async throws {
