@@ -87,4 +87,57 @@ struct DataPlaneRoundTripTests {
         let missing = GeneratedRecords.missing(acknowledged: acknowledged, consumed: consumed)
         #expect(missing.isEmpty, "\(missing.count) acknowledged records not at their offsets, first: \(missing.prefix(5))")
     }
+
+    /// Batches compressed with every codec librdkafka offers are stored as sent and read back, and
+    /// ListOffsets by timestamp (`kcat -Q`) answers the first offset whose timestamp is at or after
+    /// the one asked for, inside batches of every codec.
+    @Test(arguments: ["none", "gzip", "snappy", "lz4", "zstd"])
+    func compressedBatches_roundTrip_andListOffsetsByTimestampFindsTheirRecords(codec: String) async throws {
+        let cluster = try RunningCluster.current
+        let topic = "codec-\(codec)"
+        let count = 2_000
+        try await DataPlane.createTopic(cluster, topic, partitions: 1, replicationFactor: 3)
+        let scratch = try DataPlane.scratchDirectory()
+        defer { try? FileManager.default.removeItem(atPath: scratch) }
+        let input = scratch + "/records.txt"
+        try (0..<count).map { "\(GeneratedRecords.key($0)):value-\($0)\n" }.joined().write(toFile: input, atomically: true, encoding: .utf8)
+        // Small batches, so the timestamps asked for below fall inside a batch, not at its start.
+        let produce = try Command.run(
+            ["/usr/bin/kcat", "-P", "-b", cluster.bootstrapServers, "-t", topic, "-K:", "-H", "h=v", "-l", input, "-z", codec,
+             "-X", "acks=all", "-X", "batch.num.messages=100"],
+            timeout: .seconds(60))
+        try #require(produce.status == 0, "kcat -P -z \(codec): \(produce.standardError)")
+
+        let consume = try Command.run(
+            ["/usr/bin/kcat", "-C", "-b", cluster.bootstrapServers, "-t", topic, "-e", "-o", "beginning", "-q", "-f", "%k %s %h %p %o %T\n"],
+            timeout: .seconds(60))
+        #expect(consume.status == 0, "kcat -C: \(consume.standardError)")
+        let lines = consume.standardOutput.split(separator: "\n")
+        let consumed = lines.compactMap { line in RecordLine(kcatLine: line.split(separator: " ").dropLast().joined(separator: " ")[...]) }
+        let problems = GeneratedRecords.problems(consumed: consumed, count: count) { _ in "h=v" }
+        #expect(problems.isEmpty, "\(codec): \(problems.joined(separator: "\n"))")
+        let timestamps = lines.compactMap { $0.split(separator: " ").last.flatMap { Int64($0) } }
+        try #require(timestamps.count == count)
+
+        // Kafka's answer: the smallest offset whose record timestamp is ≥ the one asked for.
+        for probe in [count / 3, count / 2 + 7, count - 1] {
+            let target = timestamps[probe]
+            let expected = timestamps.firstIndex { $0 >= target }!
+            let query = try Command.run(
+                ["/usr/bin/kcat", "-Q", "-b", cluster.bootstrapServers, "-t", "\(topic):0:\(target)"], timeout: .seconds(30))
+            let check = {
+                #expect(
+                    query.standardOutput.contains("\(topic) [0] offset \(expected)"),
+                    "\(codec): ListOffsets for timestamp \(target) (record \(probe)): \(query.standardOutput)\(query.standardError)")
+            }
+            if ["none", "gzip"].contains(codec) {
+                check()
+            } else {
+                // The broker decompresses only gzip batches when it looks for a timestamp inside one
+                // (LogSegment.findOffsetByTimestamp → RecordBatch), and answers KAFKA_STORAGE_ERROR.
+                // Once it reads these codecs, this known issue stops occurring and the test says so.
+                withKnownIssue("ListOffsets by timestamp fails with KAFKA_STORAGE_ERROR on \(codec) batches") { check() }
+            }
+        }
+    }
 }
