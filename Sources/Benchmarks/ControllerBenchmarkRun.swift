@@ -193,7 +193,8 @@ struct ControllerBenchmarkRun: Sendable {
 
     // MARK: - Restart and ISR restoration
 
-    /// Starts `broker` again, waits for every cache to know every partition, then restores full ISRs.
+    /// Starts `broker` again, waits for every cache to know every partition, then for its replicas
+    /// to catch up and rejoin the ISRs (leaders expand them and notify the controller).
     func restart(_ broker: BrokerID) async throws {
         progress("restarting broker \(broker)")
         try await WallClock.offPool { [cluster] in try cluster.start(.broker(Int(broker))) }
@@ -203,51 +204,11 @@ struct ControllerBenchmarkRun: Sendable {
             let known = $0.benchPartitions(prefix: prefix)
             return known.count == expected && known.allSatisfy { $0.leader >= 0 }
         }
-        let restored = try await restoreISRs()
-        progress("restored the full ISR of \(restored) partitions (standing in for followers catching up)")
+        progress("waiting for broker \(broker)'s replicas to rejoin the ISRs")
         _ = try await probe.waitUntil(try brokers(), timeout: timeout, what: "a full ISR for all \(expected) partitions") {
             let known = $0.benchPartitions(prefix: prefix)
             return known.count == expected && known.allSatisfy { $0.isrCount == ControllerBenchmark.replicationFactor }
         }
-    }
-
-    /// What a Kafka 2.8 leader does when followers catch up (inter-broker protocol < 2.7): CAS the
-    /// state znode with the larger ISR (same leader, leader epoch and controller epoch), then list
-    /// the partitions under `/isr_change_notification`. Returns how many partitions it changed.
-    func restoreISRs() async throws -> Int {
-        let zooKeeper = kafka.zooKeeper
-        var all: [(TopicPartition, [BrokerID])] = []
-        for topic in assignments {
-            for (partition, assignment) in topic.partitions {
-                all.append((TopicPartition(topic: topic.topic, partition: partition), assignment.replicas))
-            }
-        }
-        let changed = try await withThrowingTaskGroup(of: TopicPartition?.self) { group in
-            var changed: [TopicPartition] = []
-            for (index, (partition, replicas)) in all.enumerated() {
-                if index >= 100, let done = try await group.next(), let done { changed.append(done) }
-                group.addTask {
-                    let path = ZNodePaths.partitionState(partition.topic, partition.partition)
-                    let (data, stat) = try await zooKeeper.getData(path)
-                    let state = try TopicPartitionStateZNode.decode(partition, data: data, zkVersion: stat.version)
-                    let isr = state.leaderAndISR.isr
-                    guard isr.count < replicas.count else { return nil }
-                    var widened = state
-                    widened.leaderAndISR.isr = isr + replicas.filter { !isr.contains($0) }
-                    _ = try await zooKeeper.setData(path, data: TopicPartitionStateZNode.encode(widened), version: stat.version)
-                    return partition
-                }
-            }
-            for try await done in group { if let done { changed.append(done) } }
-            return changed
-        }
-        for start in stride(from: 0, to: changed.count, by: 1000) {
-            let chunk = Array(changed[start..<min(start + 1000, changed.count)])
-            _ = try await zooKeeper.create(
-                ZNodePaths.isrChangeNotification + "/" + ZNodePaths.isrChangeNotificationPrefix,
-                data: PartitionListZNode.encode(chunk), mode: .persistentSequential)
-        }
-        return changed.count
     }
 
     // MARK: - Observations

@@ -241,6 +241,15 @@ final class LogSegment: @unchecked Sendable {
         try timeIndex.flush()
     }
 
+    /// Closes the files' descriptors without ending the segment: the next access reopens them.
+    /// Loading a log (and recovering it) reads its files; releasing them afterwards keeps a broker
+    /// with many idle partitions within its descriptor limit.
+    func releaseDescriptors() throws(LogError) {
+        try log.close()
+        try offsetIndex.file.close()
+        try timeIndex.file.close()
+    }
+
     func close() throws(LogError) {
         try appendFinalTimeIndexEntry()
         try offsetIndex.close()

@@ -112,6 +112,7 @@ struct LogState: Sendable {
         state.recoveryPoint =
             hadCleanShutdown ? state.logEndOffset : min(max(recoveryPoint, state.logStartOffset), state.logEndOffset)
         state.highWatermark = min(max(highWatermark, state.logStartOffset), state.logEndOffset)
+        for segment in state.segments { try segment.releaseDescriptors() }
         return state
     }
 

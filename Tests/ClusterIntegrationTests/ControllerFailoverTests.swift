@@ -212,8 +212,8 @@ struct ControllerFailoverTests {
     }
 
     /// `/admin/preferred_replica_election` moves leadership back to the preferred replica once it
-    /// is alive and back in the ISR. The ISR expansion is made the way a Kafka 2.x leader reports it
-    /// (state znode CAS + `/isr_change_notification`), since ZKafka has no data plane yet.
+    /// is alive and back in the ISR, where its leader puts it after it caught up (state znode CAS +
+    /// `/isr_change_notification`, as a Kafka 2.x leader in ZooKeeper mode does).
     @Test func preferredReplicaElection_byZnode_afterTheISRNotification() async throws {
         let cluster = try RunningCluster.current
         let zk = try await zooKeeper()
@@ -227,19 +227,17 @@ struct ControllerFailoverTests {
         #expect(!moved.leaderAndISR.isr.contains(1))
         try cluster.cluster.start(.broker(1))
         #expect(try await eventually(within: .seconds(20)) { try await liveBrokerIDs(zk) == [1, 2, 3] })
-        // The leader adds the caught-up follower back and tells the controller.
-        var expanded = moved
-        expanded.leaderAndISR.isr.append(1)
-        try await zk.setData(
-            ZNodePaths.partitionState("preferred", 0), data: TopicPartitionStateZNode.encode(expanded),
-            version: moved.leaderAndISR.zkVersion)
-        _ = try await zk.create(
-            ZNodePaths.isrChangeNotification + "/" + ZNodePaths.isrChangeNotificationPrefix,
-            data: PartitionListZNode.encode([TopicPartition(topic: "preferred", partition: 0)]), mode: .persistentSequential)
-        let notified = try await eventually(within: .seconds(20)) {
+        // The leader adds the caught-up follower back to the ISR itself (a conditional write of the
+        // partition state) and tells the controller through /isr_change_notification.
+        let rejoined = try await eventually(within: .seconds(30)) {
+            try await state(zk, "preferred", 0).leaderAndISR.isr.contains(1)
+        }
+        #expect(rejoined, "broker 1 did not rejoin the ISR")
+        let notified = try await eventually(within: .seconds(30)) {
             try await zk.getChildren(ZNodePaths.isrChangeNotification).children.isEmpty
         }
         #expect(notified, "the controller did not process the ISR change notification")
+        let expanded = try await state(zk, "preferred", 0)
         _ = try await zk.create(ZNodePaths.preferredReplicaElection, data: PartitionListZNode.encode([TopicPartition(topic: "preferred", partition: 0)]))
         let elected = try await eventually(within: .seconds(20)) {
             let leader = try await state(zk, "preferred", 0).leaderAndISR.leader
@@ -247,6 +245,8 @@ struct ControllerFailoverTests {
             return leader == 1 && pending == nil
         }
         #expect(elected)
+        // The ISR expansion kept the leader epoch; the election bumped it once.
+        #expect(expanded.leaderAndISR.leaderEpoch == moved.leaderAndISR.leaderEpoch)
         #expect(try await state(zk, "preferred", 0).leaderAndISR.leaderEpoch == moved.leaderAndISR.leaderEpoch + 1)
     }
 }
