@@ -182,7 +182,9 @@ let package = Package(
         // Real clients (kcat, kafka-python, confluent-kafka) against clusters started by LocalCluster.
         .testTarget(
             name: "ClusterIntegrationTests",
-            dependencies: ["KafkaTestKit", "LocalCluster", "ZooKeeper", "KafkaZooKeeperData", "KafkaModel"]),
+            dependencies: ["KafkaTestKit", "LocalCluster", "ZooKeeper", "KafkaZooKeeperData", "KafkaModel"],
+            // Python client scripts the tests run with /usr/bin/python3, found via #filePath.
+            exclude: ["Scripts"]),
         .testTarget(name: "LocalClusterTests", dependencies: ["LocalCluster"]),
         // The broker's replication rules (high watermark, ISR shrink and expand) and request waiters.
         .testTarget(name: "KafkaBrokerTests", dependencies: ["KafkaBroker", "KafkaModel", "KafkaController"]),

@@ -124,18 +124,19 @@ public final class ReplicaManager: Sendable {
                 let replication = PartitionReplicationState(
                     brokerID: brokerID, leader: state.leader, leaderEpoch: state.leaderEpoch, isr: state.isr,
                     replicas: state.replicas, zkVersion: state.zkVersion, controllerEpoch: state.controllerEpoch, nowMs: now)
+                let leaderIsLive = replication.isLeader || leaderEndpoints[state.leader] != nil
                 do {
                     let partition: Partition
                     if let existing {
                         partition = existing
-                        try partition.apply(replication)
+                        try partition.apply(replication, leaderIsLive: leaderIsLive)
                     } else {
                         let log = try logManager.getOrCreateLog(state.topicPartition)
                         log.updateConfig(TopicLogConfig.logConfig(broker: config, topic: topicConfig))
                         partition = Partition(
                             topicPartition: state.topicPartition, log: log, state: replication,
                             minInsyncReplicas: TopicLogConfig.minInsyncReplicas(broker: config, topic: topicConfig))
-                        if !replication.isLeader { try log.truncate(to: log.highWatermark) }
+                        try partition.apply(replication, leaderIsLive: leaderIsLive)
                         partitions.withLock { $0[state.topicPartition] = partition }
                     }
                     if replication.isLeader {

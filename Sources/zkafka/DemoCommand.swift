@@ -10,9 +10,10 @@ struct DemoCommand: AsyncParsableCommand {
         abstract: "A guided tour: election, topic creation, controller and leader failover, with real znodes.",
         discussion: """
             Brings up 3 ZooKeeper servers and 3 brokers, shows who won the controller election (/controller, \
-            /controller_epoch, /brokers/ids), creates topic 'demo' (3 partitions, replication factor 3) by \
-            writing /brokers/topics/demo, kills -9 the controller and then a partition leader, restarts both, \
-            and prints the timeline of controller events and state transitions from the brokers' traces. The \
+            /controller_epoch, /brokers/ids), creates topic 'demo' (3 partitions, replication factor 3, min.insync.replicas=2) by \
+            writing /config/topics/demo and /brokers/topics/demo, starts an acks=all producer (confluent-kafka \
+            through /usr/bin/python3, when installed), kills -9 the controller and then a partition leader, \
+            restarts both, consumes the topic and counts acknowledged records missing from it, and prints the timeline of controller events and state transitions from the brokers' traces. The \
             cluster is torn down at the end (and on Ctrl-C) unless --keep is given.
             """
     )

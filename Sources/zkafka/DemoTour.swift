@@ -5,6 +5,7 @@ import KafkaModel
 import KafkaZooKeeperData
 import LocalCluster
 import Logging
+import Synchronization
 import ZooKeeper
 
 /// The steps of `zkafka demo`, against a real local cluster, reading real znodes with the project's own
@@ -15,6 +16,9 @@ struct DemoTour: Sendable {
     static let topic = "demo"
     static let partitionCount: Int32 = 3
     static let sessionTimeoutSeconds = 6
+    /// acks=all appends need this many in-sync replicas: with RF 3 the topic survives one broker
+    /// down, and refuses (rather than risks) writes while only one is left.
+    static let minInsyncReplicas = 2
 
     /// A partition's `state` znode: raw JSON, decoded, and its znode version.
     struct PartitionStateView: Sendable {
@@ -43,6 +47,18 @@ struct DemoTour: Sendable {
     }
 
     private func tour(_ zk: ZooKeeperClient) async throws {
+        let traffic = DemoTraffic(directory: cluster.directory)
+        let producer = DemoProducerSlot()
+        do {
+            try await tour(zk, traffic: traffic, producer: producer)
+        } catch {
+            // Never leave a producer behind a failed tour.
+            producer.take()?.forceStop()
+            throw error
+        }
+    }
+
+    private func tour(_ zk: ZooKeeperClient, traffic: DemoTraffic, producer: DemoProducerSlot) async throws {
         // 2. The election.
         narrator.step("The controller election")
         narrator.say("""
@@ -60,7 +76,7 @@ struct DemoTour: Sendable {
         narrator.say("→ Broker \(first.id) is the controller (controller epoch \(firstEpoch.epoch)).")
 
         // 3. A topic.
-        narrator.step("Create topic '\(Self.topic)': 3 partitions, replication factor 3")
+        narrator.step("Create topic '\(Self.topic)': 3 partitions, replication factor 3, min.insync.replicas=\(Self.minInsyncReplicas)")
         let assignment = try ReplicaAssignmentAlgorithm.assignReplicasToBrokers(
             brokers: [1, 2, 3], partitionCount: Self.partitionCount, replicationFactor: 3, startIndex: 0, nextReplicaShift: 0)
         let node = TopicZNode(
@@ -68,11 +84,20 @@ struct DemoTour: Sendable {
             partitions: assignment.mapValues { ReplicaAssignment(replicas: $0) })
         let topicPath = ZNodePaths.topic(Self.topic)
         narrator.say("""
-            Like Kafka's old admin tools, the demo writes the replica assignment straight to ZooKeeper. The \
-            controller's watch on /brokers/topics fires (TopicChange); it moves the partitions NonExistent → \
+            Like Kafka's old admin tools, the demo writes the topic's config (/config/topics/\(Self.topic)) and then \
+            the replica assignment straight to ZooKeeper. The controller's watch on /brokers/topics fires (TopicChange); it moves the partitions NonExistent → \
             New → Online, picks the first live replica as leader, writes each partition's state znode and sends \
             LeaderAndIsr to the replicas.
             """)
+        let configPath = ZNodePaths.topicConfig(Self.topic)
+        let config = TopicConfigZNode.encode(["min.insync.replicas": String(Self.minInsyncReplicas)])
+        do {
+            // The config first, as Kafka's AdminZkClient does: a broker reads it when it first hosts a partition.
+            try await zk.createRecursive(configPath, data: config)
+            narrator.znode(configPath, String(decoding: config, as: UTF8.self), note: "written by the demo")
+        } catch let error as ZooKeeperError where error.code == .nodeExists {
+            narrator.say("\(configPath) already exists (a cluster kept from an earlier run); using it.")
+        }
         do {
             _ = try await zk.create(topicPath, data: node.encode())
             narrator.znode(topicPath, String(decoding: node.encode(), as: UTF8.self), note: "written by the demo")
@@ -86,6 +111,25 @@ struct DemoTour: Sendable {
         showStates(created, before: nil)
         let leaders = created.keys.sorted().map { "\(Self.topic)-\($0) → \(created[$0]!.state.leaderAndISR.leader)" }
         narrator.say("→ Leaders: \(leaders.joined(separator: ", ")).")
+
+        // 3b. Traffic through everything that follows.
+        narrator.step("Start a producer: acks=all, through every failure that follows")
+        let bootstrap = try cluster.descriptor().brokers.map { "\($0.host):\($0.port)" }.joined(separator: ",")
+        if let reason = DemoTraffic.unavailableReason() {
+            narrator.say("Skipping the producer and consumer: \(reason).")
+        } else {
+            narrator.say("""
+                A confluent-kafka producer (\(DemoTraffic.python)) sends about 100 records a second to '\(Self.topic)' with \
+                acks=all: a record is acknowledged only once every in-sync replica has it, and only while at least \
+                min.insync.replicas=\(Self.minInsyncReplicas) replicas are in sync. It retries refused and timed-out records. Every \
+                acknowledgement (partition, offset, value) goes to \(traffic.acknowledgedPath).
+                """)
+            producer.put(try traffic.startProducer(bootstrap: bootstrap, topic: Self.topic))
+            try await poll("the producer's first acknowledged records", timeout: .seconds(60)) { () async throws -> Bool? in
+                traffic.acknowledgedCount() >= 100 ? true : nil
+            }
+            narrator.say("→ \(traffic.acknowledgedCount()) records acknowledged so far.")
+        }
 
         // 4. Kill the controller.
         narrator.step("kill -9 the controller, broker \(first.id)")
@@ -121,6 +165,16 @@ struct DemoTour: Sendable {
         }
         showStates(afterFirstKill, before: created)
         try await showBrokers(zk)
+        if producer.isRunning {
+            let count = traffic.acknowledgedCount()
+            try await poll("acknowledgements to go on with two brokers", timeout: .seconds(60)) { () async throws -> Bool? in
+                traffic.acknowledgedCount() >= count + 100 ? true : nil
+            }
+            narrator.say("""
+                → Producer: \(traffic.acknowledgedCount()) records acknowledged so far. Two replicas are still in sync \
+                (min.insync.replicas=\(Self.minInsyncReplicas)), so acks=all writes go on through the new leaders.
+                """)
+        }
 
         // 5. Kill a partition leader.
         let live = [1, 2, 3].filter { $0 != first.id && $0 != second.id }
@@ -141,6 +195,16 @@ struct DemoTour: Sendable {
         showStates(afterSecondKill, before: afterFirstKill)
         let unchanged = try await controller(zk)
         narrator.say("→ /controller still names broker \(unchanged?.id ?? -1): a leader failure is handled by the controller, not a new election.")
+        if producer.isRunning {
+            let before = traffic.acknowledgedCount()
+            try await Task.sleep(for: .seconds(3))
+            let after = traffic.acknowledgedCount()
+            narrator.say("""
+                → Producer: \(before) → \(after) records acknowledged over 3 s. With one replica in sync, below \
+                min.insync.replicas=\(Self.minInsyncReplicas), the leader refuses acks=all writes (NOT_ENOUGH_REPLICAS) instead \
+                of acknowledging data a single broker holds; the producer keeps retrying them.
+                """)
+        }
 
         // 6. Restart both.
         narrator.step("Restart brokers \(first.id) and \(victim)")
@@ -169,7 +233,32 @@ struct DemoTour: Sendable {
         }
         showStates(try await partitionStates(zk), before: afterSecondKill)
 
-        // 7. The timeline.
+        // 7. What the producer got acknowledged, against what the brokers hold.
+        if let running = producer.take() {
+            narrator.step("Stop the producer, consume everything, and compare")
+            let count = traffic.acknowledgedCount()
+            let resumed = try? await poll("acknowledgements to resume after the restarts", timeout: .seconds(90)) { () async throws -> Bool? in
+                traffic.acknowledgedCount() >= count + 100 ? true : nil
+            }
+            narrator.say(
+                resumed == nil
+                    ? "Acknowledgements did not resume within 90 s of the restarts (\(traffic.acknowledgedCount()) so far)."
+                    : "Once the restarted brokers caught up and rejoined the ISRs, acknowledgements resumed: \(traffic.acknowledgedCount()) so far.")
+            let summary = try traffic.stopProducer(running)
+            narrator.say("""
+                The producer sent \(summary.produced) records: \(summary.acknowledged) acknowledged, \(summary.failed) failed\
+                \(summary.errors.isEmpty ? "" : " (\(summary.errors.map { "\($0.key): \($0.value)" }.sorted().joined(separator: ", ")))").
+                A consumer now reads every partition of '\(Self.topic)' from the beginning (assign, no consumer group) and \
+                looks up each acknowledged record at its partition and offset.
+                """)
+            let verification = try traffic.verify(bootstrap: bootstrap, topic: Self.topic)
+            narrator.say("→ acknowledged \(verification.acknowledged) records, consumed \(verification.consumed), missing \(verification.missing)")
+            if verification.missing > 0 {
+                narrator.problem("Acknowledged records missing (partition offset value): \(verification.firstMissing.joined(separator: "; "))")
+            }
+        }
+
+        // 8. The timeline.
         narrator.step("The timeline, from the brokers' controller-trace.jsonl files")
         narrator.say("""
             Columns: time, the broker whose controller wrote the line, its controller epoch (- when it was not \
@@ -194,6 +283,7 @@ struct DemoTour: Sendable {
               zkafka trace --dir \(cluster.directory) --topic \(Self.topic) --partition 0
               zkafka trace --dir \(cluster.directory) --json
               kcat -b \(bootstrap) -L
+              kcat -b \(bootstrap) -C -t \(Self.topic) -e -f '%p %o %k %s\\n'
               /usr/share/zookeeper/bin/zkCli.sh -server \(zookeeper)
                   get /controller    get /controller_epoch    ls /brokers/ids
                   get /brokers/topics/\(Self.topic)/partitions/0/state
@@ -299,4 +389,13 @@ struct DemoTour: Sendable {
             try await Task.sleep(for: interval)
         }
     }
+}
+
+/// The running producer, if any, shared by the tour's steps and its error path.
+final class DemoProducerSlot: Sendable {
+    private let process = Mutex<DemoChildProcess?>(nil)
+
+    func put(_ producer: DemoChildProcess) { process.withLock { $0 = producer } }
+    func take() -> DemoChildProcess? { process.withLock { $0.take() } }
+    var isRunning: Bool { process.withLock { $0 != nil } }
 }

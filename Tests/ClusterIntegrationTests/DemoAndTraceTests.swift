@@ -4,7 +4,7 @@ import Testing
 
 /// `zkafka demo` and `zkafka trace` as a user runs them: the executable end to end against a real local
 /// cluster it brings up itself.
-@Suite(.serialized, .timeLimit(.minutes(5)))
+@Suite(.serialized, .timeLimit(.minutes(7)))
 struct DemoAndTraceTests {
     private func freshDirectory() -> String {
         FileManager.default.temporaryDirectory.appendingPathComponent("zkafka-demo-test-\(UUID().uuidString.prefix(8))").path
@@ -33,7 +33,7 @@ struct DemoAndTraceTests {
     @Test func demo_endToEnd_showsTwoControllersWithIncreasingEpochs_movesLeaders_andLeavesNoProcess() throws {
         let directory = freshDirectory()
         defer { cleanUp(directory) }
-        let result = try Command.run([try ZKafkaExecutable.path(), "demo", "--dir", directory], timeout: .seconds(240))
+        let result = try Command.run([try ZKafkaExecutable.path(), "demo", "--dir", directory], timeout: .seconds(360))
         let output = result.standardOutput
         #expect(result.status == 0, "stderr: \(result.standardError)\nstdout: \(output)")
 
@@ -53,6 +53,12 @@ struct DemoAndTraceTests {
         #expect(output.contains("event TopicChange") || output.contains("cause ControllerFailover"))
         #expect(output.contains("NewPartition → OnlinePartition"))
         #expect(output.contains("Every broker and ZooKeeper server of"))
+        // The acks=all producer ran through both kills; nothing it got acknowledged is missing.
+        let traffic = try #require(output.firstMatch(of: /acknowledged (\d+) records, consumed (\d+), missing (\d+)/), "\(output)")
+        #expect(Int(traffic.1)! > 0)
+        #expect(Int(traffic.2)! >= Int(traffic.1)!, "consumed fewer records than were acknowledged")
+        #expect(traffic.3 == "0", "acknowledged records went missing: \(result.standardError)")
+        #expect(output.contains("min.insync.replicas=2"))
         #expect(processes(mentioning: directory).isEmpty, "left behind: \(processes(mentioning: directory))")
 
         // The traces stay in the cluster directory after the teardown: `zkafka trace` merges them.

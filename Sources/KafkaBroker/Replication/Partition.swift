@@ -45,14 +45,21 @@ public final class Partition: Sendable {
         set { guarded.withLock { $0.minInsyncReplicas = newValue } }
     }
 
-    /// Applies a newer LeaderAndIsr state: becoming leader keeps the log; becoming follower
-    /// truncates it to the high watermark, so an uncommitted tail never diverges from the new
-    /// leader's log (Kafka before KIP-101; see docs/data-plane.md).
-    func apply(_ state: PartitionReplicationState) throws(LogError) {
+    /// Applies a newer LeaderAndIsr state: becoming leader keeps the log and recomputes the high
+    /// watermark (Kafka's `makeLeader` ends with `maybeIncrementLeaderHW`: a leader alone in the ISR
+    /// commits its whole log at once, instead of waiting for the next append). Becoming follower of
+    /// a live leader truncates the log to the high watermark, so an uncommitted tail never diverges
+    /// from the new leader's log (Kafka before KIP-101; see docs/data-plane.md). Without a live
+    /// leader (leader -1: every replica was down) the log is kept whole, as Kafka 0.10's
+    /// `makeFollowers` skipped such partitions: this replica may be elected with it next, and the
+    /// checkpointed high watermark it would truncate to can be seconds stale.
+    func apply(_ state: PartitionReplicationState, leaderIsLive: Bool) throws(LogError) {
         try guarded.withLock { (guarded: inout Guarded) throws(LogError) in
             guarded.replication = state
             guarded.isrUpdateInFlight = false
-            if !state.isLeader {
+            if state.isLeader {
+                _ = maybeIncrementHighWatermark(state)
+            } else if leaderIsLive {
                 try log.truncate(to: log.highWatermark)
             }
         }
