@@ -222,9 +222,15 @@ struct ControllerFailoverTests {
         // Move leadership off broker 1 with a controlled shutdown, then bring broker 1 back.
         try cluster.cluster.kill(.broker(1), signal: .term)
         defer { try? cluster.cluster.start(.broker(1)) }
+        // Leadership moved during the controlled shutdown. Broker 1 may still have fetched once as a
+        // follower before exiting and been let back into the ISR (Kafka 2.8 has the same race, closed
+        // by KIP-841 in 3.3); once its registration is gone the controller takes it out for good.
+        let left = try await eventually(within: .seconds(30)) {
+            let current = try await state(zk, "preferred", 0).leaderAndISR
+            return current.leader != 1 && !current.isr.contains(1)
+        }
+        #expect(left, "broker 1 still leads or is in the ISR after its controlled shutdown")
         let moved = try await state(zk, "preferred", 0)
-        #expect(moved.leaderAndISR.leader != 1)
-        #expect(!moved.leaderAndISR.isr.contains(1))
         try cluster.cluster.start(.broker(1))
         #expect(try await eventually(within: .seconds(20)) { try await liveBrokerIDs(zk) == [1, 2, 3] })
         // The leader adds the caught-up follower back to the ISR itself (a conditional write of the
