@@ -29,6 +29,8 @@ struct ProducerBatch: Sendable {
     var encoded: ByteBuffer?
     var attempts = 0
     var retryAt: ContinuousClock.Instant?
+    /// What the batch counts against `buffer.memory`.
+    var bufferedBytes = 0
 
     var recordCount: Int { builder.recordCount }
 }
@@ -76,6 +78,7 @@ struct RecordAccumulator {
         let delta = batch.builder.append(key: record.key, value: record.value, headers: record.headers, timestamp: timestamp)
         batch.timestamps.append(timestamp)
         if let completion { batch.completions.append((delta, completion)) }
+        batch.bufferedBytes += size
         bufferedBytes += size
         pendingRecords += 1
         if batch.builder.sizeInBytes >= config.batchSize {
@@ -152,6 +155,28 @@ struct RecordAccumulator {
             if place(batch) { open[key] = nil }
         }
         return (requests.map { ($0.broker, $0.batches) }, unknown, nextWake)
+    }
+
+    /// Removes the batches that have waited longer than `deliveryTimeout` without being sent
+    /// (Kafka's `RecordAccumulator.expiredBatches`): their leader stayed unknown or busy.
+    mutating func expire(now: ContinuousClock.Instant, deliveryTimeout: Duration) -> [ProducerBatch] {
+        var expired: [ProducerBatch] = []
+        closed.removeAll { batch in
+            guard now - batch.createdAt >= deliveryTimeout else { return false }
+            expired.append(batch)
+            return true
+        }
+        for (key, batch) in open where now - batch.createdAt >= deliveryTimeout {
+            expired.append(batch)
+            open[key] = nil
+        }
+        return expired
+    }
+
+    /// Accounts for a batch that has left the producer (acknowledged or failed).
+    mutating func finished(_ batch: ProducerBatch) {
+        bufferedBytes -= batch.bufferedBytes
+        pendingRecords -= batch.recordCount
     }
 
     /// Whether nothing is buffered, waiting or in flight.
