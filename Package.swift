@@ -57,6 +57,23 @@ let package = Package(
             path: "Sources/CZlib",
             providers: [.apt(["zlib1g-dev"])]
         ),
+        // Partition log storage (kafka.log.Log, LogSegment, OffsetIndex, TimeIndex, LogManager):
+        // segment files of raw magic-2 record batches with offset and time indexes.
+        .target(
+            name: "KafkaLog",
+            dependencies: [
+                "KafkaModel", "KafkaProtocol",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .testTarget(
+            name: "KafkaLogTests",
+            dependencies: [
+                "KafkaLog", "KafkaModel", "KafkaProtocol",
+                .product(name: "NIOCore", package: "swift-nio"),
+            ]
+        ),
         // Sans-I/O Kafka wire protocol: primitives, headers, generated messages, record batches.
         .target(
             name: "KafkaProtocol",
@@ -99,6 +116,7 @@ let package = Package(
             name: "KafkaBroker",
             dependencies: [
                 "KafkaProtocol", "KafkaNetwork", "KafkaMetadata", "KafkaModel", "KafkaConfig", "KafkaController",
+                "KafkaLog", "KafkaClient",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -108,8 +126,11 @@ let package = Package(
             name: "KafkaServer",
             dependencies: [
                 "KafkaBroker", "KafkaNetwork", "KafkaConfig", "KafkaMetadata", "KafkaModel", "KafkaProtocol",
-                "KafkaController", "KafkaZooKeeperData", "ZooKeeper", "ZooKeeperModeController",
+                "KafkaController", "KafkaLog", "KafkaZooKeeperData", "ZooKeeper", "ZooKeeperModeController",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
             ]
         ),
         // Benchmarks behind `zkafka bench`: measuring code lives here, the CLI only prints.
@@ -173,6 +194,8 @@ let package = Package(
             name: "ClusterIntegrationTests",
             dependencies: ["KafkaTestKit", "LocalCluster", "ZooKeeper", "KafkaZooKeeperData", "KafkaModel"]),
         .testTarget(name: "LocalClusterTests", dependencies: ["LocalCluster"]),
+        // The broker's replication rules (high watermark, ISR shrink and expand) and request waiters.
+        .testTarget(name: "KafkaBrokerTests", dependencies: ["KafkaBroker", "KafkaModel", "KafkaController"]),
         // Kafka's Reactor network layer on SwiftNIO: acceptor, processors, request channel, handler pool.
         // Deals in size-prefixed frames only; knows nothing of the protocol codecs.
         .target(

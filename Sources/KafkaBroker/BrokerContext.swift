@@ -17,6 +17,7 @@ final class BrokerContext: Sendable {
 
     init(
         brokerID: Int32, clusterID: String, config: BrokerConfig, metadataCache: MetadataCache,
+        replicaManager: ReplicaManager,
         topicAdministration: any TopicAdministration = UnavailableTopicAdministration(), logger: Logger
     ) {
         self.brokerID = brokerID
@@ -24,7 +25,7 @@ final class BrokerContext: Sendable {
         self.config = config
         self.metadataCache = metadataCache
         self.fence = ControlPlaneFence()
-        self.replicaManager = ReplicaManager(brokerID: brokerID)
+        self.replicaManager = replicaManager
         self.topicAdministration = topicAdministration
         self.logger = logger
     }
@@ -44,7 +45,10 @@ enum BrokerApiTable {
             createTopics(context: context),
             deleteTopics(context: context),
             describeConfigs(context: context),
-        ]
+            produce(context: context),
+            fetch(context: context),
+            listOffsets(context: context),
+        ] + groupCoordinatorUnavailable()
         let kafkaApis = KafkaApis(apis: apis, logger: context.logger)
         advertised.ranges = kafkaApis.advertisedRanges
         return kafkaApis

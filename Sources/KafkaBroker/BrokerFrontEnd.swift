@@ -31,10 +31,12 @@ public final class BrokerFrontEnd: Sendable {
     /// - Parameter topicAdministration: performs the admin writes of CreateTopics and DeleteTopics;
     ///   without one, those requests fail with UNKNOWN_SERVER_ERROR.
     public init(
-        config: BrokerConfig, clusterID: String, topicAdministration: (any TopicAdministration)? = nil, logger: Logger
+        config: BrokerConfig, clusterID: String, replicaManager: ReplicaManager,
+        topicAdministration: (any TopicAdministration)? = nil, logger: Logger
     ) {
         context = BrokerContext(
             brokerID: config.brokerID, clusterID: clusterID, config: config, metadataCache: MetadataCache(),
+            replicaManager: replicaManager,
             topicAdministration: topicAdministration ?? UnavailableTopicAdministration(), logger: logger)
         let link = ControllerLinkBox()
         requestHandler = BrokerApiTable.make(context: context, controller: { link.link })

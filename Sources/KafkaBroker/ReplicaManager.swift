@@ -1,21 +1,15 @@
+import Foundation
+import KafkaConfig
+import KafkaLog
 import KafkaModel
+import Logging
 import Synchronization
 
-/// The broker's view of the partitions it hosts: for each, its role (leader or follower), leader
-/// epoch, ISR and replicas, as the control plane last told it (Kafka's `ReplicaManager` partition
-/// map without the logs, which the data plane adds). It does not care whether LeaderAndIsr requests
-/// or a KRaft metadata log drive it.
+/// The partitions this broker hosts, their logs and their replication (Kafka 2.8
+/// `ReplicaManager`): applies leader/follower changes from the control plane, starts and stops
+/// replica fetchers, shrinks and expands ISRs, and propagates ISR changes. It does not care
+/// whether LeaderAndIsr requests or a KRaft metadata log drive it.
 public final class ReplicaManager: Sendable {
-    public struct HostedPartition: Sendable, Hashable {
-        public var topicPartition: TopicPartition
-        public var leader: BrokerID
-        public var leaderEpoch: Int32
-        public var isr: [BrokerID]
-        public var replicas: [BrokerID]
-        public var zkVersion: Int32
-        public var isLeader: Bool
-    }
-
     /// A partition state change the control plane asks for (one entry of a LeaderAndIsr request).
     public struct BecomeLeaderOrFollower: Sendable, Hashable {
         public var topicPartition: TopicPartition
@@ -24,14 +18,19 @@ public final class ReplicaManager: Sendable {
         public var isr: [BrokerID]
         public var replicas: [BrokerID]
         public var zkVersion: Int32
+        public var controllerEpoch: Int32
 
-        public init(topicPartition: TopicPartition, leader: BrokerID, leaderEpoch: Int32, isr: [BrokerID], replicas: [BrokerID], zkVersion: Int32) {
+        public init(
+            topicPartition: TopicPartition, leader: BrokerID, leaderEpoch: Int32, isr: [BrokerID], replicas: [BrokerID],
+            zkVersion: Int32, controllerEpoch: Int32 = 0
+        ) {
             self.topicPartition = topicPartition
             self.leader = leader
             self.leaderEpoch = leaderEpoch
             self.isr = isr
             self.replicas = replicas
             self.zkVersion = zkVersion
+            self.controllerEpoch = controllerEpoch
         }
     }
 
@@ -42,21 +41,77 @@ public final class ReplicaManager: Sendable {
         case staleLeaderEpoch(request: Int32, current: Int32)
         /// The broker is not a replica of the partition (UNKNOWN_TOPIC_OR_PARTITION).
         case notAReplica
+        /// The log could not be created or changed (KAFKA_STORAGE_ERROR).
+        case storage(String)
     }
 
     public let brokerID: BrokerID
-    private let partitions = Mutex<[TopicPartition: HostedPartition]>([:])
+    let config: BrokerConfig
+    public let logManager: LogManager
+    public let activity = PartitionActivity()
+    let logger: Logger
+    let fetchers: ReplicaFetcherManager
+    private let partitions = Mutex<[TopicPartition: Partition]>([:])
+    /// Serialises control-plane changes (Kafka's `replicaStateChangeLock`).
+    private let stateChangeLock = Mutex(())
+    private let writer = Mutex<(any PartitionStateWriter)?>(nil)
+    private let isrChanges = Mutex(IsrChangeBatch())
+    private let topicConfigs = Mutex<[String: [String: String]]>([:])
+    private let backgroundTasks = Mutex<[Task<Void, Never>]>([])
 
-    public init(brokerID: BrokerID) { self.brokerID = brokerID }
+    struct IsrChangeBatch {
+        var partitions: Set<TopicPartition> = []
+        var lastChangeMs: Int64 = 0
+        var lastPropagationMs: Int64 = 0
+    }
+
+    public init(brokerID: BrokerID, config: BrokerConfig, logManager: LogManager, logger: Logger) {
+        self.brokerID = brokerID
+        self.config = config
+        self.logManager = logManager
+        self.logger = logger
+        self.fetchers = ReplicaFetcherManager(brokerID: brokerID, config: config, logger: logger)
+        fetchers.replicaManager = self
+    }
+
+    public static func nowMs() -> Int64 { Int64(Date().timeIntervalSince1970 * 1000) }
+
+    public func attach(stateWriter: any PartitionStateWriter) { writer.withLock { $0 = stateWriter } }
+
+    public func partition(_ topicPartition: TopicPartition) -> Partition? {
+        partitions.withLock { $0[topicPartition] }
+    }
+
+    public var hostedPartitions: [Partition] {
+        partitions.withLock { Array($0.values) }.sorted { $0.topicPartition < $1.topicPartition }
+    }
 
     /// Kafka 2.8 `ReplicaManager.becomeLeaderOrFollower`: applies each partition whose leader epoch
-    /// is newer than the one held, and returns the refused ones.
-    public func becomeLeaderOrFollower(_ states: [BecomeLeaderOrFollower]) -> [TopicPartition: Refusal] {
-        partitions.withLock { hosted in
+    /// is newer than the one held, creating its log; leaders stop fetching, followers truncate and
+    /// fetch from their leader (`leaderEndpoints`). Returns the refused partitions.
+    public func becomeLeaderOrFollower(
+        _ states: [BecomeLeaderOrFollower], leaderEndpoints: [BrokerID: ReplicaFetcherManager.Endpoint],
+        topicConfig: @Sendable (String) async -> [String: String]?
+    ) async -> [TopicPartition: Refusal] {
+        var configs: [String: [String: String]] = [:]
+        for topic in Set(states.map(\.topicPartition.topic)) {
+            if let cached = topicConfigs.withLock({ $0[topic] }) {
+                configs[topic] = cached
+            } else {
+                let fetched = await topicConfig(topic) ?? [:]
+                topicConfigs.withLock { $0[topic] = fetched }
+                configs[topic] = fetched
+            }
+        }
+        let now = Self.nowMs()
+        return stateChangeLock.withLock { _ in
             var refused: [TopicPartition: Refusal] = [:]
+            var leaders: Set<TopicPartition> = []
+            var followers: [TopicPartition: ReplicaFetcherManager.Assignment] = [:]
             for state in states {
+                let existing = partitions.withLock { $0[state.topicPartition] }
                 // A partition never seen has epoch -1 (LeaderAndIsr.initialLeaderEpoch - 1).
-                let current = hosted[state.topicPartition]?.leaderEpoch ?? -1
+                let current = existing?.leaderEpoch ?? -1
                 guard state.leaderEpoch > current else {
                     refused[state.topicPartition] = .staleLeaderEpoch(request: state.leaderEpoch, current: current)
                     continue
@@ -65,35 +120,174 @@ public final class ReplicaManager: Sendable {
                     refused[state.topicPartition] = .notAReplica
                     continue
                 }
-                hosted[state.topicPartition] = HostedPartition(
-                    topicPartition: state.topicPartition, leader: state.leader, leaderEpoch: state.leaderEpoch,
-                    isr: state.isr, replicas: state.replicas, zkVersion: state.zkVersion, isLeader: state.leader == brokerID)
+                let topicConfig = configs[state.topicPartition.topic] ?? [:]
+                let replication = PartitionReplicationState(
+                    brokerID: brokerID, leader: state.leader, leaderEpoch: state.leaderEpoch, isr: state.isr,
+                    replicas: state.replicas, zkVersion: state.zkVersion, controllerEpoch: state.controllerEpoch, nowMs: now)
+                do {
+                    let partition: Partition
+                    if let existing {
+                        partition = existing
+                        try partition.apply(replication)
+                    } else {
+                        let log = try logManager.getOrCreateLog(state.topicPartition)
+                        log.updateConfig(TopicLogConfig.logConfig(broker: config, topic: topicConfig))
+                        partition = Partition(
+                            topicPartition: state.topicPartition, log: log, state: replication,
+                            minInsyncReplicas: TopicLogConfig.minInsyncReplicas(broker: config, topic: topicConfig))
+                        if !replication.isLeader { try log.truncate(to: log.highWatermark) }
+                        partitions.withLock { $0[state.topicPartition] = partition }
+                    }
+                    if replication.isLeader {
+                        leaders.insert(state.topicPartition)
+                    } else if let endpoint = leaderEndpoints[state.leader] {
+                        followers[state.topicPartition] = .init(
+                            leader: state.leader, endpoint: endpoint, fetchOffset: partition.log.logEndOffset,
+                            leaderEpoch: state.leaderEpoch)
+                    } else {
+                        // Kafka logs the same: a follower whose leader is not among the live leaders waits.
+                        logger.warning("No live endpoint for leader \(state.leader) of \(state.topicPartition); not fetching")
+                        leaders.insert(state.topicPartition)  // stops any old fetcher
+                    }
+                } catch {
+                    logger.error("Could not make \(state.topicPartition) \(replication.isLeader ? "leader" : "follower"): \(error)")
+                    refused[state.topicPartition] = .storage("\(error)")
+                    continue
+                }
+                activity.notify(state.topicPartition)
             }
+            fetchers.removeFetchers(for: leaders)
+            fetchers.addFetchers(followers)
             return refused
         }
     }
 
     /// Kafka 2.8 `ReplicaManager.stopReplicas`: stops hosting partitions whose request epoch is newer
-    /// than the held one, or is -1 (no epoch) or -2 (topic being deleted). Returns the refused ones.
-    public func stopReplicas(_ requests: [(TopicPartition, leaderEpoch: Int32)]) -> [TopicPartition: Refusal] {
-        partitions.withLock { hosted in
+    /// than the held one, or is -1 (no epoch) or -2 (topic being deleted), deleting the logs of those
+    /// in `delete`. Returns the refused ones.
+    public func stopReplicas(_ requests: [(TopicPartition, leaderEpoch: Int32)], delete: Set<TopicPartition>) -> [TopicPartition: Refusal] {
+        stateChangeLock.withLock { _ in
             var refused: [TopicPartition: Refusal] = [:]
-            for (partition, epoch) in requests {
-                if let current = hosted[partition]?.leaderEpoch, epoch >= 0, epoch <= current {
-                    refused[partition] = .staleLeaderEpoch(request: epoch, current: current)
+            var stopped: Set<TopicPartition> = []
+            for (topicPartition, epoch) in requests {
+                if let current = partitions.withLock({ $0[topicPartition]?.leaderEpoch }), epoch >= 0, epoch <= current {
+                    refused[topicPartition] = .staleLeaderEpoch(request: epoch, current: current)
                     continue
                 }
-                hosted[partition] = nil
+                stopped.insert(topicPartition)
+            }
+            fetchers.removeFetchers(for: stopped)
+            for topicPartition in stopped {
+                partitions.withLock { _ = $0.removeValue(forKey: topicPartition) }
+                activity.forget(topicPartition)
+                guard delete.contains(topicPartition) else { continue }
+                topicConfigs.withLock { _ = $0.removeValue(forKey: topicPartition.topic) }
+                do {
+                    try logManager.deleteLog(topicPartition)
+                } catch {
+                    logger.error("Could not delete the log of \(topicPartition): \(error)")
+                    refused[topicPartition] = .storage("\(error)")
+                }
             }
             return refused
         }
     }
 
-    public func partition(_ topicPartition: TopicPartition) -> HostedPartition? {
-        partitions.withLock { $0[topicPartition] }
+    // MARK: - ISR maintenance
+
+    /// Starts Kafka's scheduled replica-manager tasks: ISR expiration every
+    /// `replica.lag.time.max.ms / 2`, ISR change propagation every 2.5 s, and the high watermark
+    /// checkpoint every `replica.high.watermark.checkpoint.interval.ms`.
+    public func startup() {
+        let lag = config.replicaLagTimeMaxMs
+        let tasks = [
+            periodic(every: max(lag / 2, 10)) { [weak self] in await self?.maybeShrinkIsr() },
+            periodic(every: 2_500) { [weak self] in await self?.maybePropagateIsrChanges() },
+            periodic(every: config.replicaHighWatermarkCheckpointIntervalMs) { [weak self] in
+                do { try self?.logManager.checkpoint() } catch { self?.logger.error("High watermark checkpoint failed: \(error)") }
+            },
+        ]
+        backgroundTasks.withLock { $0 = tasks }
     }
 
-    public var hostedPartitions: [HostedPartition] {
-        partitions.withLock { Array($0.values) }.sorted { $0.topicPartition < $1.topicPartition }
+    /// Stops fetchers and background tasks, then closes the logs cleanly (checkpoints and the
+    /// clean-shutdown marker).
+    public func shutdown() async {
+        backgroundTasks.withLock { tasks in
+            for task in tasks { task.cancel() }
+            tasks = []
+        }
+        await fetchers.shutdown()
+        do {
+            try logManager.shutdown()
+        } catch {
+            logger.error("Log manager shutdown failed: \(error)")
+        }
+    }
+
+    private func periodic(every intervalMs: Int64, _ body: @escaping @Sendable () async -> Void) -> Task<Void, Never> {
+        Task.detached {
+            while !Task.isCancelled {
+                do { try await Task.sleep(for: .milliseconds(intervalMs)) } catch { return }
+                await body()
+            }
+        }
+    }
+
+    func maybeShrinkIsr() async {
+        let now = Self.nowMs()
+        for partition in hostedPartitions {
+            if let update = partition.isrShrink(nowMs: now, maxLagMs: config.replicaLagTimeMaxMs) {
+                logger.info("Shrinking ISR of \(update.topicPartition) from \(partition.replicationState.isr) to \(update.isr)")
+                await write(update, on: partition)
+            }
+        }
+    }
+
+    /// Writes an ISR change (expansion after a follower caught up, or a shrink) and applies it.
+    func write(_ update: Partition.IsrUpdate, on partition: Partition) async {
+        var newVersion: Int32?
+        if let writer = writer.withLock({ $0 }) {
+            do {
+                newVersion = try await writer.writeLeaderAndIsr(update)
+                if newVersion == nil {
+                    logger.info("Cached zkVersion \(update.zkVersion) of \(update.topicPartition) is stale; skipping the ISR update")
+                }
+            } catch {
+                logger.error("Could not write the ISR of \(update.topicPartition): \(error)")
+            }
+        }
+        if partition.completeIsrUpdate(update, newZkVersion: newVersion) {
+            activity.notify(update.topicPartition)
+        }
+        if newVersion != nil {
+            let now = Self.nowMs()
+            isrChanges.withLock { batch in
+                batch.partitions.insert(update.topicPartition)
+                batch.lastChangeMs = now
+            }
+        }
+    }
+
+    /// Kafka's `maybePropagateIsrChanges`: once ISR changes have been quiet for 5 s, or 60 s after
+    /// the last propagation, one `/isr_change_notification` znode lists them.
+    func maybePropagateIsrChanges() async {
+        let now = Self.nowMs()
+        let due: [TopicPartition] = isrChanges.withLock { batch in
+            guard !batch.partitions.isEmpty,
+                batch.lastChangeMs + 5_000 < now || batch.lastPropagationMs + 60_000 < now
+            else { return [] }
+            let partitions = batch.partitions.sorted()
+            batch.partitions = []
+            batch.lastPropagationMs = now
+            return partitions
+        }
+        guard !due.isEmpty, let writer = writer.withLock({ $0 }) else { return }
+        do {
+            try await writer.notifyIsrChanges(due)
+        } catch {
+            logger.error("Could not write an ISR change notification for \(due.count) partitions: \(error)")
+            isrChanges.withLock { $0.partitions.formUnion(due) }
+        }
     }
 }

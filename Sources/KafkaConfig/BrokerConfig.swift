@@ -60,6 +60,16 @@ public struct BrokerConfig: Sendable, Equatable {
     public var logRetentionCheckIntervalMs: Int64
     public var logFlushIntervalMessages: Int64
     public var logFlushIntervalMs: Int64?
+    public var logFlushSchedulerIntervalMs: Int64
+    public var logFlushOffsetCheckpointIntervalMs: Int64
+    public var logIndexIntervalBytes: Int
+    public var logIndexSizeMaxBytes: Int
+    public var logSegmentDeleteDelayMs: Int64
+    public var replicaFetchBackoffMs: Int64
+    public var replicaFetchResponseMaxBytes: Int
+    /// ZKafka's own: the port of the HTTP `/metrics` endpoint (Prometheus text), none when unset;
+    /// 0 picks a free port (logged at start-up).
+    public var metricsPort: Int?
 
     /// Keys that were supplied but that Kafka 2.8 does not know, or that ZKafka ignores: one
     /// human-readable warning each, for the caller to log.
@@ -173,6 +183,15 @@ public struct BrokerConfig: Sendable, Equatable {
         logRetentionCheckIntervalMs = try reader.int("log.retention.check.interval.ms", default: 300_000, in: 1...Int64.max)
         logFlushIntervalMessages = try reader.int("log.flush.interval.messages", default: Int64.max, in: 1...Int64.max)
         logFlushIntervalMs = try reader.optionalInt("log.flush.interval.ms", in: 0...Int64.max)
+        logFlushSchedulerIntervalMs = try reader.int("log.flush.scheduler.interval.ms", default: Int64.max, in: 1...Int64.max)
+        logFlushOffsetCheckpointIntervalMs = try reader.int(
+            "log.flush.offset.checkpoint.interval.ms", default: 60_000, in: 0...Int64(Int32.max))
+        logIndexIntervalBytes = try reader.int("log.index.interval.bytes", default: 4_096, in: 0...Int(Int32.max))
+        logIndexSizeMaxBytes = try reader.int("log.index.size.max.bytes", default: 10_485_760, in: 4...Int(Int32.max))
+        logSegmentDeleteDelayMs = try reader.int("log.segment.delete.delay.ms", default: 60_000, in: 0...Int64.max)
+        replicaFetchBackoffMs = try reader.int("replica.fetch.backoff.ms", default: 1_000, in: 0...Int64(Int32.max))
+        replicaFetchResponseMaxBytes = try reader.int("replica.fetch.response.max.bytes", default: 10_485_760, in: 0...Int(Int32.max))
+        metricsPort = try reader.optionalInt("zkafka.metrics.port", in: 0...65_535)
 
         warnings = Self.warnings(supplied: Set(values.keys), consulted: reader.consulted)
     }

@@ -8,7 +8,7 @@ enum KnownKafkaKeys {
         "inter.broker.protocol.version", "log.message.format.version", "security.inter.broker.protocol",
         "control.plane.listener.name", "request.timeout.ms", "group.min.session.timeout.ms",
         "group.max.session.timeout.ms", "offsets.retention.minutes", "offsets.commit.required.acks",
-        "log.preallocate", "log.index.size.max.bytes", "log.index.interval.bytes", "socket.listen.backlog.size",
+        "log.preallocate", "socket.listen.backlog.size",
         "max.connections", "max.connections.per.ip", "background.threads", "metric.reporters",
         "ssl.keystore.location", "ssl.keystore.password", "ssl.key.password", "ssl.truststore.location",
         "ssl.truststore.password", "sasl.enabled.mechanisms", "sasl.mechanism.inter.broker.protocol",

@@ -1,6 +1,7 @@
 import Foundation
 import KafkaBroker
 import KafkaConfig
+import KafkaLog
 import KafkaMetadata
 import KafkaModel
 import KafkaNetwork
@@ -22,6 +23,8 @@ public final class BrokerServer: @unchecked Sendable {
     private var sessionWatcher: Task<Void, Never>?
     private var broker: BrokerFrontEnd?
     private var registration: BrokerRegistrationZNode?
+    private var replicaManager: ReplicaManager?
+    private var metricsEndpoint: MetricsEndpoint?
 
     public init(config: BrokerConfig, logger: Logger = Logger(label: "kafka.server.KafkaServer")) {
         self.config = config
@@ -47,8 +50,28 @@ public final class BrokerServer: @unchecked Sendable {
         logger.info("Cluster ID = \(clusterID)")
         try LogDirectories.checkOrWriteMetaProperties(config.logDirs, brokerID: id, clusterID: clusterID)
 
+        // Kafka's LogManager.startup: load every partition log, recovering those not shut down cleanly.
+        let logManager: LogManager
+        do {
+            logManager = try LogManager(
+                logDirs: config.logDirs, config: TopicLogConfig.brokerDefaults(config), logger: Logger(label: "kafka.log.LogManager"),
+                nowMs: { ReplicaManager.nowMs() })
+        } catch {
+            logger.error("Could not load the logs in \(config.logDirs.joined(separator: ",")): \(error)")
+            throw error
+        }
+        logManager.startBackgroundTasks(
+            retentionCheckIntervalMs: config.logRetentionCheckIntervalMs, flushCheckIntervalMs: config.logFlushSchedulerIntervalMs,
+            checkpointIntervalMs: config.logFlushOffsetCheckpointIntervalMs)
+        let replicaManager = ReplicaManager(
+            brokerID: id, config: config, logManager: logManager, logger: Logger(label: "kafka.server.ReplicaManager"))
+        replicaManager.attach(stateWriter: ZooKeeperPartitionStateWriter(session: session))
+        replicaManager.startup()
+        self.replicaManager = replicaManager
+
         let front = BrokerFrontEnd(
-            config: config, clusterID: clusterID, topicAdministration: ZooKeeperTopicAdministration(session: session),
+            config: config, clusterID: clusterID, replicaManager: replicaManager,
+            topicAdministration: ZooKeeperTopicAdministration(session: session),
             logger: Logger(label: "kafka.server.KafkaApis"))
         broker = front
         let socketServer = try SocketServer(
@@ -94,6 +117,19 @@ public final class BrokerServer: @unchecked Sendable {
         front.attach(controller: controller)
         controller.startup()
         watchSession(zooKeeperConfiguration)
+        if let port = config.metricsPort {
+            let host = config.listeners.first.map { $0.host.isEmpty ? "0.0.0.0" : $0.host } ?? "0.0.0.0"
+            let endpoint = try await MetricsEndpoint.start(host: host, port: port) { [weak controller] in
+                BrokerMetricsSnapshot(
+                    brokerID: id,
+                    controller: controller.map {
+                        .init(isActive: $0.isActive, state: $0.state, queueSize: $0.queueSize, statistics: $0.statistics)
+                    },
+                    replication: replicaManager.replicationMetrics)
+            }
+            metricsEndpoint = endpoint
+            logger.info("Metrics endpoint listening on http://\(host):\(endpoint.port)/metrics")
+        }
         logger.info("[KafkaServer id=\(id)] started (kafka.server.KafkaServer)")
     }
 
@@ -108,8 +144,12 @@ public final class BrokerServer: @unchecked Sendable {
                 config: config, brokerEpoch: controller.brokerEpoch, metadataCache: broker.metadataCache, logger: logger)
         }
         sessionWatcher?.cancel()
+        await metricsEndpoint?.close()
         controller?.shutdown()
         await socketServer?.shutdown()
+        // Kafka's order: the network is down, then the replica manager (fetchers), then the logs,
+        // which leave checkpoints and the clean-shutdown marker so the next start skips recovery.
+        await replicaManager?.shutdown()
         await session?.current.zooKeeper.close()
         logger.info("[KafkaServer id=\(id)] shut down completed")
     }

@@ -46,6 +46,8 @@ struct BrokerLaunchPlan: Sendable, Equatable {
         zookeeper.session.timeout.ms=6000
         # Local clusters are for watching failures: retry controlled shutdown after 1 s, not 5 s.
         controlled.shutdown.retry.backoff.ms=1000
+        # ZKafka's Prometheus endpoint on a free port; the broker logs its address at start-up.
+        zkafka.metrics.port=0
 
         """
     }

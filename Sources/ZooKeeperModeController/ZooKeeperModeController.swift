@@ -107,6 +107,8 @@ public final class ZooKeeperModeController: ControllerEventProcessor, @unchecked
     public var brokerEpoch: Int64 { shared.withLock { $0.brokerEpoch } }
     public var state: ControllerState { eventManager.state }
     public var statistics: ControllerEventStatistics { eventManager.eventStatistics }
+    /// Events waiting for the event thread (Kafka's `EventQueueSize` gauge).
+    public var queueSize: Int { eventManager.queueSize }
 
     func setActiveControllerID(_ id: BrokerID) { shared.withLock { $0.activeControllerID = id } }
     func setBrokerEpoch(_ epoch: Int64) { shared.withLock { $0.brokerEpoch = epoch } }

@@ -83,6 +83,31 @@ struct ClientBootstrapTests {
         #expect(result.status == 0)
         #expect(result.standardOutput.contains("\"brokers\""))
     }
+
+    /// Issue 4: the controller's state and per-state event statistics are exposed live, on each
+    /// broker's `/metrics` endpoint (address from the broker's log).
+    @Test func metricsEndpoint_exposesControllerStateAndStatistics() async throws {
+        let cluster = try RunningCluster.current
+        var active: [Int] = []
+        for broker in cluster.descriptor.brokers {
+            let log = try String(contentsOfFile: broker.log, encoding: .utf8)
+            let line = try #require(log.split(separator: "\n").last { $0.contains("Metrics endpoint listening on ") })
+            let url = String(line[line.range(of: "http://")!.lowerBound...]).trimmingCharacters(in: .whitespaces)
+            let result = try Command.run(
+                ["/usr/bin/python3", "-c", "import sys, urllib.request; print(urllib.request.urlopen(sys.argv[1], timeout=10).read().decode())", url],
+                timeout: .seconds(30))
+            #expect(result.status == 0, "GET \(url) failed: \(result.standardError)")
+            let text = result.standardOutput
+            #expect(text.contains("kafka_controller_state{broker=\"\(broker.id)\""))
+            #expect(text.contains("kafka_server_replicamanager_partition_count{broker=\"\(broker.id)\"}"))
+            if text.contains("kafka_controller_active_controller_count{broker=\"\(broker.id)\"} 1") {
+                active.append(broker.id)
+                // The active controller processed at least its own election (ControllerChange state).
+                #expect(text.contains("kafka_controller_events_total{broker=\"\(broker.id)\",state=\"ControllerChange\"}"))
+            }
+        }
+        #expect(active.count == 1, "exactly one broker reports itself active controller: \(active)")
+    }
 }
 
 /// A plain blocking TCP client for sending raw bytes.
@@ -136,4 +161,5 @@ enum RawSocket {
             if count < 0 { return errno == ECONNRESET }  // reset counts as closed; a timeout does not
         }
     }
+
 }

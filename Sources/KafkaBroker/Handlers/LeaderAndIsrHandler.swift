@@ -35,16 +35,29 @@ extension BrokerApiTable {
                 context.logger.warning("Ignoring LeaderAndIsr from controller \(request.controllerId) with epoch \(stale) (current \(current))")
                 return response(.staleControllerEpoch)
             case .accept:
-                let refused = context.replicaManager.becomeLeaderOrFollower(states.map { state, topic in
-                    ReplicaManager.BecomeLeaderOrFollower(
-                        topicPartition: TopicPartition(topic: topic, partition: state.partitionIndex), leader: state.leader,
-                        leaderEpoch: state.leaderEpoch, isr: state.isr, replicas: state.replicas, zkVersion: state.zkVersion)
-                })
+                var endpoints: [BrokerID: ReplicaFetcherManager.Endpoint] = [:]
+                for leader in request.liveLeaders {
+                    endpoints[leader.brokerId] = .init(host: leader.hostName, port: Int(leader.port))
+                }
+                let administration = context.topicAdministration
+                let refused = await context.replicaManager.becomeLeaderOrFollower(
+                    states.map { state, topic in
+                        ReplicaManager.BecomeLeaderOrFollower(
+                            topicPartition: TopicPartition(topic: topic, partition: state.partitionIndex), leader: state.leader,
+                            leaderEpoch: state.leaderEpoch, isr: state.isr, replicas: state.replicas, zkVersion: state.zkVersion,
+                            controllerEpoch: state.controllerEpoch)
+                    },
+                    leaderEndpoints: endpoints,
+                    topicConfig: { topic in try? await administration.topicConfig(topic) })
                 for (partition, reason) in refused {
                     context.logger.info("Ignoring LeaderAndIsr for partition \(partition) from controller \(request.controllerId): \(reason)")
                 }
                 return response(.none, partitionErrors: refused.mapValues {
-                    if case .notAReplica = $0 { .unknownTopicOrPartition } else { .staleControllerEpoch }
+                    switch $0 {
+                    case .notAReplica: .unknownTopicOrPartition
+                    case .storage: .kafkaStorageError
+                    case .staleLeaderEpoch: .staleControllerEpoch
+                    }
                 })
             }
         }
@@ -78,31 +91,11 @@ extension BrokerApiTable {
             case .staleBrokerEpoch: return response(.staleBrokerEpoch)
             case .staleControllerEpoch: return response(.staleControllerEpoch)
             case .accept:
-                let refused = context.replicaManager.stopReplicas(partitions)
-                var errors = refused.mapValues { _ in KafkaErrorCode.staleControllerEpoch }
-                for partition in deleted where refused[partition] == nil {
-                    if !removePartitionDirectories(partition, logDirs: context.config.logDirs) {
-                        errors[partition] = .kafkaStorageError
-                    }
-                }
-                return response(.none, partitionErrors: errors)
+                let refused = context.replicaManager.stopReplicas(partitions, delete: deleted)
+                return response(.none, partitionErrors: refused.mapValues {
+                    if case .storage = $0 { .kafkaStorageError } else { .staleControllerEpoch }
+                })
             }
         }
-    }
-
-    /// Removes `<logDir>/<topic>-<partition>` in every log dir where it exists (the partition's log, once the
-    /// data plane writes one). False when a directory exists but could not be removed.
-    static func removePartitionDirectories(_ partition: TopicPartition, logDirs: [String]) -> Bool {
-        var removedAll = true
-        for logDir in logDirs {
-            let path = logDir + "/" + partition.topic + "-" + String(partition.partition)
-            guard FileManager.default.fileExists(atPath: path) else { continue }
-            do {
-                try FileManager.default.removeItem(atPath: path)
-            } catch {
-                removedAll = false
-            }
-        }
-        return removedAll
     }
 }

@@ -18,12 +18,18 @@ extension BrokerApiTable {
                 }
             let names = requested ?? snapshot.topics
             var topics: [MetadataResponse.MetadataResponseTopic] = []
+            // v0–v3 always allow auto-creation; v4+ say so per request (KIP-204).
+            let allowAutoCreation = (header.apiVersion < 4 || request.allowAutoTopicCreation) && context.config.autoCreateTopicsEnable
             for name in names {
                 if snapshot.contains(topic: name) {
                     topics.append(topicMetadata(name, snapshot: snapshot))
-                } else {
-                    let error: KafkaErrorCode = TopicName.isValid(name) ? .unknownTopicOrPartition : .invalidTopicException
+                } else if !TopicName.isValid(name) {
+                    topics.append(MetadataResponse.MetadataResponseTopic(errorCode: KafkaErrorCode.invalidTopicException.rawValue, name: name))
+                } else if allowAutoCreation && requested != nil {
+                    let error = await autoCreate(name, context: context, snapshot: snapshot)
                     topics.append(MetadataResponse.MetadataResponseTopic(errorCode: error.rawValue, name: name))
+                } else {
+                    topics.append(MetadataResponse.MetadataResponseTopic(errorCode: KafkaErrorCode.unknownTopicOrPartition.rawValue, name: name))
                 }
             }
             let brokers = snapshot.aliveBrokers(listenerName: requestContext.listenerName).map { broker, endpoint in
@@ -32,6 +38,21 @@ extension BrokerApiTable {
             return MetadataResponse(
                 throttleTimeMs: 0, brokers: brokers, clusterId: context.clusterID,
                 controllerId: snapshot.controllerID ?? -1, topics: topics)
+        }
+    }
+
+    /// Kafka 2.8 `KafkaApis.createTopic` for `auto.create.topics.enable`: `num.partitions` and
+    /// `default.replication.factor`, answered LEADER_NOT_AVAILABLE until the controller elected
+    /// leaders (the client retries), or the creation's own error (e.g. INVALID_REPLICATION_FACTOR).
+    private static func autoCreate(_ name: String, context: BrokerContext, snapshot: MetadataSnapshot) async -> KafkaErrorCode {
+        let topic = CreateTopicsRequest.CreatableTopic(
+            name: name, numPartitions: TopicCreation.useDefault, replicationFactor: Int16(TopicCreation.useDefault))
+        switch await TopicCreation.create(topic, validateOnly: false, context: context, snapshot: snapshot) {
+        case .created, .validated: return .leaderNotAvailable
+        case .failed(let code, let message):
+            if code == .topicAlreadyExists { return .leaderNotAvailable }
+            context.logger.info("Auto-creation of topic \(name) failed: \(message ?? "\(code)")")
+            return code
         }
     }
 

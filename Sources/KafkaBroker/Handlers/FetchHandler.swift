@@ -1,0 +1,100 @@
+import KafkaLog
+import KafkaModel
+import KafkaNetwork
+import KafkaProtocol
+import NIOCore
+
+extension BrokerApiTable {
+    /// Fetch (key 1), Kafka 2.8 `handleFetchRequest` + `ReplicaManager.fetchMessages`: reads whole
+    /// stored batches from each partition's leader (consumers up to the high watermark, followers
+    /// up to the log end offset, recording their fetch offset for the ISR and high watermark), and
+    /// parks the request until `min_bytes` are there or `max_wait_ms` passed (Kafka's
+    /// `DelayedFetch`). Fetch sessions (KIP-227) are not created: every answer has session id 0, so
+    /// clients send full fetches, as they do with a broker that has run out of session slots.
+    static func fetch(context: BrokerContext) -> BrokerApi {
+        BrokerApi(apiKey: .fetch, versions: 0...12, audience: .clients) { header, buffer, _ in
+            let request = try FetchRequest(from: &buffer, version: header.apiVersion)
+            let replicaManager = context.replicaManager
+            let replicaID: BrokerID? = request.replicaId >= 0 ? request.replicaId : nil
+            let deadline = ContinuousClock.now + .milliseconds(Int64(max(request.maxWaitMs, 0)))
+            let partitions = request.topics.flatMap { topic in
+                topic.partitions.map { (TopicPartition(topic: topic.topic, partition: $0.partition), $0) }
+            }
+            let keys = Set(partitions.map(\.0))
+            while true {
+                let mark = replicaManager.activity.mark()
+                let (responses, bytes, hadError) = read(
+                    partitions, request: request, version: header.apiVersion, replicaID: replicaID, context: context)
+                let remaining = deadline - ContinuousClock.now
+                if request.maxWaitMs <= 0 || bytes >= Int(request.minBytes) || hadError || partitions.isEmpty || remaining <= .zero {
+                    return .send(ResponseFrame.make(
+                        FetchResponse(throttleTimeMs: 0, errorCode: 0, sessionId: 0, responses: responses),
+                        correlationID: header.correlationId, version: header.apiVersion))
+                }
+                await replicaManager.activity.wait(for: keys, after: mark, timeout: remaining)
+            }
+        }
+    }
+
+    private static func read(
+        _ partitions: [(TopicPartition, FetchRequest.FetchPartition)], request: FetchRequest, version: Int16,
+        replicaID: BrokerID?, context: BrokerContext
+    ) -> ([FetchResponse.FetchableTopicResponse], bytes: Int, hadError: Bool) {
+        let replicaManager = context.replicaManager
+        let now = ReplicaManager.nowMs()
+        // v3+ bounds the whole response; the first partition with data may exceed it by one batch
+        // so a consumer can always make progress (KIP-74).
+        var budget = version >= 3 ? Int(max(request.maxBytes, 0)) : Int.max
+        var total = 0
+        var hadError = false
+        var topics: [FetchResponse.FetchableTopicResponse] = []
+        for (topicPartition, fetch) in partitions {
+            var answer = FetchResponse.FetchablePartitionResponse(partition: topicPartition.partition)
+            func fail(_ code: KafkaErrorCode) {
+                answer.errorCode = code.rawValue
+                answer.highWatermark = -1
+                answer.lastStableOffset = -1
+                answer.logStartOffset = -1
+                answer.recordSet = ByteBuffer()
+                hadError = true
+            }
+            if let partition = replicaManager.partition(topicPartition) {
+                do throws(Partition.ReadError) {
+                    let result = try partition.read(
+                        fetchOffset: fetch.fetchOffset, maxBytes: min(Int(max(fetch.partitionMaxBytes, 0)), budget),
+                        minOneMessage: version < 3 || total == 0, replicaID: replicaID,
+                        currentLeaderEpoch: version >= 9 ? fetch.currentLeaderEpoch : -1, nowMs: now)
+                    answer.highWatermark = result.highWatermark
+                    answer.lastStableOffset = result.highWatermark
+                    answer.logStartOffset = result.logStartOffset
+                    answer.recordSet = result.records
+                    total += result.records.readableBytes
+                    budget = max(0, budget - result.records.readableBytes)
+                    if result.highWatermarkMoved { replicaManager.activity.notify(topicPartition) }
+                    if let update = result.isrUpdate {
+                        context.logger.info("Expanding ISR of \(topicPartition) from \(partition.replicationState.isr) to \(update.isr)")
+                        Task { await replicaManager.write(update, on: partition) }
+                    }
+                } catch {
+                    switch error {
+                    case .notLeader: fail(.notLeaderOrFollower)
+                    case .fencedLeaderEpoch: fail(.fencedLeaderEpoch)
+                    case .unknownLeaderEpoch: fail(.unknownLeaderEpoch)
+                    case .log(.offsetOutOfRange): fail(.offsetOutOfRange)
+                    case .log(let logError):
+                        context.logger.error("Read of \(topicPartition) failed: \(logError)")
+                        fail(.kafkaStorageError)
+                    }
+                }
+            } else {
+                fail(context.metadataCache.snapshot.contains(topic: topicPartition.topic) ? .notLeaderOrFollower : .unknownTopicOrPartition)
+            }
+            if let last = topics.indices.last, topics[last].topic == topicPartition.topic {
+                topics[last].partitionResponses.append(answer)
+            } else {
+                topics.append(.init(topic: topicPartition.topic, partitionResponses: [answer]))
+            }
+        }
+        return (topics, total, hadError)
+    }
+}

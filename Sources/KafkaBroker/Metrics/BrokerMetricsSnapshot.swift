@@ -1,0 +1,67 @@
+import KafkaController
+import KafkaModel
+
+/// What a broker reports on its metrics endpoint: the controller's state and event statistics
+/// (Kafka's `kafka.controller:type=KafkaController` gauges and `ControllerStats` timers) and the
+/// replica manager's partition gauges (`kafka.server:type=ReplicaManager`).
+public struct BrokerMetricsSnapshot: Sendable, Hashable {
+    public struct Controller: Sendable, Hashable {
+        public var isActive: Bool
+        public var state: ControllerState
+        public var queueSize: Int
+        public var statistics: ControllerEventStatistics
+
+        public init(isActive: Bool, state: ControllerState, queueSize: Int, statistics: ControllerEventStatistics) {
+            self.isActive = isActive
+            self.state = state
+            self.queueSize = queueSize
+            self.statistics = statistics
+        }
+    }
+
+    public struct Replication: Sendable, Hashable {
+        public var partitionCount: Int
+        public var leaderCount: Int
+        /// Led partitions whose ISR is smaller than their replica set (`UnderReplicatedPartitions`).
+        public var underReplicatedPartitions: Int
+        /// Led partitions whose ISR is below `min.insync.replicas` (`UnderMinIsrPartitionCount`).
+        public var underMinIsrPartitionCount: Int
+        public var logEndOffsetSum: Int64
+
+        public init(partitionCount: Int, leaderCount: Int, underReplicatedPartitions: Int, underMinIsrPartitionCount: Int, logEndOffsetSum: Int64) {
+            self.partitionCount = partitionCount
+            self.leaderCount = leaderCount
+            self.underReplicatedPartitions = underReplicatedPartitions
+            self.underMinIsrPartitionCount = underMinIsrPartitionCount
+            self.logEndOffsetSum = logEndOffsetSum
+        }
+    }
+
+    public var brokerID: BrokerID
+    public var controller: Controller?
+    public var replication: Replication
+
+    public init(brokerID: BrokerID, controller: Controller?, replication: Replication) {
+        self.brokerID = brokerID
+        self.controller = controller
+        self.replication = replication
+    }
+}
+
+extension ReplicaManager {
+    /// The replica manager's gauges, computed from the hosted partitions.
+    public var replicationMetrics: BrokerMetricsSnapshot.Replication {
+        var metrics = BrokerMetricsSnapshot.Replication(
+            partitionCount: 0, leaderCount: 0, underReplicatedPartitions: 0, underMinIsrPartitionCount: 0, logEndOffsetSum: 0)
+        for partition in hostedPartitions {
+            let state = partition.replicationState
+            metrics.partitionCount += 1
+            metrics.logEndOffsetSum += partition.log.logEndOffset
+            guard state.isLeader else { continue }
+            metrics.leaderCount += 1
+            if state.isr.count < state.replicas.count { metrics.underReplicatedPartitions += 1 }
+            if state.isr.count < partition.minInsyncReplicas { metrics.underMinIsrPartitionCount += 1 }
+        }
+        return metrics
+    }
+}

@@ -1,0 +1,212 @@
+import KafkaClient
+import KafkaConfig
+import KafkaLog
+import KafkaModel
+import KafkaProtocol
+import Logging
+import NIOCore
+import Synchronization
+
+/// Kafka 2.8 `ReplicaFetcherThread`: fetches every partition this broker follows from one leader
+/// with Fetch requests carrying its broker id as `replica_id`, appends what comes back to the local
+/// logs with the leader's offsets, and takes the leader's high watermark. Runs as one task.
+final class ReplicaFetcher: Sendable {
+    struct PartitionFetchState: Sendable, Hashable {
+        var fetchOffset: Int64
+        var leaderEpoch: Int32
+        /// Kafka's delayed partitions: after an error, wait `replica.fetch.backoff.ms`.
+        var delayedUntilMs: Int64 = 0
+    }
+
+    let brokerID: BrokerID
+    let leader: BrokerID
+    let fetcherID: Int
+    let endpoint: ReplicaFetcherManager.Endpoint
+    let config: BrokerConfig
+    let logger: Logger
+    private unowned let manager: ReplicaFetcherManager
+    private let states = Mutex<[TopicPartition: PartitionFetchState]>([:])
+    private let task = Mutex<Task<Void, Never>?>(nil)
+
+    var name: String { "ReplicaFetcherThread-\(fetcherID)-\(leader)" }
+
+    init(
+        brokerID: BrokerID, leader: BrokerID, fetcherID: Int, endpoint: ReplicaFetcherManager.Endpoint,
+        config: BrokerConfig, manager: ReplicaFetcherManager, logger: Logger
+    ) {
+        self.brokerID = brokerID
+        self.leader = leader
+        self.fetcherID = fetcherID
+        self.endpoint = endpoint
+        self.config = config
+        self.manager = manager
+        self.logger = logger
+    }
+
+    var partitions: Set<TopicPartition> { states.withLock { Set($0.keys) } }
+    var isIdle: Bool { states.withLock { $0.isEmpty } }
+
+    func add(_ topicPartition: TopicPartition, offset: Int64, leaderEpoch: Int32) {
+        states.withLock { $0[topicPartition] = PartitionFetchState(fetchOffset: offset, leaderEpoch: leaderEpoch) }
+    }
+
+    func remove(_ partitions: Set<TopicPartition>) {
+        states.withLock { states in for partition in partitions { states[partition] = nil } }
+    }
+
+    func start() {
+        task.withLock { $0 = Task.detached { [self] in await run() } }
+    }
+
+    func shutdown() { task.withLock { $0?.cancel() } }
+
+    func awaitTermination() async { await task.withLock { $0 }?.value }
+
+    private func run() async {
+        var connection: KafkaConnection?
+        defer { if let connection { Task { await connection.close() } } }
+        while !Task.isCancelled {
+            let now = ReplicaManager.nowMs()
+            let fetchable = states.withLock { $0.filter { $0.value.delayedUntilMs <= now } }
+            if fetchable.isEmpty {
+                try? await Task.sleep(for: .milliseconds(50))
+                continue
+            }
+            do {
+                if connection == nil || connection?.isActive == false {
+                    connection = try await KafkaConnection.connect(
+                        host: endpoint.host, port: endpoint.port, clientID: "broker-\(brokerID)-fetcher-\(fetcherID)",
+                        timeout: .milliseconds(Int64(config.controllerSocketTimeoutMs)))
+                }
+                let response = try await connection!.send(fetchRequest(fetchable), version: 12)
+                if response.errorCode != KafkaErrorCode.none.rawValue {
+                    logger.warning("[\(name)] Fetch from broker \(leader) failed with error \(response.errorCode)")
+                    try await Task.sleep(for: .milliseconds(config.replicaFetchBackoffMs))
+                    continue
+                }
+                await process(response, requested: fetchable, connection: connection!)
+            } catch is CancellationError {
+                return
+            } catch {
+                logger.warning("[\(name)] Error in fetch from broker \(leader) at \(endpoint.host):\(endpoint.port): \(error)")
+                if let old = connection { await old.close() }
+                connection = nil
+                try? await Task.sleep(for: .milliseconds(config.replicaFetchBackoffMs))
+            }
+        }
+    }
+
+    private func fetchRequest(_ partitions: [TopicPartition: PartitionFetchState]) -> FetchRequest {
+        let byTopic = Dictionary(grouping: partitions, by: { $0.key.topic })
+        return FetchRequest(
+            replicaId: brokerID, maxWaitMs: Int32(config.replicaFetchWaitMaxMs), minBytes: Int32(config.replicaFetchMinBytes),
+            maxBytes: Int32(config.replicaFetchResponseMaxBytes), isolationLevel: 0, sessionId: 0, sessionEpoch: -1,
+            topics: byTopic.keys.sorted().map { topic in
+                FetchRequest.FetchTopic(
+                    topic: topic,
+                    partitions: byTopic[topic]!.sorted { $0.key < $1.key }.map { topicPartition, state in
+                        FetchRequest.FetchPartition(
+                            partition: topicPartition.partition, currentLeaderEpoch: state.leaderEpoch,
+                            fetchOffset: state.fetchOffset, lastFetchedEpoch: -1, logStartOffset: -1,
+                            partitionMaxBytes: Int32(config.replicaFetchMaxBytes))
+                    })
+            })
+    }
+
+    private func process(
+        _ response: FetchResponse, requested: [TopicPartition: PartitionFetchState], connection: KafkaConnection
+    ) async {
+        guard let replicaManager = manager.replicaManager else { return }
+        let now = ReplicaManager.nowMs()
+        for topic in response.responses {
+            for data in topic.partitionResponses {
+                let topicPartition = TopicPartition(topic: topic.topic, partition: data.partition)
+                // Skip partitions removed or re-added (new offset or epoch) while the fetch was out.
+                guard let sent = requested[topicPartition], states.withLock({ $0[topicPartition] }) == sent,
+                    let partition = replicaManager.partition(topicPartition)
+                else { continue }
+                let error = KafkaErrorCode(rawValue: data.errorCode)
+                switch error {
+                case .none:
+                    do {
+                        let records = data.recordSet ?? ByteBuffer()
+                        _ = try partition.appendAsFollower(records, leaderHighWatermark: data.highWatermark, nowMs: now)
+                        let next = partition.log.logEndOffset
+                        states.withLock { states in
+                            if states[topicPartition] == sent { states[topicPartition]?.fetchOffset = next }
+                        }
+                    } catch {
+                        logger.error("[\(name)] Could not append to the log of \(topicPartition): \(error)")
+                        delay(topicPartition, sent, now: now)
+                    }
+                case .offsetOutOfRange:
+                    await handleOffsetOutOfRange(topicPartition, sent, partition: partition, connection: connection)
+                default:
+                    // NOT_LEADER_OR_FOLLOWER, FENCED/UNKNOWN_LEADER_EPOCH, UNKNOWN_TOPIC_OR_PARTITION: the
+                    // controller's next LeaderAndIsr sorts it out; back off meanwhile.
+                    logger.info("[\(name)] Error \(error) for partition \(topicPartition) at offset \(sent.fetchOffset)")
+                    delay(topicPartition, sent, now: now)
+                }
+            }
+        }
+    }
+
+    private func delay(_ topicPartition: TopicPartition, _ sent: PartitionFetchState, now: Int64) {
+        states.withLock { states in
+            if states[topicPartition] == sent { states[topicPartition]?.delayedUntilMs = now + config.replicaFetchBackoffMs }
+        }
+    }
+
+    /// Kafka's `handleOutOfRangeOffset`: a leader whose log ends below ours means our tail was never
+    /// committed, so truncate to its end; a fetch offset below the leader's log start means we fell
+    /// behind retention, so start over at its log start offset.
+    private func handleOffsetOutOfRange(
+        _ topicPartition: TopicPartition, _ sent: PartitionFetchState, partition: Partition, connection: KafkaConnection
+    ) async {
+        let now = ReplicaManager.nowMs()
+        do {
+            let leaderEnd = try await leaderOffset(topicPartition, timestamp: -1, leaderEpoch: sent.leaderEpoch, connection: connection)
+            let localEnd = partition.log.logEndOffset
+            let next: Int64
+            if leaderEnd < localEnd {
+                logger.warning("[\(name)] Truncating \(topicPartition) from \(localEnd) to the leader's log end offset \(leaderEnd)")
+                try partition.log.truncate(to: leaderEnd)
+                next = leaderEnd
+            } else {
+                let leaderStart = try await leaderOffset(topicPartition, timestamp: -2, leaderEpoch: sent.leaderEpoch, connection: connection)
+                logger.warning("[\(name)] Resetting \(topicPartition) to the leader's log start offset \(leaderStart) (local end \(localEnd))")
+                try partition.log.truncateFullyAndStartAt(leaderStart)
+                next = leaderStart
+            }
+            states.withLock { states in
+                if states[topicPartition] == sent { states[topicPartition]?.fetchOffset = next }
+            }
+        } catch {
+            logger.error("[\(name)] Could not resolve the out-of-range offset of \(topicPartition): \(error)")
+            delay(topicPartition, sent, now: now)
+        }
+    }
+
+    private func leaderOffset(
+        _ topicPartition: TopicPartition, timestamp: Int64, leaderEpoch: Int32, connection: KafkaConnection
+    ) async throws -> Int64 {
+        let request = ListOffsetsRequest(
+            replicaId: brokerID, isolationLevel: 0,
+            topics: [.init(name: topicPartition.topic, partitions: [
+                .init(partitionIndex: topicPartition.partition, currentLeaderEpoch: leaderEpoch, timestamp: timestamp)
+            ])])
+        let response = try await connection.send(request, version: 5)
+        guard let answer = response.topics.first?.partitions.first else {
+            throw KafkaClientFailure("ListOffsets answer without partition \(topicPartition)")
+        }
+        guard answer.errorCode == 0 else {
+            throw KafkaClientFailure("ListOffsets for \(topicPartition) failed with error \(answer.errorCode)")
+        }
+        return answer.offset
+    }
+}
+
+struct KafkaClientFailure: Error, CustomStringConvertible {
+    var description: String
+    init(_ description: String) { self.description = description }
+}

@@ -1,0 +1,60 @@
+import KafkaBroker
+import Logging
+import NIOCore
+import NIOHTTP1
+import NIOPosix
+
+/// A small HTTP server answering `GET /metrics` with the broker's metrics in the Prometheus text
+/// format (`zkafka.metrics.port`; Kafka itself reports them over JMX). Other paths get 404.
+final class MetricsEndpoint: Sendable {
+    private let channel: any Channel
+    let port: Int
+
+    private init(channel: any Channel, port: Int) {
+        self.channel = channel
+        self.port = port
+    }
+
+    static func start(
+        host: String, port: Int, snapshot: @escaping @Sendable () -> BrokerMetricsSnapshot,
+        group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
+    ) async throws -> MetricsEndpoint {
+        let channel = try await ServerBootstrap(group: group)
+            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .childChannelInitializer { channel in
+                channel.pipeline.configureHTTPServerPipeline().flatMap {
+                    channel.pipeline.addHandler(MetricsRequestHandler(snapshot: snapshot))
+                }
+            }
+            .bind(host: host, port: port)
+            .get()
+        return MetricsEndpoint(channel: channel, port: channel.localAddress?.port ?? port)
+    }
+
+    func close() async { try? await channel.close() }
+}
+
+private final class MetricsRequestHandler: ChannelInboundHandler, Sendable {
+    typealias InboundIn = HTTPServerRequestPart
+    typealias OutboundOut = HTTPServerResponsePart
+
+    let snapshot: @Sendable () -> BrokerMetricsSnapshot
+
+    init(snapshot: @escaping @Sendable () -> BrokerMetricsSnapshot) { self.snapshot = snapshot }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        guard case .head(let request) = unwrapInboundIn(data) else { return }
+        let path = request.uri.split(separator: "?", maxSplits: 1).first.map(String.init) ?? request.uri
+        let (status, body): (HTTPResponseStatus, String) =
+            request.method == .GET && path == "/metrics"
+            ? (.ok, PrometheusExposition.render(snapshot()))
+            : (.notFound, "Not found: only GET /metrics is served\n")
+        var headers = HTTPHeaders()
+        headers.add(name: "Content-Type", value: status == .ok ? "text/plain; version=0.0.4; charset=utf-8" : "text/plain")
+        headers.add(name: "Content-Length", value: "\(body.utf8.count)")
+        headers.add(name: "Connection", value: "close")
+        context.write(wrapOutboundOut(.head(HTTPResponseHead(version: request.version, status: status, headers: headers))), promise: nil)
+        context.write(wrapOutboundOut(.body(.byteBuffer(context.channel.allocator.buffer(string: body)))), promise: nil)
+        context.writeAndFlush(wrapOutboundOut(.end(nil))).whenComplete { _ in context.close(promise: nil) }
+    }
+}

@@ -1,0 +1,40 @@
+import KafkaBroker
+import KafkaModel
+import KafkaZooKeeperData
+import ZooKeeper
+import ZooKeeperModeController
+
+/// ``PartitionStateWriter`` over the broker's ZooKeeper session: the leader's ISR changes as Kafka
+/// 2.8 writes them in ZooKeeper mode (`ReplicaManager` with an inter-broker protocol before AlterIsr).
+struct ZooKeeperPartitionStateWriter: PartitionStateWriter {
+    let session: ControllerSession
+
+    /// Kafka's `ReplicationUtils.updateLeaderAndIsr`: a conditional `setData` on the partition state
+    /// znode at the cached version, with the controller epoch of the LeaderAndIsr that made this
+    /// broker leader. On a version conflict, Kafka's `checkLeaderAndIsrZkData` counts a znode that
+    /// already holds exactly this state as success (a retried write that landed).
+    func writeLeaderAndIsr(_ update: Partition.IsrUpdate) async throws -> Int32? {
+        let client = session.current.zooKeeper
+        let path = ZNodePaths.partitionState(update.topicPartition.topic, update.topicPartition.partition)
+        let state = LeaderISRAndControllerEpoch(
+            leaderAndISR: LeaderAndISR(leader: update.leader, leaderEpoch: update.leaderEpoch, isr: update.isr, zkVersion: update.zkVersion),
+            controllerEpoch: update.controllerEpoch)
+        do {
+            let stat = try await client.setData(path, data: TopicPartitionStateZNode.encode(state), version: update.zkVersion)
+            return stat.version
+        } catch let error as ZooKeeperError where error.code == .badVersion {
+            let (data, stat) = try await client.getData(path)
+            let current = try TopicPartitionStateZNode.decode(update.topicPartition, data: data, zkVersion: stat.version)
+            let matches = current.controllerEpoch == update.controllerEpoch && current.leaderAndISR.leader == update.leader
+                && current.leaderAndISR.leaderEpoch == update.leaderEpoch && current.leaderAndISR.isr == update.isr
+            return matches ? stat.version : nil
+        }
+    }
+
+    /// `/isr_change_notification/isr_change_<seq>` listing the partitions (Kafka's
+    /// `KafkaZkClient.propagateIsrChanges`); the controller turns it into UpdateMetadata.
+    func notifyIsrChanges(_ partitions: [TopicPartition]) async throws {
+        let path = ZNodePaths.isrChangeNotification + "/" + ZNodePaths.isrChangeNotificationPrefix
+        _ = try await session.current.zooKeeper.create(path, data: PartitionListZNode.encode(partitions), mode: .persistentSequential)
+    }
+}
