@@ -96,14 +96,14 @@ public final class KafkaProducer: Sendable {
         let timestamp = record.timestamp ?? Self.nowMs()
         let now = ContinuousClock.now
         while true {
-            let (appended, closedOne, closedFlag) = state.withLock { state -> (Bool, Bool, Bool) in
-                if state.closed { return (false, false, true) }
+            let (appended, closedOne, startedNew, closedFlag) = state.withLock { state -> (Bool, Bool, Bool, Bool) in
+                if state.closed { return (false, false, false, true) }
                 if state.accumulator.bufferedBytes > 0 && state.accumulator.bufferedBytes + size > config.bufferMemory {
-                    return (false, false, false)
+                    return (false, false, false, false)
                 }
                 let result = state.accumulator.append(
                     record, partition: partition, timestamp: timestamp, completion: completion, config: config, now: now)
-                return (true, result.closedOne, false)
+                return (true, result.closedOne, result.startedNew, false)
             }
             if closedFlag { throw KafkaClientError.closed }
             if appended {
@@ -112,7 +112,10 @@ public final class KafkaProducer: Sendable {
                         topic: record.topic, previous: partition, partitionCount: topic.partitionCount,
                         availablePartitions: topic.availablePartitions)
                 }
-                if closedOne || config.lingerMs == 0 { wakeSender() }
+                // The sender only needs telling about a new batch (sendable now with linger.ms=0, or
+                // setting its next wake-up) or a closed one; appends to a known batch it drains anyway
+                // once a response frees a slot, so most records cost it nothing.
+                if closedOne || startedNew { wakeSender() }
                 return
             }
             await withCheckedContinuation { continuation in
