@@ -4,17 +4,196 @@ import Synchronization
 
 /// Kafka's `LogManager`: all partition logs in `log.dirs`.
 public final class LogManager: Sendable {
+    public let logDirs: [String]
+    let logger: Logger
+    let nowMs: @Sendable () -> Int64
+    let scheduler = BackgroundScheduler()
+
+    struct State: Sendable {
+        var config: LogConfig
+        var logs: [TopicPartition: PartitionLog] = [:]
+        /// The log dir each log lives in.
+        var dirOf: [TopicPartition: String] = [:]
+    }
+    let state: Mutex<State>
+
+    /// Loads every `<topic>-<partition>` directory in each log dir (Kafka's `loadLogs`), deleting those
+    /// ending `-delete`. Recovery points, log start offsets and high watermarks come from the dir's
+    /// checkpoint files; with the `.kafka_cleanshutdown` marker recovery is skipped and the marker removed.
     public init(logDirs: [String], config: LogConfig, logger: Logger, nowMs: @escaping @Sendable () -> Int64) throws(LogError) {
-        fatalError("unimplemented")
+        let dirs = logDirs.map { $0.count > 1 && $0.hasSuffix("/") ? String($0.dropLast()) : $0 }
+        self.logDirs = dirs
+        self.logger = logger
+        self.nowMs = nowMs
+        var state = State(config: config)
+        for dir in dirs {
+            // Kafka's createAndValidateLogDirs: a missing dir is created; a file in its place is an error.
+            try FileSystem.makeDirectory(dir)
+        }
+        for dir in dirs {
+            let markerPath = dir + "/" + LogFileNames.cleanShutdownFile
+            let clean = FileSystem.exists(markerPath)
+            let recoveryPoints = Self.readCheckpoint(dir, LogFileNames.recoveryPointCheckpoint, logger)
+            let startOffsets = Self.readCheckpoint(dir, LogFileNames.logStartOffsetCheckpoint, logger)
+            let highWatermarks = Self.readCheckpoint(dir, LogFileNames.replicationOffsetCheckpoint, logger)
+            for name in try FileSystem.list(dir).sorted() where FileSystem.isDirectory(dir + "/" + name) {
+                let path = dir + "/" + name
+                if name.hasSuffix(LogFileNames.deleteDirSuffix) {
+                    logger.info("deleting log directory marked for deletion", metadata: ["path": "\(path)"])
+                    try FileSystem.removeTree(path)
+                    continue
+                }
+                guard let tp = LogFileNames.topicPartition(fromDirectoryName: name) else {
+                    logger.warning("skipping directory that is not a partition log", metadata: ["path": "\(path)"])
+                    continue
+                }
+                if let other = state.dirOf[tp] {
+                    throw .storage(path: path, operation: "load log (duplicate of \(other)/\(name))", errno: 17)
+                }
+                let log = try PartitionLog.open(
+                    directory: path, topicPartition: tp, config: config,
+                    recoveryPoint: recoveryPoints[tp] ?? 0, logStartOffset: startOffsets[tp] ?? 0,
+                    highWatermark: highWatermarks[tp] ?? 0, hadCleanShutdown: clean, nowMs: nowMs())
+                state.logs[tp] = log
+                state.dirOf[tp] = dir
+            }
+            if clean { try FileSystem.remove(markerPath) }
+            logger.info(
+                "loaded log dir", metadata: ["path": "\(dir)", "cleanShutdown": "\(clean)", "logs": "\(state.dirOf.values.filter { $0 == dir }.count)"])
+        }
+        self.state = Mutex(state)
     }
 
-    public func log(for topicPartition: TopicPartition) -> PartitionLog? { fatalError("unimplemented") }
-    public func getOrCreateLog(_ topicPartition: TopicPartition) throws(LogError) -> PartitionLog { fatalError("unimplemented") }
-    public func deleteLog(_ topicPartition: TopicPartition) throws(LogError) { fatalError("unimplemented") }
-    public var allLogs: [PartitionLog] { fatalError("unimplemented") }
-    public func checkpoint() throws(LogError) { fatalError("unimplemented") }
-    public func startBackgroundTasks(retentionCheckIntervalMs: Int64, flushCheckIntervalMs: Int64, checkpointIntervalMs: Int64) {
-        fatalError("unimplemented")
+    /// A malformed checkpoint is logged and treated as empty (Kafka resets the offsets to 0 → full recovery).
+    private static func readCheckpoint(_ dir: String, _ name: String, _ logger: Logger) -> [TopicPartition: Int64] {
+        do {
+            return try OffsetCheckpointFile(path: dir + "/" + name).read()
+        } catch {
+            logger.warning("ignoring unreadable checkpoint file", metadata: ["path": "\(dir)/\(name)", "error": "\(error)"])
+            return [:]
+        }
     }
-    public func shutdown() throws(LogError) { fatalError("unimplemented") }
+
+    public func log(for topicPartition: TopicPartition) -> PartitionLog? {
+        state.withLock { $0.logs[topicPartition] }
+    }
+
+    /// Kafka's `getOrCreateLog`: a new log goes to the log dir holding the fewest logs (`nextLogDirs`).
+    public func getOrCreateLog(_ topicPartition: TopicPartition) throws(LogError) -> PartitionLog {
+        try state.withLock { (state) throws(LogError) -> PartitionLog in
+            if let log = state.logs[topicPartition] { return log }
+            var counts: [String: Int] = [:]
+            for dir in state.dirOf.values { counts[dir, default: 0] += 1 }
+            let dir = logDirs.min { counts[$0, default: 0] < counts[$1, default: 0] }!
+            let log = try PartitionLog.open(
+                directory: dir + "/" + LogFileNames.directoryName(topicPartition), topicPartition: topicPartition,
+                config: state.config, recoveryPoint: 0, logStartOffset: 0, highWatermark: 0, hadCleanShutdown: true,
+                nowMs: nowMs())
+            state.logs[topicPartition] = log
+            state.dirOf[topicPartition] = dir
+            logger.info("created log", metadata: ["path": "\(log.directory)"])
+            return log
+        }
+    }
+
+    /// Closes the log and removes its directory. Kafka renames it `<topic>-<partition>.<id>-delete` and
+    /// deletes it later; here the removal is immediate.
+    public func deleteLog(_ topicPartition: TopicPartition) throws(LogError) {
+        let removed = state.withLock { state -> PartitionLog? in
+            state.dirOf[topicPartition] = nil
+            return state.logs.removeValue(forKey: topicPartition)
+        }
+        guard let removed else { return }
+        try removed.delete()
+        logger.info("deleted log", metadata: ["path": "\(removed.directory)"])
+    }
+
+    public var allLogs: [PartitionLog] {
+        state.withLock { Array($0.logs.values) }.sorted { $0.topicPartition < $1.topicPartition }
+    }
+
+    private func logsByDir() -> [String: [PartitionLog]] {
+        state.withLock { state in
+            var result: [String: [PartitionLog]] = [:]
+            for dir in logDirs { result[dir] = [] }
+            for (tp, log) in state.logs { result[state.dirOf[tp]!, default: []].append(log) }
+            return result
+        }
+    }
+
+    /// Writes `recovery-point-offset-checkpoint`, `log-start-offset-checkpoint` and
+    /// `replication-offset-checkpoint` in every log dir.
+    public func checkpoint() throws(LogError) {
+        for (dir, logs) in logsByDir() { try checkpoint(dir: dir, logs: logs) }
+    }
+
+    private func checkpoint(dir: String, logs: [PartitionLog]) throws(LogError) {
+        var recoveryPoints: [TopicPartition: Int64] = [:]
+        var startOffsets: [TopicPartition: Int64] = [:]
+        var highWatermarks: [TopicPartition: Int64] = [:]
+        for log in logs {
+            recoveryPoints[log.topicPartition] = log.recoveryPoint
+            highWatermarks[log.topicPartition] = log.highWatermark
+            // Kafka's checkpointLogStartOffsetsInDir only records starts beyond the first segment.
+            let start = log.logStartOffset
+            if start > log.firstSegmentBaseOffset { startOffsets[log.topicPartition] = start }
+        }
+        try OffsetCheckpointFile(path: dir + "/" + LogFileNames.recoveryPointCheckpoint).write(recoveryPoints)
+        try OffsetCheckpointFile(path: dir + "/" + LogFileNames.logStartOffsetCheckpoint).write(startOffsets)
+        try OffsetCheckpointFile(path: dir + "/" + LogFileNames.replicationOffsetCheckpoint).write(highWatermarks)
+    }
+
+    /// Starts Kafka's `kafka-log-retention`, `kafka-log-flusher` and `kafka-recovery-point-checkpoint`
+    /// tasks on a dedicated thread. Failures are logged with the log's path.
+    public func startBackgroundTasks(retentionCheckIntervalMs: Int64, flushCheckIntervalMs: Int64, checkpointIntervalMs: Int64) {
+        scheduler.start([
+            ("kafka-log-retention", retentionCheckIntervalMs, { [self] in
+                for log in allLogs {
+                    do {
+                        let deleted = try log.deleteOldSegments(nowMs: nowMs())
+                        if deleted > 0 {
+                            logger.info("deleted old segments", metadata: ["path": "\(log.directory)", "segments": "\(deleted)"])
+                        }
+                    } catch {
+                        logger.error("retention failed", metadata: ["path": "\(log.directory)", "error": "\(error)"])
+                    }
+                }
+            }),
+            ("kafka-log-flusher", flushCheckIntervalMs, { [self] in
+                for log in allLogs {
+                    do { try log.flushIfDue(nowMs: nowMs()) } catch {
+                        logger.error("flush failed", metadata: ["path": "\(log.directory)", "error": "\(error)"])
+                    }
+                }
+            }),
+            ("kafka-recovery-point-checkpoint", checkpointIntervalMs, { [self] in
+                for (dir, logs) in logsByDir() {
+                    do { try checkpoint(dir: dir, logs: logs) } catch {
+                        logger.error("checkpoint failed", metadata: ["path": "\(dir)", "error": "\(error)"])
+                    }
+                }
+            }),
+        ])
+    }
+
+    /// Kafka's `LogManager.shutdown`: stops the tasks, closes every log, writes the checkpoints, then the
+    /// `.kafka_cleanshutdown` marker in each dir whose logs all closed cleanly. The first error is thrown
+    /// after every dir has been attempted.
+    public func shutdown() throws(LogError) {
+        scheduler.stop()
+        var firstError: LogError?
+        for (dir, logs) in logsByDir().sorted(by: { $0.key < $1.key }) {
+            do {
+                for log in logs { try log.close() }
+                try checkpoint(dir: dir, logs: logs)
+                let marker = try PosixFile.open(dir + "/" + LogFileNames.cleanShutdownFile, create: true)
+                try marker.close()
+                try FileSystem.syncDirectory(dir)
+            } catch {
+                logger.error("log dir shutdown failed", metadata: ["path": "\(dir)", "error": "\(error)"])
+                if firstError == nil { firstError = error }
+            }
+        }
+        if let firstError { throw firstError }
+    }
 }
