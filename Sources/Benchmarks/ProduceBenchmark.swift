@@ -69,7 +69,7 @@ public struct ProduceBenchmark: Sendable {
         defer { Task { await metadata.close() } }
 
         let file = "\(directory)/records-\(records)x\(recordSize).txt"
-        FileManager.default.createFile(atPath: file, contents: nil)
+        _ = FileManager.default.createFile(atPath: file, contents: nil)
         try ThroughputClients.writeRecordFile(file, records: records, recordSize: recordSize)
         let clients = ThroughputClients(bootstrap: bootstrap, records: records, recordSize: recordSize)
         let setups: [(name: String, replicationFactor: Int16, acks: Int16, kcatAcks: String)] = [
