@@ -10,14 +10,16 @@ public final class DefaultPartitioner: Sendable {
     public init() {}
 
     /// The partition for a record of `topic` with `key`.
-    public func partition(topic: String, key: [UInt8]?, partitionCount: Int, availablePartitions: [Int32]) -> Int32 {
+    public func partition(
+        topic: String, key: [UInt8]?, partitionCount: Int, availablePartitions: @autoclosure () -> [Int32]
+    ) -> Int32 {
         precondition(partitionCount > 0, "a topic has at least one partition")
         if let key {
             return Self.partition(forKey: key, partitionCount: partitionCount)
         }
         return sticky.withLock { sticky in
             if let current = sticky[topic], Int(current) < partitionCount { return current }
-            let chosen = Self.pickNew(excluding: nil, partitionCount: partitionCount, available: availablePartitions)
+            let chosen = Self.pickNew(excluding: nil, partitionCount: partitionCount, available: availablePartitions())
             sticky[topic] = chosen
             return chosen
         }
