@@ -1,13 +1,6 @@
 import KafkaProtocol
 import NIOCore
 
-/// The partitions one fetch round asks for, by leader, with their fetch offsets.
-struct FetchPlan: Sendable {
-    var maxWaitMs: Int32
-    var byLeader: [Int32: [(partition: TopicPartitionKey, offset: Int64, leaderEpoch: Int32)]] = [:]
-    var offsets: [TopicPartitionKey: Int64] = [:]
-}
-
 /// What one partition's part of a Fetch response came to.
 struct PartitionFetchResult: Sendable {
     enum Outcome: Sendable {
@@ -32,22 +25,8 @@ extension KafkaConsumer {
     /// Fetch v11: the version Kafka 2.8's consumer sends (KIP-392 rack id, no flexible encoding).
     static let fetchVersion: Int16 = 11
 
-    /// Sends one Fetch per leader at once and decodes the answers (off the actor, so decoding
-    /// a prefetched response overlaps the caller's work).
-    static func fetch(_ plan: FetchPlan, metadata: ClusterMetadataClient, config: ConsumerConfig) async -> [PartitionFetchResult] {
-        await withTaskGroup(of: [PartitionFetchResult].self) { group in
-            for (leader, partitions) in plan.byLeader {
-                group.addTask {
-                    await fetch(from: leader, partitions: partitions, maxWaitMs: plan.maxWaitMs, metadata: metadata, config: config)
-                }
-            }
-            var results: [PartitionFetchResult] = []
-            for await part in group { results += part }
-            return results
-        }
-    }
-
-    private static func fetch(
+    /// One Fetch to `leader`, decoded off the actor (so decoding overlaps the caller's work).
+    static func fetch(
         from leader: Int32, partitions: [(partition: TopicPartitionKey, offset: Int64, leaderEpoch: Int32)], maxWaitMs: Int32,
         metadata: ClusterMetadataClient, config: ConsumerConfig
     ) async -> [PartitionFetchResult] {
@@ -75,6 +54,9 @@ extension KafkaConsumer {
         } catch {
             let clientError = error as? KafkaClientError ?? .protocolError("\(error)")
             if clientError.isRetriableTransportError {
+                // Back off before the leader is asked again (`retry.backoff.ms`): a refused
+                // connection fails at once and would otherwise be retried in a tight loop.
+                try? await Task.sleep(for: metadata.retryBackoff)
                 return partitions.map { .init(partition: $0.partition, fetchOffset: $0.offset, outcome: .retry(invalidate: true)) }
             }
             return partitions.map { .init(partition: $0.partition, fetchOffset: $0.offset, outcome: .failed(clientError)) }

@@ -5,9 +5,9 @@ import NIOCore
 /// byte-array deserializers and nothing committed): positions come from `seek` or ListOffsets v5
 /// (per `auto.offset.reset`), records from Fetch v11 sent to each partition's leader.
 ///
-/// `poll` fetches from every leader at once and, once it has records to return, already sends the
-/// next Fetch for the same partitions (Kafka's consumer likewise fetches ahead while the
-/// application works). OFFSET_OUT_OF_RANGE resets the position per policy; NOT_LEADER_OR_FOLLOWER,
+/// Each leader has its own Fetch in flight; `poll` returns once any of them brings records and,
+/// before returning, sends the next Fetch to leaders that are idle (Kafka's consumer likewise
+/// fetches ahead while the application works). OFFSET_OUT_OF_RANGE resets the position per policy; NOT_LEADER_OR_FOLLOWER,
 /// UNKNOWN_TOPIC_OR_PARTITION and lost connections refresh metadata and retry on the next round.
 public actor KafkaConsumer {
     public let config: ConsumerConfig
@@ -21,8 +21,12 @@ public actor KafkaConsumer {
     /// Records fetched and not yet returned (at most `maxPollRecords` leave per poll).
     private var buffered: [ConsumerRecord] = []
     private var bufferedStart = 0
-    /// The fetch sent ahead, valid while the positions it was planned from are unchanged.
-    private var prefetch: (plan: FetchPlan, task: Task<[PartitionFetchResult], Never>)?
+    /// The Fetch in flight to each leader, the partitions they cover, and the answers not yet applied.
+    private var inFlight: [Int32: Task<Void, Never>] = [:]
+    private var fetching: Set<TopicPartitionKey> = []
+    private var completed: [PartitionFetchResult] = []
+    /// `poll` waiting for a Fetch to come back or its deadline.
+    private var pollWaiter: CheckedContinuation<Void, Never>?
 
     public init(bootstrapServers: String, config: ConsumerConfig = ConsumerConfig()) throws(KafkaClientError) {
         self.config = config
@@ -178,36 +182,52 @@ public actor KafkaConsumer {
 
     /// Returns the next records of the assigned partitions, at most `maxPollRecords`, waiting up
     /// to `timeout` for some to arrive; an empty array if none did.
+    ///
+    /// Each leader has its own Fetch in flight, and a poll returns as soon as any of them brings
+    /// records (as Kafka's `Fetcher` does): waiting for every leader would hold the records of a
+    /// busy partition for `fetch.max.wait.ms` behind the leader of an idle one.
     public func poll(timeout: Duration) async throws -> [ConsumerRecord] {
         let deadline = ContinuousClock.now + timeout
         while true {
-            if bufferedStart < buffered.count { return takeBuffered() }
+            if !completed.isEmpty {
+                let results = completed
+                completed = []
+                try apply(results)
+                continue
+            }
+            if bufferedStart < buffered.count {
+                await launchFetches()  // fetch ahead while the caller works through these
+                return takeBuffered()
+            }
             try await resolvePositions()
-            let remaining = deadline - ContinuousClock.now
-            let plan = try await makePlan(maxWait: min(.milliseconds(config.fetchMaxWaitMs), max(.zero, remaining)))
-            if plan.byLeader.isEmpty {
-                // Every leader is unknown: wait for the refresh makePlan asked for.
-                if ContinuousClock.now >= deadline { return [] }
+            await launchFetches()
+            if !completed.isEmpty { continue }
+            if ContinuousClock.now >= deadline { return [] }
+            if inFlight.isEmpty {
+                // Every leader is unknown: wait for the refresh launchFetches asked for.
                 try await Task.sleep(for: min(metadata.retryBackoff, max(.milliseconds(1), deadline - ContinuousClock.now)))
                 continue
             }
-            let results: [PartitionFetchResult]
-            if let prefetch, prefetch.plan.offsets == plan.offsets {
-                self.prefetch = nil
-                results = await prefetch.task.value
-            } else {
-                prefetch?.task.cancel()
-                prefetch = nil
-                results = await Self.fetch(plan, metadata: metadata, config: config)
+            let timer = Task { [weak self] in
+                try? await Task.sleep(until: deadline)
+                await self?.wakePoll()
             }
-            try apply(results)
-            if bufferedStart < buffered.count {
-                startPrefetch()
-                return takeBuffered()
-            }
-            if ContinuousClock.now >= deadline { return [] }
-            if results.contains(where: { $0.retryAfterRefresh }) { try await Task.sleep(for: metadata.retryBackoff) }
+            await withCheckedContinuation { pollWaiter = $0 }
+            timer.cancel()
         }
+    }
+
+    private func wakePoll() {
+        pollWaiter?.resume()
+        pollWaiter = nil
+    }
+
+    /// A leader's Fetch came back: its results wait in `completed` for `poll` to apply.
+    private func fetchCompleted(leader: Int32, partitions: [TopicPartitionKey], results: [PartitionFetchResult]) {
+        inFlight[leader] = nil
+        for partition in partitions { fetching.remove(partition) }
+        completed += results
+        wakePoll()
     }
 
     private func takeBuffered() -> [ConsumerRecord] {
@@ -221,47 +241,46 @@ public actor KafkaConsumer {
         return slice
     }
 
+    /// Drops records fetched for the old positions (a seek or a new assignment). Fetches in
+    /// flight are left to finish; `apply` ignores answers for offsets that are no longer the position.
     private func discardFetched() {
         buffered = []
         bufferedStart = 0
-        prefetch?.task.cancel()
-        prefetch = nil
+        completed = []
     }
 
-    /// Groups the partitions with a position by leader; leaderless ones wait for a refresh.
-    private func makePlan(maxWait: Duration) async throws -> FetchPlan {
-        var plan = FetchPlan(maxWaitMs: Int32(maxWait.components.seconds * 1000 + maxWait.components.attoseconds / 1_000_000_000_000_000))
+    /// Sends a Fetch to every leader that has none in flight, for its partitions with a position
+    /// that are not already being fetched, unless enough records are buffered. Leaderless
+    /// partitions wait for a metadata refresh.
+    private func launchFetches() async {
+        guard buffered.count - bufferedStart < 2 * config.maxPollRecords else { return }
         let cluster = metadata.metadata
+        var byLeader: [Int32: [(partition: TopicPartitionKey, offset: Int64, leaderEpoch: Int32)]] = [:]
         var stale: Set<String> = []
-        for partition in assignment {
+        for partition in assignment where !fetching.contains(partition) {
             guard let offset = positions[partition] else { continue }
-            plan.offsets[partition] = offset
             guard let info = cluster.topics[partition.topic]?.partition(partition.partition), info.leader >= 0,
                 cluster.brokers[info.leader] != nil
             else {
                 stale.insert(partition.topic)
                 continue
             }
-            plan.byLeader[info.leader, default: []].append((partition, offset, info.leaderEpoch))
+            guard inFlight[info.leader] == nil else { continue }
+            byLeader[info.leader, default: []].append((partition, offset, info.leaderEpoch))
+        }
+        let (metadata, config) = (self.metadata, self.config)
+        for (leader, entries) in byLeader {
+            let keys = entries.map(\.partition)
+            for key in keys { fetching.insert(key) }
+            let maxWaitMs = Int32(clamping: config.fetchMaxWaitMs)
+            inFlight[leader] = Task.detached { [weak self] in
+                let results = await Self.fetch(from: leader, partitions: entries, maxWaitMs: maxWaitMs, metadata: metadata, config: config)
+                await self?.fetchCompleted(leader: leader, partitions: keys, results: results)
+            }
         }
         if !stale.isEmpty {
             _ = try? await metadata.refresh(topics: Array(stale))
         }
-        return plan
-    }
-
-    private func startPrefetch() {
-        var offsets: [TopicPartitionKey: Int64] = [:]
-        for partition in assignment { offsets[partition] = positions[partition] }
-        let cluster = metadata.metadata
-        var plan = FetchPlan(maxWaitMs: Int32(config.fetchMaxWaitMs))
-        for (partition, offset) in offsets {
-            guard let info = cluster.topics[partition.topic]?.partition(partition.partition), info.leader >= 0 else { return }
-            plan.byLeader[info.leader, default: []].append((partition, offset, info.leaderEpoch))
-        }
-        plan.offsets = offsets
-        let (metadata, config, sentPlan) = (self.metadata, self.config, plan)
-        prefetch = (sentPlan, Task.detached { await Self.fetch(sentPlan, metadata: metadata, config: config) })
     }
 
     /// Folds a round's results in: records to the buffer and positions forward; an out-of-range
@@ -292,6 +311,7 @@ public actor KafkaConsumer {
     /// Closes the metadata client if the consumer opened it.
     public func close() async {
         discardFetched()
+        for task in inFlight.values { task.cancel() }
         if ownsMetadata { await metadata.close() }
     }
 }
