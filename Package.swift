@@ -93,6 +93,15 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
             ]
         ),
+        // Option handling, line parsing and record formatting of `zkafka console-producer` and
+        // `console-consumer` (Kafka's ConsoleProducer, LineMessageReader, DefaultMessageFormatter).
+        .target(name: "KafkaConsoleTools", dependencies: ["KafkaClient", "KafkaProtocol"]),
+        .testTarget(
+            name: "KafkaClientTests",
+            dependencies: [
+                "KafkaClient", "KafkaConsoleTools", "KafkaProtocol",
+                .product(name: "NIOCore", package: "swift-nio"),
+            ]),
         // The imperative shell of the ZooKeeper-mode controller: watches, election, epoch-fenced
         // ZooKeeper writes and per-broker request channels around the KafkaController core.
         .target(
@@ -142,6 +151,7 @@ let package = Package(
                 "KafkaServer",
                 "KafkaConfig",
                 "KafkaClient",
+                "KafkaConsoleTools",
                 "ControllerTraceReader",
                 "KafkaController",
                 "KafkaZooKeeperData",

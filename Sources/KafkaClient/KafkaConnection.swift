@@ -50,6 +50,71 @@ public final class KafkaConnection: Sendable {
         return try Request.Response(from: &body, version: version)
     }
 
+    /// Sends `request` and waits at most `timeout` for its response. Past that the request fails with
+    /// ``KafkaConnectionError/timedOut(host:port:apiKey:)``; the caller decides whether to drop the
+    /// connection, as Kafka's `NetworkClient` does once `request.timeout.ms` has passed.
+    public func send<Request: KafkaRequest>(
+        _ request: Request, version: Int16, timeout: Duration
+    ) async throws -> Request.Response {
+        var body = try await sendRaw(request, version: version, timeout: timeout)
+        let headerVersion = ResponseHeader.headerVersion(apiKey: Request.apiKey, apiVersion: version)
+        _ = try ResponseHeader(from: &body, headerVersion: headerVersion)
+        return try Request.Response(from: &body, version: version)
+    }
+
+    /// Writes `request` now, before returning, and calls `completion` (on the connection's event loop)
+    /// with the response, a transport error, or ``KafkaConnectionError/timedOut(host:port:apiKey:)``
+    /// after `timeout`. Requests submitted one after another reach the broker in that order, which
+    /// the producer relies on to keep a partition's batches in order with several in flight.
+    public func submit<Request: KafkaRequest>(
+        _ request: Request, version: Int16, timeout: Duration,
+        completion: @escaping @Sendable (Result<Request.Response, any Error>) -> Void
+    ) {
+        let correlationID = pending.nextCorrelationID()
+        var buffer = channel.allocator.buffer(capacity: 256)
+        KafkaFrame.request(request, correlationId: correlationID, clientId: clientID, version: version, into: &buffer)
+        let nanoseconds = timeout.components.seconds * 1_000_000_000 + timeout.components.attoseconds / 1_000_000_000
+        let error = KafkaConnectionError.timedOut(host: host, port: port, apiKey: Request.apiKey.rawValue)
+        let timer = channel.eventLoop.scheduleTask(in: .nanoseconds(nanoseconds)) { [pending] in
+            pending.fail(correlationID, error)
+        }
+        let registered = pending.register(correlationID) { result in
+            timer.cancel()
+            completion(
+                result.flatMap { frame in
+                    Result {
+                        var body = frame
+                        let headerVersion = ResponseHeader.headerVersion(apiKey: Request.apiKey, apiVersion: version)
+                        _ = try ResponseHeader(from: &body, headerVersion: headerVersion)
+                        return try Request.Response(from: &body, version: version)
+                    }
+                })
+        }
+        guard registered else {
+            timer.cancel()
+            completion(.failure(KafkaConnectionError.closed(host: host, port: port)))
+            return
+        }
+        channel.writeAndFlush(buffer).whenFailure { [pending] error in
+            pending.fail(correlationID, error)
+        }
+    }
+
+    /// Writes a request that gets no response (Produce with acks=0) now, before returning;
+    /// `completion` gets the write's outcome.
+    public func submitWithoutResponse<Request: KafkaRequest>(
+        _ request: Request, version: Int16, completion: @escaping @Sendable ((any Error)?) -> Void
+    ) {
+        var buffer = channel.allocator.buffer(capacity: 256)
+        KafkaFrame.request(request, correlationId: pending.nextCorrelationID(), clientId: clientID, version: version, into: &buffer)
+        channel.writeAndFlush(buffer).whenComplete { result in
+            switch result {
+            case .success: completion(nil)
+            case .failure(let error): completion(error)
+            }
+        }
+    }
+
     /// Sends a request that gets no response (Produce with acks=0).
     public func sendWithoutResponse<Request: KafkaRequest>(_ request: Request, version: Int16) async throws {
         var buffer = channel.allocator.buffer(capacity: 256)
@@ -57,14 +122,25 @@ public final class KafkaConnection: Sendable {
         try await channel.writeAndFlush(buffer)
     }
 
-    private func sendRaw<Request: KafkaRequest>(_ request: Request, version: Int16) async throws -> ByteBuffer {
+    private func sendRaw<Request: KafkaRequest>(
+        _ request: Request, version: Int16, timeout: Duration? = nil
+    ) async throws -> ByteBuffer {
         let correlationID = pending.nextCorrelationID()
         var buffer = channel.allocator.buffer(capacity: 256)
         KafkaFrame.request(request, correlationId: correlationID, clientId: clientID, version: version, into: &buffer)
+        var timer: Scheduled<Void>?
+        defer { timer?.cancel() }
         return try await withCheckedThrowingContinuation { continuation in
-            guard pending.register(correlationID, continuation) else {
+            guard pending.register(correlationID, { continuation.resume(with: $0) }) else {
                 continuation.resume(throwing: KafkaConnectionError.closed(host: host, port: port))
                 return
+            }
+            if let timeout {
+                let nanoseconds = timeout.components.seconds * 1_000_000_000 + timeout.components.attoseconds / 1_000_000_000
+                let error = KafkaConnectionError.timedOut(host: host, port: port, apiKey: Request.apiKey.rawValue)
+                timer = channel.eventLoop.scheduleTask(in: .nanoseconds(nanoseconds)) { [pending] in
+                    pending.fail(correlationID, error)
+                }
             }
             channel.writeAndFlush(buffer).whenFailure { [pending] error in
                 pending.fail(correlationID, error)
@@ -83,20 +159,24 @@ public final class KafkaConnection: Sendable {
 public enum KafkaConnectionError: Error, Sendable, CustomStringConvertible {
     case closed(host: String, port: Int)
     case oversizedResponse(Int)
+    case timedOut(host: String, port: Int, apiKey: Int16)
 
     public var description: String {
         switch self {
+        case .timedOut(let host, let port, let apiKey): "request (api key \(apiKey)) to \(host):\(port) timed out"
         case .closed(let host, let port): "connection to \(host):\(port) closed"
         case .oversizedResponse(let size): "response of \(size) bytes exceeds the limit"
         }
     }
 }
 
-/// Correlation ids in flight and their continuations.
+/// Correlation ids in flight and what to call with their responses.
 final class PendingResponses: Sendable {
+    typealias Callback = @Sendable (Result<ByteBuffer, any Error>) -> Void
+
     private struct State {
         var nextID: Int32 = 0
-        var waiting: [Int32: CheckedContinuation<ByteBuffer, any Error>] = [:]
+        var waiting: [Int32: Callback] = [:]
         var closedError: (any Error)?
     }
 
@@ -109,21 +189,21 @@ final class PendingResponses: Sendable {
         }
     }
 
-    func register(_ id: Int32, _ continuation: CheckedContinuation<ByteBuffer, any Error>) -> Bool {
+    func register(_ id: Int32, _ callback: @escaping Callback) -> Bool {
         state.withLock { state in
             guard state.closedError == nil else { return false }
-            state.waiting[id] = continuation
+            state.waiting[id] = callback
             return true
         }
     }
 
     func complete(_ frame: ByteBuffer) {
         guard let id = frame.getInteger(at: frame.readerIndex, as: Int32.self) else { return }
-        state.withLock { $0.waiting.removeValue(forKey: id) }?.resume(returning: frame)
+        state.withLock { $0.waiting.removeValue(forKey: id) }?(.success(frame))
     }
 
     func fail(_ id: Int32, _ error: any Error) {
-        state.withLock { $0.waiting.removeValue(forKey: id) }?.resume(throwing: error)
+        state.withLock { $0.waiting.removeValue(forKey: id) }?(.failure(error))
     }
 
     func failAll(_ error: any Error) {
@@ -132,7 +212,7 @@ final class PendingResponses: Sendable {
             defer { state.waiting = [:] }
             return Array(state.waiting.values)
         }
-        for continuation in waiting { continuation.resume(throwing: error) }
+        for callback in waiting { callback(.failure(error)) }
     }
 }
 

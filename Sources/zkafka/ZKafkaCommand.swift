@@ -7,6 +7,9 @@ struct ZKafkaCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "zkafka",
         abstract: "ZKafka: Apache Kafka's ZooKeeper-mode architecture, reproduced in Swift.",
-        subcommands: [DemoCommand.self, ClusterCommand.self, ServerStartCommand.self, TopicsCommand.self, TraceCommand.self, BenchCommand.self]
+        subcommands: [
+            DemoCommand.self, ClusterCommand.self, ServerStartCommand.self, TopicsCommand.self, ConsoleProducerCommand.self,
+            ConsoleConsumerCommand.self, TraceCommand.self, BenchCommand.self,
+        ]
     )
 }

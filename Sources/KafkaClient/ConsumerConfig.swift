@@ -1,0 +1,57 @@
+/// The consumer settings this client honours, with Kafka 2.8's defaults and property names
+/// (`ConsumerConfig.java`). ``set(_:_:)`` takes `key=value` pairs as `--consumer-property` does.
+public struct ConsumerConfig: Sendable, Hashable {
+    /// How long the broker may hold a Fetch waiting for `fetchMinBytes` (`fetch.max.wait.ms`).
+    public var fetchMaxWaitMs = 500
+    public var fetchMinBytes = 1
+    /// The most bytes one Fetch response may carry (`fetch.max.bytes`).
+    public var fetchMaxBytes = 52_428_800
+    /// The most bytes per partition in one Fetch response (`max.partition.fetch.bytes`).
+    public var maxPartitionFetchBytes = 1_048_576
+    public var autoOffsetReset = OffsetResetPolicy.latest
+    public var requestTimeoutMs = 30_000
+    /// Verify each batch's CRC-32C (`check.crcs`).
+    public var checkCRCs = true
+    /// Most records one `poll` returns (`max.poll.records`).
+    public var maxPollRecords = 500
+    public var clientID = "zkafka-consumer"
+
+    public init() {}
+
+    /// Applies one Kafka consumer property; unknown keys and bad values are rejected naming them.
+    public mutating func set(_ key: String, _ value: String) throws(KafkaClientError) {
+        func int(_ range: ClosedRange<Int> = 0...Int.max) throws(KafkaClientError) -> Int {
+            guard let number = Int(value), range.contains(number) else {
+                throw KafkaClientError.invalidConfig(
+                    "Invalid value '\(value)' for consumer property \(key): expected an integer in \(range.lowerBound)...\(range.upperBound)")
+            }
+            return number
+        }
+        switch key {
+        case "fetch.max.wait.ms": fetchMaxWaitMs = try int()
+        case "fetch.min.bytes": fetchMinBytes = try int()
+        case "fetch.max.bytes": fetchMaxBytes = try int(1...Int(Int32.max))
+        case "max.partition.fetch.bytes": maxPartitionFetchBytes = try int(1...Int(Int32.max))
+        case "request.timeout.ms": requestTimeoutMs = try int(1...Int.max)
+        case "max.poll.records": maxPollRecords = try int(1...Int.max)
+        case "client.id": clientID = value
+        case "check.crcs":
+            guard let flag = Bool(value) else {
+                throw KafkaClientError.invalidConfig("Invalid value '\(value)' for consumer property check.crcs: expected true or false")
+            }
+            checkCRCs = flag
+        case "auto.offset.reset":
+            guard let policy = OffsetResetPolicy(rawValue: value) else {
+                throw KafkaClientError.invalidConfig(
+                    "Invalid value '\(value)' for consumer property auto.offset.reset: expected earliest, latest or none")
+            }
+            autoOffsetReset = policy
+        // Group settings mean nothing to a consumer with manual assignment; accepted for compatibility.
+        case "group.id", "enable.auto.commit", "auto.commit.interval.ms", "key.deserializer", "value.deserializer",
+            "bootstrap.servers", "isolation.level":
+            break
+        default:
+            throw KafkaClientError.invalidConfig("Unknown consumer property '\(key)'")
+        }
+    }
+}
