@@ -17,6 +17,9 @@ public final class ClusterMetadataClient: Sendable {
     public let metadataWait: Duration
     /// Pause between metadata refreshes while waiting (`retry.backoff.ms`, Kafka's default 100 ms).
     public let retryBackoff: Duration
+    /// Whether Metadata requests let the broker create unknown topics (`allow_auto_topic_creation`,
+    /// KIP-204): Kafka's producer asks for it, its consumer does not by default.
+    public let allowAutoTopicCreation: Bool
 
     private struct State {
         var metadata = ClusterMetadata()
@@ -30,8 +33,10 @@ public final class ClusterMetadataClient: Sendable {
 
     public init(
         bootstrap: [BrokerAddress], clientID: String = "zkafka-client", requestTimeout: Duration = .seconds(30),
-        metadataWait: Duration = .seconds(3), retryBackoff: Duration = .milliseconds(100)
+        metadataWait: Duration = .seconds(3), retryBackoff: Duration = .milliseconds(100),
+        allowAutoTopicCreation: Bool = false
     ) {
+        self.allowAutoTopicCreation = allowAutoTopicCreation
         self.bootstrap = bootstrap
         self.clientID = clientID
         self.requestTimeout = requestTimeout
@@ -66,7 +71,7 @@ public final class ClusterMetadataClient: Sendable {
         for address in candidates {
             do {
                 let response = try await send(
-                    MetadataRequest(topics: wanted.map { .init(name: $0) }, allowAutoTopicCreation: false),
+                    MetadataRequest(topics: wanted.map { .init(name: $0) }, allowAutoTopicCreation: allowAutoTopicCreation),
                     version: 5, to: address)
                 return state.withLock { state in
                     state.metadata.merge(response)

@@ -45,7 +45,8 @@ public final class KafkaProducer: Sendable {
     public convenience init(bootstrapServers: String, config: ProducerConfig = ProducerConfig()) throws(KafkaClientError) {
         let metadata = ClusterMetadataClient(
             bootstrap: try BrokerAddress.parseList(bootstrapServers), clientID: config.clientID,
-            requestTimeout: .milliseconds(config.requestTimeoutMs))
+            requestTimeout: .milliseconds(config.requestTimeoutMs), metadataWait: .milliseconds(config.maxBlockMs),
+            allowAutoTopicCreation: true)
         self.init(metadata: metadata, config: config, ownsMetadata: true)
     }
 
