@@ -136,7 +136,7 @@ public final class ReplicaManager: Sendable {
                         partition = Partition(
                             topicPartition: state.topicPartition, log: log, state: replication,
                             minInsyncReplicas: TopicLogConfig.minInsyncReplicas(broker: config, topic: topicConfig))
-                        try partition.apply(replication, leaderIsLive: leaderIsLive)
+                        try partition.apply(replication, leaderIsLive: leaderIsLive, isNew: true)
                         partitions.withLock { $0[state.topicPartition] = partition }
                     }
                     if replication.isLeader {

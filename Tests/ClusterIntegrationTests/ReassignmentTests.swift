@@ -75,8 +75,15 @@ struct ReassignmentTests {
                 ["/usr/bin/kcat", "-C", "-b", cluster.bootstrapServers, "-t", topic, "-p", "0", "-o", "beginning", "-e", "-q"],
                 timeout: .seconds(60))
             let count = consumed.standardOutput.split(separator: "\n").count
-            // Printed so a failure shows what the consumer saw on each attempt.
-            FileHandle.standardError.write(Data("growing-0: consumed \(count) of 2000; kcat stderr: \(consumed.standardError.suffix(300))\n".utf8))
+            if count != 2000 {
+                // Printed so a failure shows what the consumer saw on each attempt, and the partition's
+                // end offset (high watermark) and state as the brokers and ZooKeeper report them.
+                let latest = try Command.run(
+                    ["/usr/bin/kcat", "-Q", "-b", cluster.bootstrapServers, "-t", "\(topic):0:-1"], timeout: .seconds(30))
+                let state = try ClusterZooKeeperScripts.json("/brokers/topics/\(topic)/partitions/0/state") ?? [:]
+                FileHandle.standardError.write(Data(
+                    "growing-0: consumed \(count) of 2000; kcat stderr: \(consumed.standardError.suffix(300)); latest: \(latest.standardOutput)\(latest.standardError.suffix(200)); state: \(state)\n".utf8))
+            }
             return count == 2000
         }
         let logOnNewReplica = cluster.descriptor.brokers.first { $0.id == 3 }!.logDir + "/\(topic)-0"

@@ -47,19 +47,23 @@ public final class Partition: Sendable {
 
     /// Applies a newer LeaderAndIsr state: becoming leader keeps the log and recomputes the high
     /// watermark (Kafka's `makeLeader` ends with `maybeIncrementLeaderHW`: a leader alone in the ISR
-    /// commits its whole log at once, instead of waiting for the next append). Becoming follower of
-    /// a live leader truncates the log to the high watermark, so an uncommitted tail never diverges
-    /// from the new leader's log (Kafka before KIP-101; see docs/data-plane.md). Without a live
-    /// leader (leader -1: every replica was down) the log is kept whole, as Kafka 0.10's
-    /// `makeFollowers` skipped such partitions: this replica may be elected with it next, and the
-    /// checkpointed high watermark it would truncate to can be seconds stale.
-    func apply(_ state: PartitionReplicationState, leaderIsLive: Bool) throws(LogError) {
+    /// commits its whole log at once, instead of waiting for the next append). Becoming the follower
+    /// of a *new*, live leader truncates the log to the high watermark, so an uncommitted tail never
+    /// diverges from the new leader's log (Kafka before KIP-101; see docs/data-plane.md). As in Kafka
+    /// 0.10's `makeFollowers`, nothing is truncated when only the epoch or ISR changed under the same
+    /// leader: a follower's high watermark trails the leader's by a fetch, and truncating to it would
+    /// drop acknowledged records this replica may be elected with next. Without a live leader
+    /// (leader -1: every replica was down) the log is kept whole too.
+    /// `isNew`: the partition was just created or loaded here, so there is no previous leader.
+    func apply(_ state: PartitionReplicationState, leaderIsLive: Bool, isNew: Bool = false) throws(LogError) {
         try guarded.withLock { (guarded: inout Guarded) throws(LogError) in
+            let previous = guarded.replication
+            let leaderChanged = isNew || previous.isLeader || previous.leader != state.leader
             guarded.replication = state
             guarded.isrUpdateInFlight = false
             if state.isLeader {
                 _ = maybeIncrementHighWatermark(state)
-            } else if leaderIsLive {
+            } else if leaderIsLive && leaderChanged {
                 try log.truncate(to: log.highWatermark)
             }
         }
@@ -141,7 +145,16 @@ public final class Partition: Sendable {
             let records: ByteBuffer
             do throws(LogError) {
                 let upperBound = replicaID == nil ? log.highWatermark : log.logEndOffset
-                records = try log.read(startOffset: fetchOffset, maxBytes: maxBytes, upperBound: upperBound, minOneMessage: minOneMessage).records
+                if fetchOffset >= upperBound && fetchOffset <= log.logEndOffset && fetchOffset >= log.logStartOffset {
+                    // Caught up: nothing to read, and no index lookup or buffer. Idle partitions are
+                    // most of a follower's fetch when a broker hosts many (Kafka answers them
+                    // cheaply through fetch sessions, KIP-227, which ZKafka does not have).
+                    records = ByteBuffer()
+                } else {
+                    records = try log.read(
+                        startOffset: fetchOffset, maxBytes: maxBytes, upperBound: upperBound, minOneMessage: minOneMessage
+                    ).records
+                }
             } catch {
                 throw .log(error)
             }
