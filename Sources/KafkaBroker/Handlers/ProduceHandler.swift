@@ -48,12 +48,12 @@ extension BrokerApiTable {
                         continue
                     }
                     do throws(Partition.AppendError) {
-                        let (info, moved) = try partition.appendRecordsToLeader(batches, requiredAcks: request.acks, nowMs: now)
+                        let (info, _) = try partition.appendRecordsToLeader(batches, requiredAcks: request.acks, nowMs: now)
                         results[topicPartition] = .init(
                             index: data.index, errorCode: 0, baseOffset: info.firstOffset, logAppendTimeMs: -1,
                             logStartOffset: partition.log.logStartOffset)
+                        // Wakes parked follower fetches (new data) and consumers (a lone-ISR leader's HW moved).
                         replicaManager.activity.notify(topicPartition)
-                        _ = moved
                         if request.acks == -1 { awaiting[topicPartition] = (info.lastOffset + 1, partition.leaderEpoch) }
                     } catch {
                         switch error {

@@ -197,16 +197,12 @@ final class ReplicaFetcher: Sendable {
             ])])
         let response = try await connection.send(request, version: 5)
         guard let answer = response.topics.first?.partitions.first else {
-            throw KafkaClientFailure("ListOffsets answer without partition \(topicPartition)")
+            throw KafkaClientError.protocolError("ListOffsets answer without partition \(topicPartition)")
         }
         guard answer.errorCode == 0 else {
-            throw KafkaClientFailure("ListOffsets for \(topicPartition) failed with error \(answer.errorCode)")
+            throw KafkaClientError.partitionError(
+                topic: topicPartition.topic, partition: topicPartition.partition, code: answer.errorCode, message: "ListOffsets")
         }
         return answer.offset
     }
-}
-
-struct KafkaClientFailure: Error, CustomStringConvertible {
-    var description: String
-    init(_ description: String) { self.description = description }
 }
