@@ -14,6 +14,20 @@ public final class LogManager: Sendable {
         var logs: [TopicPartition: PartitionLog] = [:]
         /// The log dir each log lives in.
         var dirOf: [TopicPartition: String] = [:]
+        /// How many logs each dir holds, kept beside `dirOf` so placing a new log is O(dirs), not O(logs).
+        var logCounts: [String: Int] = [:]
+
+        mutating func insert(_ log: PartitionLog, in dir: String) {
+            logs[log.topicPartition] = log
+            dirOf[log.topicPartition] = dir
+            logCounts[dir, default: 0] += 1
+        }
+
+        mutating func remove(_ topicPartition: TopicPartition) -> PartitionLog? {
+            guard let dir = dirOf.removeValue(forKey: topicPartition) else { return nil }
+            logCounts[dir, default: 1] -= 1
+            return logs.removeValue(forKey: topicPartition)
+        }
     }
     let state: Mutex<State>
 
@@ -54,12 +68,11 @@ public final class LogManager: Sendable {
                     directory: path, topicPartition: tp, config: config,
                     recoveryPoint: recoveryPoints[tp] ?? 0, logStartOffset: startOffsets[tp] ?? 0,
                     highWatermark: highWatermarks[tp] ?? 0, hadCleanShutdown: clean, nowMs: nowMs())
-                state.logs[tp] = log
-                state.dirOf[tp] = dir
+                state.insert(log, in: dir)
             }
             if clean { try FileSystem.remove(markerPath) }
             logger.info(
-                "loaded log dir", metadata: ["path": "\(dir)", "cleanShutdown": "\(clean)", "logs": "\(state.dirOf.values.filter { $0 == dir }.count)"])
+                "loaded log dir", metadata: ["path": "\(dir)", "cleanShutdown": "\(clean)", "logs": "\(state.logCounts[dir, default: 0])"])
         }
         self.state = Mutex(state)
     }
@@ -82,15 +95,12 @@ public final class LogManager: Sendable {
     public func getOrCreateLog(_ topicPartition: TopicPartition) throws(LogError) -> PartitionLog {
         try state.withLock { (state) throws(LogError) -> PartitionLog in
             if let log = state.logs[topicPartition] { return log }
-            var counts: [String: Int] = [:]
-            for dir in state.dirOf.values { counts[dir, default: 0] += 1 }
-            let dir = logDirs.min { counts[$0, default: 0] < counts[$1, default: 0] }!
+            let dir = logDirs.min { state.logCounts[$0, default: 0] < state.logCounts[$1, default: 0] }!
             let log = try PartitionLog.open(
                 directory: dir + "/" + LogFileNames.directoryName(topicPartition), topicPartition: topicPartition,
                 config: state.config, recoveryPoint: 0, logStartOffset: 0, highWatermark: 0, hadCleanShutdown: true,
                 nowMs: nowMs())
-            state.logs[topicPartition] = log
-            state.dirOf[topicPartition] = dir
+            state.insert(log, in: dir)
             logger.info("created log", metadata: ["path": "\(log.directory)"])
             return log
         }
@@ -99,10 +109,7 @@ public final class LogManager: Sendable {
     /// Closes the log and removes its directory. Kafka renames it `<topic>-<partition>.<id>-delete` and
     /// deletes it later; here the removal is immediate.
     public func deleteLog(_ topicPartition: TopicPartition) throws(LogError) {
-        let removed = state.withLock { state -> PartitionLog? in
-            state.dirOf[topicPartition] = nil
-            return state.logs.removeValue(forKey: topicPartition)
-        }
+        let removed = state.withLock { $0.remove(topicPartition) }
         guard let removed else { return }
         try removed.delete()
         logger.info("deleted log", metadata: ["path": "\(removed.directory)"])
