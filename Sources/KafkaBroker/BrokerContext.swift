@@ -1,6 +1,7 @@
 import KafkaConfig
 import KafkaMetadata
 import Logging
+import Synchronization
 
 /// What the request handlers share: the broker's identity, its metadata cache and its
 /// control-plane fence. Independent of the control plane that feeds the cache.
@@ -13,6 +14,8 @@ final class BrokerContext: Sendable {
     let replicaManager: ReplicaManager
     /// The admin writes behind CreateTopics and DeleteTopics (ZooKeeper in ZooKeeper mode).
     let topicAdministration: any TopicAdministration
+    /// KIP-227 fetch sessions (Kafka's `FetchManager`).
+    let fetchSessions: Mutex<FetchSessionCache>
     let logger: Logger
 
     init(
@@ -27,6 +30,7 @@ final class BrokerContext: Sendable {
         self.fence = ControlPlaneFence()
         self.replicaManager = replicaManager
         self.topicAdministration = topicAdministration
+        self.fetchSessions = Mutex(FetchSessionCache(maxEntries: config.maxIncrementalFetchSessionCacheSlots))
         self.logger = logger
     }
 }

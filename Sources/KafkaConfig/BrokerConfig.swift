@@ -67,6 +67,8 @@ public struct BrokerConfig: Sendable, Equatable {
     public var logSegmentDeleteDelayMs: Int64
     public var replicaFetchBackoffMs: Int64
     public var replicaFetchResponseMaxBytes: Int
+    /// Fetch sessions (KIP-227) the broker keeps at most.
+    public var maxIncrementalFetchSessionCacheSlots: Int
     /// ZKafka's own: the port of the HTTP `/metrics` endpoint (Prometheus text), none when unset;
     /// 0 picks a free port (logged at start-up).
     public var metricsPort: Int?
@@ -191,6 +193,8 @@ public struct BrokerConfig: Sendable, Equatable {
         logSegmentDeleteDelayMs = try reader.int("log.segment.delete.delay.ms", default: 60_000, in: 0...Int64.max)
         replicaFetchBackoffMs = try reader.int("replica.fetch.backoff.ms", default: 1_000, in: 0...Int64(Int32.max))
         replicaFetchResponseMaxBytes = try reader.int("replica.fetch.response.max.bytes", default: 10_485_760, in: 0...Int(Int32.max))
+        maxIncrementalFetchSessionCacheSlots = try reader.int(
+            "max.incremental.fetch.session.cache.slots", default: 1_000, in: 0...Int(Int32.max))
         metricsPort = try reader.optionalInt("zkafka.metrics.port", in: 0...65_535)
 
         warnings = Self.warnings(supplied: Set(values.keys), consulted: reader.consulted)

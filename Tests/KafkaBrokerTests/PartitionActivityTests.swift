@@ -38,3 +38,44 @@ struct PartitionActivityTests {
         #expect(ContinuousClock.now - started >= .milliseconds(200))
     }
 }
+
+@Suite("Partition activity: waiters on many partitions (follower fetch sessions)")
+struct BroadPartitionActivityTests {
+    let partitions = Set((0..<1_000).map { TopicPartition(topic: "many", partition: Int32($0)) })
+
+    @Test("a change on one of a thousand partitions wakes the waiter", .timeLimit(.minutes(1)))
+    func wakesOnOneOfMany() async {
+        let activity = PartitionActivity()
+        let mark = activity.mark()
+        let started = ContinuousClock.now
+        async let waited: Void = activity.wait(for: partitions, after: mark, timeout: .seconds(30))
+        try? await Task.sleep(for: .milliseconds(50))
+        activity.notify(TopicPartition(topic: "other", partition: 0))
+        activity.notify(TopicPartition(topic: "many", partition: 777))
+        await waited
+        #expect(ContinuousClock.now - started < .seconds(30))
+    }
+
+    @Test("changes elsewhere, even more than the recent-change ring holds, do not wake it", .timeLimit(.minutes(1)))
+    func unrelatedChangesDoNotWake() async {
+        let activity = PartitionActivity()
+        let mark = activity.mark()
+        for i in 0..<5_000 { activity.notify(TopicPartition(topic: "other", partition: Int32(i))) }
+        let started = ContinuousClock.now
+        await activity.wait(for: partitions, after: mark, timeout: .milliseconds(200))
+        #expect(ContinuousClock.now - started >= .milliseconds(200))
+    }
+
+    @Test("a change before the wait is seen whether or not it is still in the recent-change ring", .timeLimit(.minutes(1)))
+    func earlierChangeIsSeen() async {
+        for laterChanges in [10, 5_000] {
+            let activity = PartitionActivity()
+            let mark = activity.mark()
+            activity.notify(TopicPartition(topic: "many", partition: 3))
+            for i in 0..<laterChanges { activity.notify(TopicPartition(topic: "other", partition: Int32(i))) }
+            let started = ContinuousClock.now
+            await activity.wait(for: partitions, after: mark, timeout: .seconds(30))
+            #expect(ContinuousClock.now - started < .seconds(30), "with \(laterChanges) later changes")
+        }
+    }
+}

@@ -9,37 +9,92 @@ extension BrokerApiTable {
     /// stored batches from each partition's leader (consumers up to the high watermark, followers
     /// up to the log end offset, recording their fetch offset for the ISR and high watermark), and
     /// parks the request until `min_bytes` are there or `max_wait_ms` passed (Kafka's
-    /// `DelayedFetch`). Fetch sessions (KIP-227) are not created: every answer has session id 0, so
-    /// clients send full fetches, as they do with a broker that has run out of session slots.
+    /// `DelayedFetch`). Fetch sessions (KIP-227, v7+): epoch 0 creates one when the cache has room,
+    /// an incremental request names only changed partitions and is answered with only the
+    /// partitions that have records, an error or a moved high watermark or log start offset.
     static func fetch(context: BrokerContext) -> BrokerApi {
         BrokerApi(apiKey: .fetch, versions: 0...12, audience: .clients) { header, buffer, _ in
             let request = try FetchRequest(from: &buffer, version: header.apiVersion)
             let replicaManager = context.replicaManager
             let replicaID: BrokerID? = request.replicaId >= 0 ? request.replicaId : nil
             let deadline = ContinuousClock.now + .milliseconds(Int64(max(request.maxWaitMs, 0)))
-            let partitions = request.topics.flatMap { topic in
+            let requested = request.topics.flatMap { topic in
                 topic.partitions.map { (TopicPartition(topic: topic.topic, partition: $0.partition), $0) }
+            }
+            let fetchContext: FetchContext
+            if header.apiVersion >= 7 {
+                let forget = request.forgottenTopicsData.flatMap { topic in
+                    topic.partitions.map { TopicPartition(topic: topic.topic, partition: $0) }
+                }
+                fetchContext = context.fetchSessions.withLock {
+                    $0.newContext(
+                        sessionID: request.sessionId, epoch: request.sessionEpoch, fetch: requested, forget: forget,
+                        isFromFollower: replicaID != nil, nowMs: ReplicaManager.nowMs())
+                }
+            } else {
+                fetchContext = .sessionless(requested)
+            }
+            func respond(errorCode: KafkaErrorCode = .none, sessionID: Int32, _ answers: [(TopicPartition, FetchResponse.FetchablePartitionResponse)]) -> ResponseAction {
+                .send(ResponseFrame.make(
+                    FetchResponse(throttleTimeMs: 0, errorCode: errorCode.rawValue, sessionId: sessionID, responses: grouped(answers)),
+                    correlationID: header.correlationId, version: header.apiVersion))
+            }
+            let partitions: [(TopicPartition, FetchRequest.FetchPartition)]
+            switch fetchContext {
+            case .error(let code): return respond(errorCode: code, sessionID: FetchSessionEpoch.invalidSessionID, [])
+            case .sessionless(let list), .full(let list, _), .incremental(_, let list): partitions = list
             }
             let keys = Set(partitions.map(\.0))
             while true {
                 let mark = replicaManager.activity.mark()
-                let (responses, bytes, hadError) = read(
+                var (answers, bytes, hadError) = read(
                     partitions, request: request, version: header.apiVersion, replicaID: replicaID, context: context)
                 let remaining = deadline - ContinuousClock.now
                 if request.maxWaitMs <= 0 || bytes >= Int(request.minBytes) || hadError || partitions.isEmpty || remaining <= .zero {
-                    return .send(ResponseFrame.make(
-                        FetchResponse(throttleTimeMs: 0, errorCode: 0, sessionId: 0, responses: responses),
-                        correlationID: header.correlationId, version: header.apiVersion))
+                    switch fetchContext {
+                    case .error, .sessionless:
+                        return respond(sessionID: FetchSessionEpoch.invalidSessionID, answers)
+                    case .full(let list, let privileged):
+                        let byPartition = Dictionary(answers, uniquingKeysWith: { first, _ in first })
+                        let id = context.fetchSessions.withLock {
+                            $0.maybeCreateSession(
+                                privileged: privileged, partitions: list, answers: byPartition, nowMs: ReplicaManager.nowMs(),
+                                newID: { Int32.random(in: 1...Int32.max) })
+                        }
+                        return respond(sessionID: id, answers)
+                    case .incremental(let sessionID, _):
+                        answers = context.fetchSessions.withLock { cache in
+                            let selected = cache.selectResponse(sessionID: sessionID, answers)
+                            cache.recordResponse(sessionID: sessionID, answered: Dictionary(selected, uniquingKeysWith: { first, _ in first }))
+                            return selected
+                        }
+                        return respond(sessionID: sessionID, answers)
+                    }
                 }
                 await replicaManager.activity.wait(for: keys, after: mark, timeout: remaining)
             }
         }
     }
 
+    /// Groups per-partition answers by topic, in order (a topic's partitions are contiguous).
+    private static func grouped(
+        _ answers: [(TopicPartition, FetchResponse.FetchablePartitionResponse)]
+    ) -> [FetchResponse.FetchableTopicResponse] {
+        var topics: [FetchResponse.FetchableTopicResponse] = []
+        for (topicPartition, answer) in answers {
+            if let last = topics.indices.last, topics[last].topic == topicPartition.topic {
+                topics[last].partitionResponses.append(answer)
+            } else {
+                topics.append(.init(topic: topicPartition.topic, partitionResponses: [answer]))
+            }
+        }
+        return topics
+    }
+
     private static func read(
         _ partitions: [(TopicPartition, FetchRequest.FetchPartition)], request: FetchRequest, version: Int16,
         replicaID: BrokerID?, context: BrokerContext
-    ) -> ([FetchResponse.FetchableTopicResponse], bytes: Int, hadError: Bool) {
+    ) -> ([(TopicPartition, FetchResponse.FetchablePartitionResponse)], bytes: Int, hadError: Bool) {
         let replicaManager = context.replicaManager
         let now = ReplicaManager.nowMs()
         // v3+ bounds the whole response; the first partition with data may exceed it by one batch
@@ -47,7 +102,8 @@ extension BrokerApiTable {
         var budget = version >= 3 ? Int(max(request.maxBytes, 0)) : Int.max
         var total = 0
         var hadError = false
-        var topics: [FetchResponse.FetchableTopicResponse] = []
+        var answers: [(TopicPartition, FetchResponse.FetchablePartitionResponse)] = []
+        answers.reserveCapacity(partitions.count)
         for (topicPartition, fetch) in partitions {
             var answer = FetchResponse.FetchablePartitionResponse(partition: topicPartition.partition)
             func fail(_ code: KafkaErrorCode) {
@@ -89,12 +145,8 @@ extension BrokerApiTable {
             } else {
                 fail(context.metadataCache.snapshot.contains(topic: topicPartition.topic) ? .notLeaderOrFollower : .unknownTopicOrPartition)
             }
-            if let last = topics.indices.last, topics[last].topic == topicPartition.topic {
-                topics[last].partitionResponses.append(answer)
-            } else {
-                topics.append(.init(topic: topicPartition.topic, partitionResponses: [answer]))
-            }
+            answers.append((topicPartition, answer))
         }
-        return (topics, total, hadError)
+        return (answers, total, hadError)
     }
 }

@@ -7,6 +7,12 @@ import Synchronization
 ///
 /// A waiter first takes a ``mark()``, then checks its condition, then waits "for anything after
 /// the mark": a change between the check and the wait is never missed.
+///
+/// A follower's fetch (session) covers tens of thousands of partitions; indexing such a waiter
+/// under each of them on every fetch would cost more than the fetch. Waiters on more than
+/// `broadWaiterThreshold` partitions are kept in a short list instead, which ``notify(_:)`` scans
+/// with one set lookup each, and "changed after the mark" is answered from a ring of the most
+/// recent changes when the mark is recent enough.
 public final class PartitionActivity: Sendable {
     private struct Waiter {
         var partitions: Set<TopicPartition>
@@ -19,11 +25,18 @@ public final class PartitionActivity: Sendable {
         var nextWaiterID: UInt64 = 0
         var waiters: [UInt64: Waiter] = [:]
         var waitersByPartition: [TopicPartition: Set<UInt64>] = [:]
+        /// Waiters on many partitions, not indexed by partition.
+        var broadWaiters: Set<UInt64> = []
+        /// The last `recentCapacity` changes, oldest first from `recentStart`.
+        var recent: [(clock: UInt64, partition: TopicPartition)] = []
+        var recentStart = 0
         /// Waiters whose timer fired before they were registered.
         var expiredEarly: Set<UInt64> = []
     }
 
     private let state = Mutex(State())
+    static let broadWaiterThreshold = 64
+    static let recentCapacity = 4_096
 
     public init() {}
 
@@ -36,7 +49,14 @@ public final class PartitionActivity: Sendable {
         let woken: [CheckedContinuation<Void, Never>] = state.withLock { state in
             state.clock += 1
             state.lastChange[partition] = state.clock
-            guard let ids = state.waitersByPartition[partition] else { return [] }
+            if state.recent.count < Self.recentCapacity {
+                state.recent.append((state.clock, partition))
+            } else {
+                state.recent[state.recentStart] = (state.clock, partition)
+                state.recentStart = (state.recentStart + 1) % Self.recentCapacity
+            }
+            var ids = state.waitersByPartition[partition].map(Array.init) ?? []
+            for id in state.broadWaiters where state.waiters[id]?.partitions.contains(partition) == true { ids.append(id) }
             return ids.compactMap { Self.remove($0, from: &state)?.continuation }
         }
         for continuation in woken { continuation.resume() }
@@ -53,7 +73,7 @@ public final class PartitionActivity: Sendable {
     public func wait(for partitions: Set<TopicPartition>, after mark: Mark, timeout: Duration) async {
         guard !partitions.isEmpty, timeout > .zero else { return }
         let id: UInt64? = state.withLock { state in
-            if partitions.contains(where: { (state.lastChange[$0] ?? 0) > mark }) { return nil }
+            if Self.changed(partitions, after: mark, in: state) { return nil }
             state.nextWaiterID += 1
             return state.nextWaiterID
         }
@@ -65,10 +85,14 @@ public final class PartitionActivity: Sendable {
         await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
             let resumeNow: Bool = state.withLock { state in
                 // A change may have landed between taking the id and registering.
-                if partitions.contains(where: { (state.lastChange[$0] ?? 0) > mark }) { return true }
+                if Self.changed(partitions, after: mark, in: state) { return true }
                 if state.expiredEarly.remove(id) != nil { return true }
                 state.waiters[id] = Waiter(partitions: partitions, continuation: continuation)
-                for partition in partitions { state.waitersByPartition[partition, default: []].insert(id) }
+                if partitions.count > Self.broadWaiterThreshold {
+                    state.broadWaiters.insert(id)
+                } else {
+                    for partition in partitions { state.waitersByPartition[partition, default: []].insert(id) }
+                }
                 return false
             }
             if resumeNow { continuation.resume() }
@@ -88,8 +112,19 @@ public final class PartitionActivity: Sendable {
         waiter?.continuation.resume()
     }
 
+    /// Whether one of `partitions` changed after `mark`: nothing did if the clock has not moved; a
+    /// recent mark is checked against the ring of recent changes, an old one partition by partition.
+    private static func changed(_ partitions: Set<TopicPartition>, after mark: Mark, in state: State) -> Bool {
+        if state.clock <= mark { return false }
+        if state.clock - mark <= UInt64(state.recent.count) {
+            return state.recent.contains { $0.clock > mark && partitions.contains($0.partition) }
+        }
+        return partitions.contains { (state.lastChange[$0] ?? 0) > mark }
+    }
+
     private static func remove(_ id: UInt64, from state: inout State) -> Waiter? {
         guard let waiter = state.waiters.removeValue(forKey: id) else { return nil }
+        if state.broadWaiters.remove(id) != nil { return waiter }
         for partition in waiter.partitions {
             state.waitersByPartition[partition]?.remove(id)
             if state.waitersByPartition[partition]?.isEmpty == true { state.waitersByPartition[partition] = nil }

@@ -64,6 +64,9 @@ final class ReplicaFetcher: Sendable {
 
     private func run() async {
         var connection: KafkaConnection?
+        // KIP-227: after the first full fetch the leader keeps the partition list; later requests
+        // name only partitions whose fetch offset or epoch moved (Kafka's follower does the same).
+        var session = FetchSessionHandler<FetchRequest.FetchPartition>()
         defer { if let connection { Task { await connection.close() } } }
         while !Task.isCancelled {
             let now = ReplicaManager.nowMs()
@@ -78,17 +81,31 @@ final class ReplicaFetcher: Sendable {
                         host: endpoint.host, port: endpoint.port, clientID: "broker-\(brokerID)-fetcher-\(fetcherID)",
                         timeout: .milliseconds(Int64(config.controllerSocketTimeoutMs)))
                 }
-                let response = try await connection!.send(fetchRequest(fetchable), version: 12)
+                let (request, sent) = fetchRequest(fetchable, session: &session)
+                let response = try await connection!.send(request, version: 12)
+                let answered = response.responses.flatMap { topic in
+                    topic.partitionResponses.map { TopicPartition(topic: topic.topic, partition: $0.partition) }
+                }
+                let usable = session.handleResponse(
+                    to: sent, errorCode: response.errorCode, responseSessionID: response.sessionId, partitions: answered)
                 if response.errorCode != KafkaErrorCode.none.rawValue {
+                    let code = KafkaErrorCode(rawValue: response.errorCode)
+                    if code == .fetchSessionIDNotFound || code == .invalidFetchSessionEpoch {
+                        // The next request is a full one that starts a new session; no back-off.
+                        logger.info("[\(name)] Fetch session \(sent.sessionID) with broker \(leader) is gone (\(code.kafkaName)); sending a full fetch")
+                        continue
+                    }
                     logger.warning("[\(name)] Fetch from broker \(leader) failed with error \(response.errorCode)")
                     try await Task.sleep(for: .milliseconds(config.replicaFetchBackoffMs))
                     continue
                 }
+                guard usable else { continue }
                 await process(response, requested: fetchable, connection: connection!)
             } catch is CancellationError {
                 return
             } catch {
                 logger.warning("[\(name)] Error in fetch from broker \(leader) at \(endpoint.host):\(endpoint.port): \(error)")
+                session.handleError()
                 if let old = connection { await old.close() }
                 connection = nil
                 try? await Task.sleep(for: .milliseconds(config.replicaFetchBackoffMs))
@@ -96,21 +113,37 @@ final class ReplicaFetcher: Sendable {
         }
     }
 
-    private func fetchRequest(_ partitions: [TopicPartition: PartitionFetchState]) -> FetchRequest {
-        let byTopic = Dictionary(grouping: partitions, by: { $0.key.topic })
-        return FetchRequest(
+    private func fetchRequest(
+        _ partitions: [TopicPartition: PartitionFetchState], session: inout FetchSessionHandler<FetchRequest.FetchPartition>
+    ) -> (FetchRequest, FetchSessionHandler<FetchRequest.FetchPartition>.Request) {
+        let maxBytes = Int32(config.replicaFetchMaxBytes)
+        let next = partitions.sorted { $0.key < $1.key }.map { topicPartition, state in
+            (topicPartition, FetchRequest.FetchPartition(
+                partition: topicPartition.partition, currentLeaderEpoch: state.leaderEpoch,
+                fetchOffset: state.fetchOffset, lastFetchedEpoch: -1, logStartOffset: -1, partitionMaxBytes: maxBytes))
+        }
+        let sent = session.build(next)
+        var topics: [FetchRequest.FetchTopic] = []
+        for (topicPartition, data) in sent.toSend {
+            if let last = topics.indices.last, topics[last].topic == topicPartition.topic {
+                topics[last].partitions.append(data)
+            } else {
+                topics.append(FetchRequest.FetchTopic(topic: topicPartition.topic, partitions: [data]))
+            }
+        }
+        var forgotten: [FetchRequest.ForgottenTopic] = []
+        for topicPartition in sent.toForget {
+            if let last = forgotten.indices.last, forgotten[last].topic == topicPartition.topic {
+                forgotten[last].partitions.append(topicPartition.partition)
+            } else {
+                forgotten.append(FetchRequest.ForgottenTopic(topic: topicPartition.topic, partitions: [topicPartition.partition]))
+            }
+        }
+        let request = FetchRequest(
             replicaId: brokerID, maxWaitMs: Int32(config.replicaFetchWaitMaxMs), minBytes: Int32(config.replicaFetchMinBytes),
-            maxBytes: Int32(config.replicaFetchResponseMaxBytes), isolationLevel: 0, sessionId: 0, sessionEpoch: -1,
-            topics: byTopic.keys.sorted().map { topic in
-                FetchRequest.FetchTopic(
-                    topic: topic,
-                    partitions: byTopic[topic]!.sorted { $0.key < $1.key }.map { topicPartition, state in
-                        FetchRequest.FetchPartition(
-                            partition: topicPartition.partition, currentLeaderEpoch: state.leaderEpoch,
-                            fetchOffset: state.fetchOffset, lastFetchedEpoch: -1, logStartOffset: -1,
-                            partitionMaxBytes: Int32(config.replicaFetchMaxBytes))
-                    })
-            })
+            maxBytes: Int32(config.replicaFetchResponseMaxBytes), isolationLevel: 0, sessionId: sent.sessionID,
+            sessionEpoch: sent.epoch, topics: topics, forgottenTopicsData: forgotten)
+        return (request, sent)
     }
 
     private func process(
