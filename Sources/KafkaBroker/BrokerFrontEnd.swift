@@ -30,6 +30,13 @@ public final class BrokerFrontEnd: Sendable {
 
     /// - Parameter topicAdministration: performs the admin writes of CreateTopics and DeleteTopics;
     ///   without one, those requests fail with UNKNOWN_SERVER_ERROR.
+    /// The fetch session cache's gauges, for the metrics endpoint.
+    public var fetchSessionMetrics: BrokerMetricsSnapshot.FetchSessions {
+        context.fetchSessions.withLock {
+            .init(sessions: $0.sessions.count, cachedPartitions: $0.cachedPartitions, created: $0.created, evictions: $0.evictions)
+        }
+    }
+
     public init(
         config: BrokerConfig, clusterID: String, replicaManager: ReplicaManager,
         topicAdministration: (any TopicAdministration)? = nil, logger: Logger

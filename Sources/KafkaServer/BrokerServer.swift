@@ -119,13 +119,14 @@ public final class BrokerServer: @unchecked Sendable {
         watchSession(zooKeeperConfiguration)
         if let port = config.metricsPort {
             let host = config.listeners.first.map { $0.host.isEmpty ? "0.0.0.0" : $0.host } ?? "0.0.0.0"
-            let endpoint = try await MetricsEndpoint.start(host: host, port: port) { [weak controller] in
+            let endpoint = try await MetricsEndpoint.start(host: host, port: port) { [weak controller, weak front] in
                 BrokerMetricsSnapshot(
                     brokerID: id,
                     controller: controller.map {
                         .init(isActive: $0.isActive, state: $0.state, queueSize: $0.queueSize, statistics: $0.statistics)
                     },
-                    replication: replicaManager.replicationMetrics)
+                    replication: replicaManager.replicationMetrics,
+                    fetchSessions: front?.fetchSessionMetrics ?? .init())
             }
             metricsEndpoint = endpoint
             logger.info("Metrics endpoint listening on http://\(host):\(endpoint.port)/metrics")

@@ -37,6 +37,13 @@ struct DataPlaneRoundTripTests {
         #expect(problems.isEmpty, "\(problems.joined(separator: "\n"))")
         // Keys hash to every partition.
         #expect(Set(consumed.map(\.partition)) == [0, 1, 2])
+        // Followers replicate through fetch sessions (KIP-227): every broker leads a partition of
+        // this topic, so each holds a session for each of the other two brokers' fetchers.
+        for broker in cluster.descriptor.brokers {
+            let text = try DataPlane.metrics(cluster, broker: broker.id)
+            let sessions = DataPlane.sample(text, "kafka_server_fetchsessioncache_num_incremental_fetch_sessions") ?? 0
+            #expect(sessions >= 2, "broker \(broker.id) holds \(sessions) fetch sessions")
+        }
     }
 
     @Test func confluentKafka_acksAll_100kRecords_consumedWithAssignFromTheBeginning() async throws {

@@ -22,6 +22,24 @@ enum DataPlane {
         return path
     }
 
+    /// The Prometheus text of `broker`'s `/metrics` endpoint (its address is in the broker's log).
+    static func metrics(_ cluster: RunningCluster, broker id: Int) throws -> String {
+        let broker = try #require(cluster.descriptor.brokers.first { $0.id == id })
+        let log = try String(contentsOfFile: broker.log, encoding: .utf8)
+        let line = try #require(log.split(separator: "\n").last { $0.contains("Metrics endpoint listening on ") })
+        let url = String(line[line.range(of: "http://")!.lowerBound...]).trimmingCharacters(in: .whitespaces)
+        let result = try Command.run(
+            ["/usr/bin/python3", "-c", "import sys, urllib.request; print(urllib.request.urlopen(sys.argv[1], timeout=10).read().decode())", url],
+            timeout: .seconds(30))
+        try #require(result.status == 0, "GET \(url) failed: \(result.standardError)")
+        return result.standardOutput
+    }
+
+    /// One sample's value from Prometheus text (`name{broker="N"} value`).
+    static func sample(_ text: String, _ name: String) -> Double? {
+        text.split(separator: "\n").first { $0.hasPrefix(name + "{") }.flatMap { $0.split(separator: " ").last.flatMap { Double($0) } }
+    }
+
     /// `zkafka topics --create`, then waits until every broker's metadata names a leader for every
     /// partition, so clients do not race the controller's LeaderAndIsr/UpdateMetadata.
     static func createTopic(

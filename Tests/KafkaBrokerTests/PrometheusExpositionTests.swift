@@ -18,7 +18,8 @@ struct PrometheusExpositionTests {
         let snapshot = BrokerMetricsSnapshot(
             brokerID: 2,
             controller: .init(isActive: true, state: .topicChange, queueSize: 4, statistics: statistics),
-            replication: .init(partitionCount: 10, leaderCount: 4, underReplicatedPartitions: 1, underMinIsrPartitionCount: 0, logEndOffsetSum: 99))
+            replication: .init(partitionCount: 10, leaderCount: 4, underReplicatedPartitions: 1, underMinIsrPartitionCount: 0, logEndOffsetSum: 99),
+            fetchSessions: .init(sessions: 2, cachedPartitions: 6, created: 3, evictions: 1))
         let text = PrometheusExposition.render(snapshot)
         #expect(text.contains("kafka_controller_active_controller_count{broker=\"2\"} 1\n"))
         #expect(text.contains("kafka_controller_state{broker=\"2\",state=\"\(ControllerState.topicChange)\"} 3\n"))
@@ -31,6 +32,9 @@ struct PrometheusExpositionTests {
         #expect(text.contains("kafka_controller_event_queue_wait_seconds_last{broker=\"2\"} 0.25\n"))
         #expect(text.contains("kafka_server_replicamanager_under_replicated_partitions{broker=\"2\"} 1\n"))
         #expect(text.contains("# TYPE kafka_controller_events_total counter\n"))
+        #expect(text.contains("kafka_server_fetchsessioncache_num_incremental_fetch_sessions{broker=\"2\"} 2\n"))
+        #expect(text.contains("kafka_server_fetchsessioncache_num_incremental_fetch_partitions_cached{broker=\"2\"} 6\n"))
+        #expect(text.contains("kafka_server_fetchsessioncache_incremental_fetch_session_evictions_total{broker=\"2\"} 1\n"))
     }
 
     @Test("a broker without a controller reports only the replica manager gauges")

@@ -37,14 +37,31 @@ public struct BrokerMetricsSnapshot: Sendable, Hashable {
         }
     }
 
+    /// Kafka's `kafka.server:type=FetchSessionCache` gauges and eviction meter.
+    public struct FetchSessions: Sendable, Hashable {
+        public var sessions: Int
+        public var cachedPartitions: Int
+        public var created: Int
+        public var evictions: Int
+
+        public init(sessions: Int = 0, cachedPartitions: Int = 0, created: Int = 0, evictions: Int = 0) {
+            self.sessions = sessions
+            self.cachedPartitions = cachedPartitions
+            self.created = created
+            self.evictions = evictions
+        }
+    }
+
     public var brokerID: BrokerID
     public var controller: Controller?
     public var replication: Replication
+    public var fetchSessions: FetchSessions
 
-    public init(brokerID: BrokerID, controller: Controller?, replication: Replication) {
+    public init(brokerID: BrokerID, controller: Controller?, replication: Replication, fetchSessions: FetchSessions = .init()) {
         self.brokerID = brokerID
         self.controller = controller
         self.replication = replication
+        self.fetchSessions = fetchSessions
     }
 }
 

@@ -3,7 +3,8 @@ import KafkaController
 /// Renders a ``BrokerMetricsSnapshot`` in the Prometheus text exposition format (version 0.0.4).
 /// Names follow Kafka's MBeans the way the Prometheus JMX exporter flattens them, with units in
 /// the name: `kafka_controller_*` for `kafka.controller`, `kafka_server_replicamanager_*` for
-/// `kafka.server:type=ReplicaManager`.
+/// `kafka.server:type=ReplicaManager`, `kafka_server_fetchsessioncache_*` for
+/// `kafka.server:type=FetchSessionCache`.
 public enum PrometheusExposition {
     public static func render(_ snapshot: BrokerMetricsSnapshot) -> String {
         var out = ""
@@ -57,6 +58,15 @@ public enum PrometheusExposition {
         sample("kafka_server_replicamanager_under_replicated_partitions", value: "\(replication.underReplicatedPartitions)")
         family("kafka_server_replicamanager_under_min_isr_partition_count", "gauge", "Led partitions with an ISR below min.insync.replicas.")
         sample("kafka_server_replicamanager_under_min_isr_partition_count", value: "\(replication.underMinIsrPartitionCount)")
+        let sessions = snapshot.fetchSessions
+        family("kafka_server_fetchsessioncache_num_incremental_fetch_sessions", "gauge", "Cached fetch sessions (NumIncrementalFetchSessions).")
+        sample("kafka_server_fetchsessioncache_num_incremental_fetch_sessions", value: "\(sessions.sessions)")
+        family("kafka_server_fetchsessioncache_num_incremental_fetch_partitions_cached", "gauge", "Partitions in all cached fetch sessions (NumIncrementalFetchPartitionsCached).")
+        sample("kafka_server_fetchsessioncache_num_incremental_fetch_partitions_cached", value: "\(sessions.cachedPartitions)")
+        family("kafka_server_fetchsessioncache_incremental_fetch_sessions_created_total", "counter", "Fetch sessions created.")
+        sample("kafka_server_fetchsessioncache_incremental_fetch_sessions_created_total", value: "\(sessions.created)")
+        family("kafka_server_fetchsessioncache_incremental_fetch_session_evictions_total", "counter", "Fetch sessions evicted (IncrementalFetchSessionEvictionsPerSec count).")
+        sample("kafka_server_fetchsessioncache_incremental_fetch_session_evictions_total", value: "\(sessions.evictions)")
         family("kafka_log_log_end_offset_sum", "gauge", "Sum of the log end offsets of the hosted partitions.")
         sample("kafka_log_log_end_offset_sum", value: "\(replication.logEndOffsetSum)")
         return out
