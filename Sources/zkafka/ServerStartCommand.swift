@@ -25,6 +25,7 @@ struct ServerStartCommand: AsyncParsableCommand {
     var overrides: [String] = []
 
     func run() async throws {
+        HeapTuning.apply()
         LoggingSystem.bootstrap { label in
             var handler = StreamLogHandler.standardOutput(label: label)
             handler.logLevel = ProcessInfo.processInfo.environment["ZKAFKA_LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .info
