@@ -31,10 +31,10 @@ final class LogSegment: @unchecked Sendable {
         let indexPath = LogFileNames.indexFile(directory, baseOffset)
         let timeIndexPath = LogFileNames.timeIndexFile(directory, baseOffset)
         let indexesExisted = FileSystem.exists(indexPath) && FileSystem.exists(timeIndexPath)
-        log = try PosixFile.open(logPath, create: true)
+        log = try PosixFile.openSegmentFile(directory: directory, baseOffset: baseOffset, kind: .log, create: true)
         size = try log.size()
-        offsetIndex = try OffsetIndex(path: indexPath, baseOffset: baseOffset, maxIndexSize: config.maxIndexSize)
-        timeIndex = try TimeIndex(path: timeIndexPath, baseOffset: baseOffset, maxIndexSize: config.maxIndexSize)
+        offsetIndex = try OffsetIndex(directory: directory, baseOffset: baseOffset, maxIndexSize: config.maxIndexSize)
+        timeIndex = try TimeIndex(directory: directory, baseOffset: baseOffset, maxIndexSize: config.maxIndexSize)
         createdMs = nowMs
         lastModifiedMs = FileSystem.modificationTimeMs(logPath) ?? nowMs
         indexIntervalBytes = config.indexIntervalBytes

@@ -19,10 +19,10 @@ final class OffsetIndex: @unchecked Sendable {
 
     /// Opens (or creates) the index; `loaded` is false when the file's contents fail the sanity check
     /// (Kafka's `OffsetIndex.sanityCheck`) and the caller must rebuild it.
-    init(path: String, baseOffset: Int64, maxIndexSize: Int) throws(LogError) {
+    init(directory: String, baseOffset: Int64, maxIndexSize: Int) throws(LogError) {
         self.baseOffset = baseOffset
         self.maxEntries = max(1, maxIndexSize / Self.entrySize)
-        file = try PosixFile.open(path, create: true)
+        file = try PosixFile.openSegmentFile(directory: directory, baseOffset: baseOffset, kind: .index, create: true)
         let size = try file.size()
         guard size > 0, size % Self.entrySize == 0 else { return }
         let bytes = try file.read(count: size, at: 0)

@@ -16,10 +16,10 @@ final class TimeIndex: @unchecked Sendable {
     private(set) var entries: [Entry] = []
     var maxEntries: Int
 
-    init(path: String, baseOffset: Int64, maxIndexSize: Int) throws(LogError) {
+    init(directory: String, baseOffset: Int64, maxIndexSize: Int) throws(LogError) {
         self.baseOffset = baseOffset
         self.maxEntries = max(1, maxIndexSize / Self.entrySize)
-        file = try PosixFile.open(path, create: true)
+        file = try PosixFile.openSegmentFile(directory: directory, baseOffset: baseOffset, kind: .timeIndex, create: true)
         let size = try file.size()
         guard size > 0, size % Self.entrySize == 0 else { return }
         let bytes = try file.read(count: size, at: 0)
