@@ -16,16 +16,21 @@ public final class LogManager: Sendable {
         var dirOf: [TopicPartition: String] = [:]
         /// How many logs each dir holds, kept beside `dirOf` so placing a new log is O(dirs), not O(logs).
         var logCounts: [String: Int] = [:]
+        /// Each dir's logs by partition, rebuilt only after logs come or go (checkpoints every 5 s
+        /// would otherwise sort 100,000 logs each time).
+        var sortedByDir: [String: [PartitionLog]]?
 
         mutating func insert(_ log: PartitionLog, in dir: String) {
             logs[log.topicPartition] = log
             dirOf[log.topicPartition] = dir
             logCounts[dir, default: 0] += 1
+            sortedByDir = nil
         }
 
         mutating func remove(_ topicPartition: TopicPartition) -> PartitionLog? {
             guard let dir = dirOf.removeValue(forKey: topicPartition) else { return nil }
             logCounts[dir, default: 1] -= 1
+            sortedByDir = nil
             return logs.removeValue(forKey: topicPartition)
         }
     }
@@ -121,12 +126,18 @@ public final class LogManager: Sendable {
 
     private func logsByDir() -> [String: [PartitionLog]] {
         state.withLock { state in
+            if let cached = state.sortedByDir { return cached }
             var result: [String: [PartitionLog]] = [:]
             for dir in logDirs { result[dir] = [] }
             for (tp, log) in state.logs { result[state.dirOf[tp]!, default: []].append(log) }
+            for dir in result.keys { result[dir]!.sort { $0.topicPartition < $1.topicPartition } }
+            state.sortedByDir = result
             return result
         }
     }
+
+    /// The digest of each checkpoint file's last written contents: unchanged files are not rewritten.
+    private let checkpointDigests = Mutex<[String: Int]>([:])
 
     /// Writes `recovery-point-offset-checkpoint`, `log-start-offset-checkpoint` and
     /// `replication-offset-checkpoint` in every log dir.
@@ -135,19 +146,29 @@ public final class LogManager: Sendable {
     }
 
     private func checkpoint(dir: String, logs: [PartitionLog]) throws(LogError) {
-        var recoveryPoints: [TopicPartition: Int64] = [:]
-        var startOffsets: [TopicPartition: Int64] = [:]
-        var highWatermarks: [TopicPartition: Int64] = [:]
+        var recoveryPoints: [(TopicPartition, Int64)] = []
+        var startOffsets: [(TopicPartition, Int64)] = []
+        var highWatermarks: [(TopicPartition, Int64)] = []
+        recoveryPoints.reserveCapacity(logs.count)
+        highWatermarks.reserveCapacity(logs.count)
         for log in logs {
-            recoveryPoints[log.topicPartition] = log.recoveryPoint
-            highWatermarks[log.topicPartition] = log.highWatermark
+            let offsets = log.checkpointOffsets
+            recoveryPoints.append((log.topicPartition, offsets.recoveryPoint))
+            highWatermarks.append((log.topicPartition, offsets.highWatermark))
             // Kafka's checkpointLogStartOffsetsInDir only records starts beyond the first segment.
-            let start = log.logStartOffset
-            if start > log.firstSegmentBaseOffset { startOffsets[log.topicPartition] = start }
+            if offsets.logStartOffset > offsets.firstSegmentBaseOffset {
+                startOffsets.append((log.topicPartition, offsets.logStartOffset))
+            }
         }
-        try OffsetCheckpointFile(path: dir + "/" + LogFileNames.recoveryPointCheckpoint).write(recoveryPoints)
-        try OffsetCheckpointFile(path: dir + "/" + LogFileNames.logStartOffsetCheckpoint).write(startOffsets)
-        try OffsetCheckpointFile(path: dir + "/" + LogFileNames.replicationOffsetCheckpoint).write(highWatermarks)
+        for (name, entries) in [
+            (LogFileNames.recoveryPointCheckpoint, recoveryPoints), (LogFileNames.logStartOffsetCheckpoint, startOffsets),
+            (LogFileNames.replicationOffsetCheckpoint, highWatermarks),
+        ] {
+            let path = dir + "/" + name
+            let previous = checkpointDigests.withLock { $0[path] }
+            let digest = try OffsetCheckpointFile(path: path).write(sortedEntries: entries, unlessDigest: previous)
+            checkpointDigests.withLock { $0[path] = digest }
+        }
     }
 
     /// Starts Kafka's `kafka-log-retention`, `kafka-log-flusher` and `kafka-recovery-point-checkpoint`

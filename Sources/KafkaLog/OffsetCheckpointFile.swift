@@ -14,16 +14,47 @@ struct OffsetCheckpointFile: Sendable {
     let path: String
 
     func write(_ offsets: [TopicPartition: Int64]) throws(LogError) {
-        var text = "\(Self.currentVersion)\n\(offsets.count)\n"
-        for (tp, offset) in offsets.sorted(by: { $0.key < $1.key }) {
-            text += "\(tp.topic) \(tp.partition) \(offset)\n"
+        _ = try write(sortedEntries: offsets.sorted(by: { $0.key < $1.key }).map { ($0.key, $0.value) }, unlessDigest: nil)
+    }
+
+    /// Writes entries already in the order wanted (by partition). With `unlessDigest`, a file whose
+    /// contents would hash to it is left alone (it already holds them). Returns the contents' digest.
+    /// A broker with 100,000 partitions rewrites its high-watermark file every 5 s, so the text is
+    /// built byte by byte rather than by string interpolation.
+    func write(sortedEntries entries: [(TopicPartition, Int64)], unlessDigest: Int?) throws(LogError) -> Int {
+        var buffer = ByteBufferAllocator().buffer(capacity: 32 + entries.count * 32)
+        func decimal(_ value: Int64) {
+            var digits: [UInt8] = []
+            var magnitude = value.magnitude
+            repeat {
+                digits.append(UInt8(ascii: "0") + UInt8(magnitude % 10))
+                magnitude /= 10
+            } while magnitude > 0
+            if value < 0 { buffer.writeInteger(UInt8(ascii: "-")) }
+            for digit in digits.reversed() { buffer.writeInteger(digit) }
         }
+        decimal(Int64(Self.currentVersion))
+        buffer.writeInteger(UInt8(ascii: "\n"))
+        decimal(Int64(entries.count))
+        buffer.writeInteger(UInt8(ascii: "\n"))
+        for (tp, offset) in entries {
+            buffer.writeString(tp.topic)
+            buffer.writeInteger(UInt8(ascii: " "))
+            decimal(Int64(tp.partition))
+            buffer.writeInteger(UInt8(ascii: " "))
+            decimal(offset)
+            buffer.writeInteger(UInt8(ascii: "\n"))
+        }
+        let digest = buffer.withUnsafeReadableBytes { raw in
+            var hasher = Hasher()
+            hasher.combine(bytes: raw)
+            return hasher.finalize()
+        }
+        if digest == unlessDigest { return digest }
         let tmp = path + ".tmp"
         let file = try PosixFile.open(tmp, create: true)
         do {
             try file.truncate(to: 0)
-            var buffer = ByteBufferAllocator().buffer(capacity: text.utf8.count)
-            buffer.writeString(text)
             try file.write(buffer, at: 0)
             try file.sync()
         } catch {
@@ -35,6 +66,7 @@ struct OffsetCheckpointFile: Sendable {
         if let slash = path.lastIndex(of: "/") {
             try FileSystem.syncDirectory(slash == path.startIndex ? "/" : String(path[..<slash]))
         }
+        return digest
     }
 
     /// The entries; an absent file is empty. A malformed file throws `corruptRecord` naming the path

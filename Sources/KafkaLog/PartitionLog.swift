@@ -26,6 +26,11 @@ public final class PartitionLog: Sendable {
     public var recoveryPoint: Int64 { state.withLock { $0.recoveryPoint } }
     var firstSegmentBaseOffset: Int64 { state.withLock { $0.segments[0].baseOffset } }
 
+    /// What the checkpoint files record, read under one lock acquisition.
+    var checkpointOffsets: (recoveryPoint: Int64, highWatermark: Int64, logStartOffset: Int64, firstSegmentBaseOffset: Int64) {
+        state.withLock { ($0.recoveryPoint, $0.highWatermark, $0.logStartOffset, $0.segments[0].baseOffset) }
+    }
+
     /// Opens (creating the directory if missing) and loads the segments. When `hadCleanShutdown` is false,
     /// recovers every segment from the one containing `recoveryPoint` onward: validates each batch's CRC and
     /// offsets, truncates the file at the first invalid/partial batch (torn tail), rebuilds .index/.timeindex.

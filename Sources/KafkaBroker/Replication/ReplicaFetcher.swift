@@ -117,14 +117,16 @@ final class ReplicaFetcher: Sendable {
         _ partitions: [TopicPartition: PartitionFetchState], session: inout FetchSessionHandler<FetchRequest.FetchPartition>
     ) -> (FetchRequest, FetchSessionHandler<FetchRequest.FetchPartition>.Request) {
         let maxBytes = Int32(config.replicaFetchMaxBytes)
-        let next = partitions.sorted { $0.key < $1.key }.map { topicPartition, state in
+        // Unsorted: only what is sent is sorted (grouped by topic), which after the first full
+        // request is a handful of partitions, not the 33,000 a fetcher may follow.
+        let next = partitions.map { topicPartition, state in
             (topicPartition, FetchRequest.FetchPartition(
                 partition: topicPartition.partition, currentLeaderEpoch: state.leaderEpoch,
                 fetchOffset: state.fetchOffset, lastFetchedEpoch: -1, logStartOffset: -1, partitionMaxBytes: maxBytes))
         }
         let sent = session.build(next)
         var topics: [FetchRequest.FetchTopic] = []
-        for (topicPartition, data) in sent.toSend {
+        for (topicPartition, data) in sent.toSend.sorted(by: { $0.0 < $1.0 }) {
             if let last = topics.indices.last, topics[last].topic == topicPartition.topic {
                 topics[last].partitions.append(data)
             } else {
