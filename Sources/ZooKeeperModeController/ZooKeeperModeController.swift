@@ -178,10 +178,26 @@ public final class ZooKeeperModeController: ControllerEventProcessor, @unchecked
 
     var zooKeeper: KafkaZooKeeperClient { session.current }
 
+    ///
+    /// A lost connection is retried, as Kafka's `KafkaZkClient.retryRequestsUntilConnected` waits for
+    /// the session to reconnect and sends the request again: failing the event instead would lose
+    /// the watch it was re-arming (seen at 100,000 partitions: an `/isr_change_notification` read
+    /// hit CONNECTIONLOSS and no ISR change reached the caches after it). Retries stop when the
+    /// session expires (the expiry handler takes over) or after `connectionLossRetryLimit`.
     func blocking<T: Sendable>(_ body: @escaping @Sendable (KafkaZooKeeperClient) async throws -> T) throws -> T {
-        let client = session.current
-        return try BlockingBridge.run { try await body(client) }
+        let deadline = ContinuousClock.now + Self.connectionLossRetryLimit
+        while true {
+            let client = session.current
+            do {
+                return try BlockingBridge.run { try await body(client) }
+            } catch let error as ZooKeeperError where error.code == .connectionLoss && ContinuousClock.now < deadline {
+                logger.warning("ZooKeeper connection lost during a controller operation (\(error)); retrying once reconnected")
+                Thread.sleep(forTimeInterval: 0.2)
+            }
+        }
     }
+
+    static let connectionLossRetryLimit = Duration.seconds(30)
 }
 
 /// The flows' request sender: whatever channel manager the active controller has now (none while
