@@ -88,6 +88,7 @@ public final class ZooKeeperModeController: ControllerEventProcessor, @unchecked
     public func shutdown() {
         eventManager.close()
         onControllerResignation()
+        traceSink.flush()
     }
 
     /// Enqueues an event (for watchers, request handlers and timers).

@@ -8,7 +8,8 @@ import Logging
 /// Loop, per event: take → (``ControllerEvent/shutdownEventThread`` ends the loop) → set ``state`` to the
 /// event's ``ControllerEvent/state`` → record the queue wait → run `process` inside a catch-all that logs the
 /// error → record the processing time for that state → set ``state`` back to ``ControllerState/idle`` →
-/// append an event record to the trace.
+/// append an event record to the trace → flush the trace sink, so a buffering sink has written every line of
+/// the event (its transitions and its event record) by the time the next event starts.
 ///
 /// Why a thread and not an actor: an actor method that `await`s can interleave with the next message, but
 /// Kafka's controller depends on each event running to completion — including blocking ZooKeeper round trips
@@ -44,7 +45,8 @@ public final class ControllerEventManager: @unchecked Sendable {
     /// - Parameters:
     ///   - processor: the controller that handles events.
     ///   - clock: for queue waits and processing times; inject a ``ManualControllerClock`` in tests.
-    ///   - traceSink: receives one ``ControllerEventTraceRecord`` per event.
+    ///   - traceSink: receives one ``ControllerEventTraceRecord`` per event, and a ``ControllerTraceSink/flush()``
+    ///     after each.
     ///   - logger: logs failed events.
     public init(
         processor: any ControllerEventProcessor,
@@ -159,6 +161,7 @@ public final class ControllerEventManager: @unchecked Sendable {
             }
             process(queued)
         }
+        traceSink.flush()
         condition.withLock {
             threadExited = true
             currentState = .idle
@@ -192,13 +195,17 @@ public final class ControllerEventManager: @unchecked Sendable {
             }
             currentState = .idle
         }
-        guard ran || failure != nil else { return }  // preempted meanwhile: already traced
+        guard ran || failure != nil else {  // preempted meanwhile: already traced
+            traceSink.flush()
+            return
+        }
         traceSink.append(
             .event(
                 ControllerEventTraceRecord(
                     type: event.name, state: eventState.name, enqueueTimeMs: queued.enqueueTimeMilliseconds,
                     queueWaitMs: Double(queueWait) / 1e6, processingMs: Double(processing) / 1e6,
                     outcome: failure == nil ? .processed : .failed, error: failure.map { "\($0)" })))
+        traceSink.flush()
     }
 
     /// Runs on the thread that drained the event (or put it after close).
@@ -214,6 +221,7 @@ public final class ControllerEventManager: @unchecked Sendable {
                     type: queued.event.name, state: queued.event.state.name,
                     enqueueTimeMs: queued.enqueueTimeMilliseconds, queueWaitMs: Double(wait) / 1e6,
                     processingMs: 0, outcome: .preempted)))
+        traceSink.flush()  // preemption is rare (Expire, shutdown): one write per preempted event is fine
     }
 }
 

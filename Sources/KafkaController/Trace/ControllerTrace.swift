@@ -120,7 +120,7 @@ public struct StateTransitionTraceRecord: Codable, Sendable, Hashable {
     /// Why a refused or failed transition did not happen.
     public var reason: String?
     /// Wall-clock milliseconds when the transition was recorded. Stamped by ``JSONLinesControllerTraceSink``
-    /// when the line is written (nil in memory), so merged traces can be ordered.
+    /// when the record is appended to it (nil in memory), so merged traces can be ordered.
     public var timeMs: Int64?
 
     public init(

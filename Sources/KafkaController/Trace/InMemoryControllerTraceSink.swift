@@ -5,12 +5,21 @@ import Foundation
 public final class InMemoryControllerTraceSink: ControllerTraceSink, @unchecked Sendable {
     private let lock = NSLock()
     private var stored: [ControllerTraceRecord] = []
+    private var flushes = 0
 
     public init() {}
 
     public func append(_ record: ControllerTraceRecord) {
         lock.withLock { stored.append(record) }
     }
+
+    /// Counts calls, so tests can check who flushes when.
+    public func flush() {
+        lock.withLock { flushes += 1 }
+    }
+
+    /// How many times ``flush()`` was called.
+    public var flushCount: Int { lock.withLock { flushes } }
 
     /// Every record so far.
     public var records: [ControllerTraceRecord] { lock.withLock { stored } }

@@ -52,4 +52,27 @@ import Testing
         let again = try String(contentsOfFile: reopened.path, encoding: .utf8)
         #expect(again.split(separator: "\n").count == 3)
     }
+
+    @Test func jsonLinesSink_buffersUntilFlush_andWritesMilestonesAtOnce() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("zkafka-trace-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let sink = try JSONLinesControllerTraceSink(logDirectory: directory.path)
+        defer { sink.close() }
+        func lineCount() throws -> Int {
+            try String(contentsOfFile: sink.path, encoding: .utf8).split(separator: "\n").count
+        }
+        for partition in 0..<3 {
+            sink.append(
+                .transition(
+                    StateTransitionTraceRecord(
+                        kind: .replica, topicPartition: tp("t", Int32(partition)), replica: 1, from: "NewReplica",
+                        to: "OnlineReplica", controllerEpoch: 1, cause: "TopicChange", outcome: .applied)))
+        }
+        #expect(try lineCount() == 0, "transitions wait for the end of the event")
+        sink.flush()
+        #expect(try lineCount() == 3)
+        sink.append(.milestone(ControllerMilestoneTraceRecord(kind: .elected, brokerID: 1, controllerEpoch: 2, epochZKVersion: 2)))
+        #expect(try lineCount() == 4, "a milestone is written at once")
+    }
 }
