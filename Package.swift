@@ -197,7 +197,7 @@ let package = Package(
             exclude: ["Scripts"]),
         .testTarget(name: "LocalClusterTests", dependencies: ["LocalCluster"]),
         // The broker's replication rules (high watermark, ISR shrink and expand) and request waiters.
-        .testTarget(name: "KafkaBrokerTests", dependencies: ["KafkaBroker", "KafkaModel", "KafkaController"]),
+        .testTarget(name: "KafkaBrokerTests", dependencies: ["KafkaBroker", "KafkaModel", "KafkaController", "KafkaServer"]),
         // Kafka's Reactor network layer on SwiftNIO: acceptor, processors, request channel, handler pool.
         // Deals in size-prefixed frames only; knows nothing of the protocol codecs.
         .target(

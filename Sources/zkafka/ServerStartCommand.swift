@@ -26,8 +26,10 @@ struct ServerStartCommand: AsyncParsableCommand {
 
     func run() async throws {
         HeapTuning.apply()
+        let output = BufferedLogOutput(descriptor: 1)
+        defer { output.flush() }
         LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardOutput(label: label)
+            var handler = BufferedLogHandler(label: label, output: output)
             handler.logLevel = ProcessInfo.processInfo.environment["ZKAFKA_LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .info
             return handler
         }
