@@ -159,6 +159,10 @@ public final class ZooKeeperModeController: ControllerEventProcessor, @unchecked
 
     /// Sends requests produced by a state machine or a batch.
     func send(_ requests: [ControllerBrokerRequest]) {
+        // The transitions behind these requests reach the trace before the brokers hear of them, not
+        // only when the (possibly long) event ends: readers of the trace see a change no later than
+        // the brokers do.
+        traceSink.flush()
         channelManager?.send(requests)
     }
 
