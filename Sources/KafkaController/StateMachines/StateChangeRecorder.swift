@@ -12,15 +12,11 @@ struct StateChangeRecorder {
         _ partition: TopicPartition, from: PartitionState, to: PartitionState, leaderAndISR: LeaderAndISR? = nil,
         controllerEpoch: Int32, cause: String, outcome: StateTransitionTraceRecord.Outcome, reason: String? = nil
     ) {
-        let metadata: Logger.Metadata = [
-            "controller": "\(controllerID)", "controllerEpoch": "\(controllerEpoch)", "partition": "\(partition)",
-            "from": "\(from)", "to": "\(to)", "cause": "\(cause)",
-        ]
         log(
             outcome: outcome,
-            message: "Partition \(partition) \(describe(outcome)) from \(from) to \(to)"
-                + (leaderAndISR.map { " with state \($0)" } ?? "") + (reason.map { ": \($0)" } ?? ""),
-            metadata: metadata)
+            message: "[Controller id=\(controllerID) epoch=\(controllerEpoch)] Partition \(partition) \(describe(outcome)) "
+                + "from \(from) to \(to)" + (leaderAndISR.map { " with state \($0)" } ?? "") + " (cause: \(cause))"
+                + (reason.map { ": \($0)" } ?? ""))
         traceSink.append(
             .transition(
                 StateTransitionTraceRecord(
@@ -33,17 +29,11 @@ struct StateChangeRecorder {
         _ replica: PartitionReplica, from: ReplicaState, to: ReplicaState, leaderAndISR: LeaderAndISR? = nil,
         controllerEpoch: Int32, cause: String, outcome: StateTransitionTraceRecord.Outcome, reason: String? = nil
     ) {
-        let metadata: Logger.Metadata = [
-            "controller": "\(controllerID)", "controllerEpoch": "\(controllerEpoch)",
-            "partition": "\(replica.topicPartition)", "replica": "\(replica.replica)", "from": "\(from)",
-            "to": "\(to)", "cause": "\(cause)",
-        ]
         log(
             outcome: outcome,
-            message: "Replica \(replica.replica) of partition \(replica.topicPartition) \(describe(outcome)) "
-                + "from \(from) to \(to)" + (leaderAndISR.map { " with state \($0)" } ?? "")
-                + (reason.map { ": \($0)" } ?? ""),
-            metadata: metadata)
+            message: "[Controller id=\(controllerID) epoch=\(controllerEpoch)] Replica \(replica.replica) of partition "
+                + "\(replica.topicPartition) \(describe(outcome)) from \(from) to \(to)"
+                + (leaderAndISR.map { " with state \($0)" } ?? "") + " (cause: \(cause))" + (reason.map { ": \($0)" } ?? ""))
         traceSink.append(
             .transition(
                 StateTransitionTraceRecord(
@@ -60,10 +50,14 @@ struct StateChangeRecorder {
         }
     }
 
-    private func log(outcome: StateTransitionTraceRecord.Outcome, message: String, metadata: Logger.Metadata) {
+    /// One line per transition, prefixed as Kafka's state-change logger does (`[Controller id=1 epoch=2]`),
+    /// without structured metadata: the controller of a 100,000-partition cluster logs 300,000 of these
+    /// after a failover, and merging and sorting a metadata dictionary per line cost more than the
+    /// transition itself. The trace file carries the same facts as fields.
+    private func log(outcome: StateTransitionTraceRecord.Outcome, message: String) {
         switch outcome {
-        case .applied: logger.info("\(message)", metadata: metadata)
-        case .refused, .failed: logger.error("\(message)", metadata: metadata)
+        case .applied: logger.info("\(message)")
+        case .refused, .failed: logger.error("\(message)")
         }
     }
 }
