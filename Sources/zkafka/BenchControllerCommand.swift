@@ -35,7 +35,7 @@ struct BenchControllerCommand: AsyncParsableCommand {
     var keep = false
 
     @Option(help: "Skip a row estimated to take longer than this.")
-    var maxRowMinutes = 12.0
+    var maxRowMinutes = 45.0
 
     @Option(help: "Pipelined operations per operation type when measuring the ensemble.")
     var ensembleOps = 10_000
