@@ -14,11 +14,9 @@ import ZooKeeper
 /// (a third of the leaders); its restart and ISR restoration; SIGTERM of the other non-controller
 /// broker (controlled shutdown); its restart and ISR restoration; kill -9 of the controller.
 ///
-/// ISR restoration stands in for the data plane this project does not have (followers never
-/// catch up, so a restarted broker would never rejoin an ISR): the benchmark writes each shrunk
-/// state znode back with the full ISR and announces it in `/isr_change_notification`, as a Kafka
-/// 2.8 partition leader does with an inter-broker protocol below 2.7; the controller re-reads
-/// those partitions and sends UpdateMetadata. It is not timed.
+/// Between steps (untimed) the restarted broker's replicas catch up through the data plane and their
+/// leaders put them back in the ISRs (conditional state-znode writes and `/isr_change_notification`,
+/// as Kafka 2.8 leaders do with an inter-broker protocol below 2.7); the benchmark waits for that.
 public struct ControllerBenchmark: Sendable {
     public var partitionCounts: [Int]
     public var partitionsPerTopic: Int

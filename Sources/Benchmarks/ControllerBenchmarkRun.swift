@@ -73,6 +73,14 @@ struct ControllerBenchmarkRun: Sendable {
         result.creationSeconds = Double(done - start) / 1000
         progress(String(format: "created in %.1f s", result.creationSeconds!))
         try samplePeaks(into: &result)
+        // Untimed: followers start fetching only once their logs exist, so with many partitions leaders
+        // shrink ISRs to themselves first and expand them as followers catch up. Killing a leader before
+        // that ends leaves partitions with no live ISR member (offline, as in Kafka): wait for full ISRs.
+        progress("waiting for every partition's replicas to join its ISR")
+        _ = try await probe.waitUntil(try brokers(), timeout: timeout, what: "a full ISR for all \(expected) partitions") {
+            let known = $0.benchPartitions(prefix: prefix)
+            return known.count == expected && known.allSatisfy { $0.isrCount == ControllerBenchmark.replicationFactor }
+        }
     }
 
     // MARK: - Broker death
