@@ -124,11 +124,13 @@ final class BrokerRequestSender: Sendable {
                 ControllerRequestEncoding.leaderAndISR(leaderAndISR, listenerName: listenerName),
                 version: ControllerRequestEncoding.leaderAndISRVersion)
             var errors: [TopicPartition: Int16] = [:]
-            let topicNames = Dictionary(grouping: leaderAndISR.partitionStates, by: \.topicPartition.topic).keys
-            for topic in response.topics {
+            // v5 errors are keyed by topic id. With no ids assigned (all zero), a topic's name is the
+            // request's topic at the same position: brokers answer topics in request order (sorted by name).
+            let topicNames = Set(leaderAndISR.partitionStates.map(\.topicPartition.topic)).sorted()
+            for (index, topic) in response.topics.enumerated() {
                 for error in topic.partitionErrors {
-                    // v5 errors are keyed by topic id; with no ids assigned, names come from the request.
-                    let name = error.topicName.isEmpty ? (topicNames.count == 1 ? topicNames.first! : "") : error.topicName
+                    let name = !error.topicName.isEmpty ? error.topicName
+                        : response.topics.count == topicNames.count ? topicNames[index] : ""
                     errors[TopicPartition(topic: name, partition: error.partitionIndex)] = error.errorCode
                 }
             }
