@@ -33,8 +33,28 @@ struct ZooKeeperPartitionStateWriter: PartitionStateWriter {
 
     /// `/isr_change_notification/isr_change_<seq>` listing the partitions (Kafka's
     /// `KafkaZkClient.propagateIsrChanges`); the controller turns it into UpdateMetadata.
+    ///
+    /// Difference: Kafka writes one znode however many partitions changed. 66,000 partitions make a
+    /// 3 MB znode, beyond ZooKeeper's default 1 MB `jute.maxbuffer`: the server drops the connection
+    /// on every attempt, taking the session's other requests (the controller's, on its broker) with
+    /// it. Here the list is split into znodes of at most `maxNotificationBytes` of JSON each;
+    /// the controller reads every notification child and takes their union, so the effect is the same.
     func notifyIsrChanges(_ partitions: [TopicPartition]) async throws {
         let path = ZNodePaths.isrChangeNotification + "/" + ZNodePaths.isrChangeNotificationPrefix
-        _ = try await session.current.zooKeeper.create(path, data: PartitionListZNode.encode(partitions), mode: .persistentSequential)
+        var chunk: [TopicPartition] = []
+        var bytes = 0
+        for (index, partition) in partitions.enumerated() {
+            chunk.append(partition)
+            // `{"topic":"<t>","partition":<p>},` is the topic's length plus at most 37 bytes.
+            bytes += partition.topic.utf8.count + 37
+            if bytes >= Self.maxNotificationBytes || index == partitions.count - 1 {
+                _ = try await session.current.zooKeeper.create(path, data: PartitionListZNode.encode(chunk), mode: .persistentSequential)
+                chunk.removeAll(keepingCapacity: true)
+                bytes = 0
+            }
+        }
     }
+
+    /// Half of ZooKeeper's default 1 MB `jute.maxbuffer`.
+    static let maxNotificationBytes = 512 * 1024
 }
