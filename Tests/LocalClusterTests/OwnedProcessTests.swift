@@ -21,9 +21,15 @@ struct OwnedProcessTests {
             kill(pid, SIGKILL)
             _ = process.waitUntilGone(timeout: .seconds(5))
         }
-        // Until the child has exec'd, /proc shows the parent's command line (no marker yet).
-        let started = ContinuousClock.now + .seconds(5)
-        while process.liveness != .running && ContinuousClock.now < started { usleep(10_000) }
+        // Until the child has exec'd, /proc shows the parent's command line (no marker yet), and in the
+        // middle of exec an empty one, which `liveness` counts as ours: wait for the marker itself (a
+        // loaded CI machine once caught the empty moment and failed the other-marker test).
+        let started = ContinuousClock.now + .seconds(10)
+        while ContinuousClock.now < started {
+            let commandLine = FileManager.default.contents(atPath: "/proc/\(pid)/cmdline").map { String(decoding: $0, as: UTF8.self) } ?? ""
+            if process.liveness == .running && commandLine.contains(directory + "/") { break }
+            usleep(10_000)
+        }
         try body(process, log)
     }
 
