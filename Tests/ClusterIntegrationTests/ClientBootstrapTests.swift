@@ -90,14 +90,7 @@ struct ClientBootstrapTests {
         let cluster = try RunningCluster.current
         var active: [Int] = []
         for broker in cluster.descriptor.brokers {
-            let log = try String(contentsOfFile: broker.log, encoding: .utf8)
-            let line = try #require(log.split(separator: "\n").last { $0.contains("Metrics endpoint listening on ") })
-            let url = String(line[line.range(of: "http://")!.lowerBound...]).trimmingCharacters(in: .whitespaces)
-            let result = try Command.run(
-                ["/usr/bin/python3", "-c", "import sys, urllib.request; print(urllib.request.urlopen(sys.argv[1], timeout=10).read().decode())", url],
-                timeout: .seconds(30))
-            #expect(result.status == 0, "GET \(url) failed: \(result.standardError)")
-            let text = result.standardOutput
+            let text = try DataPlane.metrics(cluster, broker: broker.id)
             #expect(text.contains("kafka_controller_state{broker=\"\(broker.id)\""))
             #expect(text.contains("kafka_server_replicamanager_partition_count{broker=\"\(broker.id)\"}"))
             if text.contains("kafka_controller_active_controller_count{broker=\"\(broker.id)\"} 1") {
