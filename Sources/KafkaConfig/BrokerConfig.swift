@@ -50,6 +50,10 @@ public struct BrokerConfig: Sendable, Equatable {
     public var offsetsTopicReplicationFactor: Int16
     public var offsetsTopicNumPartitions: Int32
     public var groupInitialRebalanceDelayMs: Int
+    /// The most partitions the cluster may hold, checked before a topic's replicas are placed (in the spirit of
+    /// KIP-578's `max.partitions`, which Kafka 2.8 lacks): a CreateTopics asking for 2^31 - 1 partitions is refused
+    /// at once instead of computing an assignment for two billion partitions.
+    public var maxPartitions: Int
 
     // MARK: Logs
     public var logDirs: [String]
@@ -166,6 +170,7 @@ public struct BrokerConfig: Sendable, Equatable {
         offsetsTopicReplicationFactor = try reader.int("offsets.topic.replication.factor", default: 3, in: 1...Int16.max)
         offsetsTopicNumPartitions = try reader.int("offsets.topic.num.partitions", default: 50, in: 1...Int32.max)
         groupInitialRebalanceDelayMs = try reader.int("group.initial.rebalance.delay.ms", default: 3_000, in: 0...Int(Int32.max))
+        maxPartitions = try reader.int("max.partitions", default: 1_000_000, in: 1...Int(Int32.max))
         guard Int64(replicaFetchWaitMaxMs) <= replicaLagTimeMaxMs else {
             // Kafka's KafkaConfig.validateValues: a follower must fetch more often than it may lag.
             throw .invalidValue(

@@ -47,7 +47,9 @@ extension BrokerApiTable {
     private static func autoCreate(_ name: String, context: BrokerContext, snapshot: MetadataSnapshot) async -> KafkaErrorCode {
         let topic = CreateTopicsRequest.CreatableTopic(
             name: name, numPartitions: TopicCreation.useDefault, replicationFactor: Int16(TopicCreation.useDefault))
-        switch await TopicCreation.create(topic, validateOnly: false, context: context, snapshot: snapshot) {
+        switch await TopicCreation.create(
+            topic, validateOnly: false, context: context, snapshot: snapshot, brokerSource: .controlPlane)
+        {
         case .created, .validated: return .leaderNotAvailable
         case .failed(let code, let message):
             if code == .topicAlreadyExists { return .leaderNotAvailable }
