@@ -133,6 +133,12 @@ let package = Package(
                 .product(name: "NIOHTTP1", package: "swift-nio"),
             ]
         ),
+        // `zkafka fuzz`: regression cases, then mutated and random request frames against a live broker.
+        .target(
+            name: "RequestFuzzer",
+            dependencies: ["KafkaProtocol", .product(name: "NIOCore", package: "swift-nio")]
+        ),
+        .testTarget(name: "RequestFuzzerTests", dependencies: ["RequestFuzzer", "KafkaProtocol"]),
         // Benchmarks behind `zkafka bench`: measuring code lives here, the CLI only prints.
         .target(
             name: "Benchmarks",
@@ -147,6 +153,7 @@ let package = Package(
                 "ZooKeeper",
                 "LocalCluster",
                 "Benchmarks",
+                "RequestFuzzer",
                 "KafkaProtocol",
                 "KafkaServer",
                 "KafkaConfig",
@@ -170,6 +177,8 @@ let package = Package(
             ]
         ),
         .testTarget(name: "KafkaControllerTests", dependencies: ["KafkaController", "KafkaModel"]),
+        // The ZooKeeper-mode shell's own rules (watch arming), without a ZooKeeper server.
+        .testTarget(name: "ZooKeeperModeControllerTests", dependencies: ["ZooKeeperModeController", "ZooKeeper"]),
         // Reads, merges, filters and renders the brokers' controller-trace.jsonl files (`zkafka trace`, `zkafka demo`).
         .target(name: "ControllerTraceReader", dependencies: ["KafkaController", "KafkaModel"]),
         .testTarget(name: "ControllerTraceReaderTests", dependencies: ["ControllerTraceReader", "KafkaController", "KafkaModel"]),
