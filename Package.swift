@@ -139,6 +139,9 @@ let package = Package(
             dependencies: ["KafkaProtocol", .product(name: "NIOCore", package: "swift-nio")]
         ),
         .testTarget(name: "RequestFuzzerTests", dependencies: ["RequestFuzzer", "KafkaProtocol"]),
+        // `zkafka chaos`: the nemesis schedule and the durability verdict (pure; the shell is in zkafka).
+        .target(name: "ChaosTesting"),
+        .testTarget(name: "ChaosTestingTests", dependencies: ["ChaosTesting"]),
         // Benchmarks behind `zkafka bench`: measuring code lives here, the CLI only prints.
         .target(
             name: "Benchmarks",
@@ -154,6 +157,7 @@ let package = Package(
                 "LocalCluster",
                 "Benchmarks",
                 "RequestFuzzer",
+                "ChaosTesting",
                 "KafkaProtocol",
                 "KafkaServer",
                 "KafkaConfig",
