@@ -57,6 +57,10 @@ let package = Package(
             path: "Sources/CZlib",
             providers: [.apt(["zlib1g-dev"])]
         ),
+        // snappy, lz4 and zstd from Debian's libsnappy-dev, liblz4-dev and libzstd-dev: the other record codecs.
+        .systemLibrary(name: "CSnappy", path: "Sources/CSnappy", providers: [.apt(["libsnappy-dev"])]),
+        .systemLibrary(name: "CLZ4", path: "Sources/CLZ4", providers: [.apt(["liblz4-dev"])]),
+        .systemLibrary(name: "CZstd", path: "Sources/CZstd", providers: [.apt(["libzstd-dev"])]),
         // Partition log storage (kafka.log.Log, LogSegment, OffsetIndex, TimeIndex, LogManager):
         // segment files of raw magic-2 record batches with offset and time indexes.
         .target(
@@ -78,7 +82,7 @@ let package = Package(
         .target(
             name: "KafkaProtocol",
             dependencies: [
-                "CZlib",
+                "CZlib", "CSnappy", "CLZ4", "CZstd",
                 .product(name: "NIOCore", package: "swift-nio"),
             ]
         ),

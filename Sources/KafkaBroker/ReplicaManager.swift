@@ -49,6 +49,8 @@ public final class ReplicaManager: Sendable {
     let config: BrokerConfig
     public let logManager: LogManager
     public let activity = PartitionActivity()
+    /// What Produce validates each topic's batches against (Kafka's `LogValidator` settings).
+    let validationPolicies: TopicValidationPolicies
     let logger: Logger
     let fetchers: ReplicaFetcherManager
     private let partitions = Mutex<[TopicPartition: Partition]>([:])
@@ -70,6 +72,7 @@ public final class ReplicaManager: Sendable {
         self.config = config
         self.logManager = logManager
         self.logger = logger
+        self.validationPolicies = TopicValidationPolicies(broker: config)
         self.fetchers = ReplicaFetcherManager(brokerID: brokerID, config: config, logger: logger)
         fetchers.replicaManager = self
     }
@@ -133,6 +136,7 @@ public final class ReplicaManager: Sendable {
                     } else {
                         let log = try logManager.getOrCreateLog(state.topicPartition)
                         log.updateConfig(TopicLogConfig.logConfig(broker: config, topic: topicConfig))
+                        validationPolicies.update(topic: state.topicPartition.topic, broker: config, config: topicConfig)
                         partition = Partition(
                             topicPartition: state.topicPartition, log: log, state: replication,
                             minInsyncReplicas: TopicLogConfig.minInsyncReplicas(broker: config, topic: topicConfig))

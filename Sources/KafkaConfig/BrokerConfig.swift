@@ -54,6 +54,10 @@ public struct BrokerConfig: Sendable, Equatable {
     /// KIP-578's `max.partitions`, which Kafka 2.8 lacks): a CreateTopics asking for 2^31 - 1 partitions is refused
     /// at once instead of computing an assignment for two billion partitions.
     public var maxPartitions: Int
+    /// `log.message.timestamp.type` (CreateTime or LogAppendTime) and `log.message.timestamp.difference.max.ms`:
+    /// the topic defaults Kafka's `LogValidator` applies to produced batches.
+    public var logMessageTimestampType: String
+    public var logMessageTimestampDifferenceMaxMs: Int64
 
     // MARK: Logs
     public var logDirs: [String]
@@ -171,6 +175,13 @@ public struct BrokerConfig: Sendable, Equatable {
         offsetsTopicNumPartitions = try reader.int("offsets.topic.num.partitions", default: 50, in: 1...Int32.max)
         groupInitialRebalanceDelayMs = try reader.int("group.initial.rebalance.delay.ms", default: 3_000, in: 0...Int(Int32.max))
         maxPartitions = try reader.int("max.partitions", default: 1_000_000, in: 1...Int(Int32.max))
+        logMessageTimestampType = reader.string("log.message.timestamp.type", default: "CreateTime")
+        guard ["CreateTime", "LogAppendTime"].contains(logMessageTimestampType) else {
+            throw .invalidValue(
+                key: "log.message.timestamp.type", value: logMessageTimestampType, reason: "must be CreateTime or LogAppendTime")
+        }
+        logMessageTimestampDifferenceMaxMs = try reader.int(
+            "log.message.timestamp.difference.max.ms", default: Int64.max, in: 0...Int64.max)
         guard Int64(replicaFetchWaitMaxMs) <= replicaLagTimeMaxMs else {
             // Kafka's KafkaConfig.validateValues: a follower must fetch more often than it may lag.
             throw .invalidValue(

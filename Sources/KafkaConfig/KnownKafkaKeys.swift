@@ -12,6 +12,6 @@ enum KnownKafkaKeys {
         "max.connections", "max.connections.per.ip", "background.threads", "metric.reporters",
         "ssl.keystore.location", "ssl.keystore.password", "ssl.key.password", "ssl.truststore.location",
         "ssl.truststore.password", "sasl.enabled.mechanisms", "sasl.mechanism.inter.broker.protocol",
-        "authorizer.class.name", "super.users", "log.message.timestamp.type", "num.replica.alter.log.dirs.threads",
+        "authorizer.class.name", "super.users", "num.replica.alter.log.dirs.threads",
     ]
 }

@@ -187,8 +187,8 @@ final class LogSegment: @unchecked Sendable {
                 batch = try RecordBatch(from: &buffer, verifyCRC: false)
             } catch let error as KafkaProtocolError {
                 if case .unsupportedCompression = error.kind {
-                    // A codec this broker cannot decompress (snappy, lz4, zstd): the batch is the
-                    // answer's batch, its first offset the closest answer (see docs/log-storage.md).
+                    // An undefined codec (bits 5–7; Produce refuses them, so only a log written by something
+                    // else holds one): the batch is the answer's batch, its first offset the closest answer.
                     if info.baseOffset >= startingOffset { result = (info.baseOffset, info.maxTimestamp) }
                     return result == nil
                 }
