@@ -123,6 +123,7 @@ extension ZooKeeperModeController {
         try initializePartitionReassignments()
         try topicDeletionManager.tryTopicDeletion()
         logger.info("Ready to serve as the new controller with epoch \(context.epoch)")
+        traceFailoverCompleted()
         // Pending preferred elections and ISR notifications left from before the failover.
         put(.replicaLeaderElection(partitions: nil, electionType: .preferred, trigger: .zkTriggered))
         put(.isrChangeNotification)
