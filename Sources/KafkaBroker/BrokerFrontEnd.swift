@@ -48,6 +48,7 @@ public final class BrokerFrontEnd: Sendable {
         let link = ControllerLinkBox()
         requestHandler = BrokerApiTable.make(context: context, controller: { link.link })
         link.owner = self
+        context.groupCoordinator.startup()
     }
 
     public var metadataCache: MetadataCache { context.metadataCache }
