@@ -1,5 +1,6 @@
 import Foundation
 import KafkaTestKit
+import Synchronization
 import Testing
 
 /// Consumer groups with real clients on 3 ZKafka brokers: librdkafka (confluent-kafka, kcat -G)
@@ -9,11 +10,15 @@ import Testing
 struct ConsumerGroupTests {
     static let topic = "groups-six"
 
-    /// The topic with 6 partitions (RF 3) and `count` records, once per suite.
+    /// Whether this run created the topic (a Metadata lookup would auto-create it with 1 partition).
+    static let prepared = Mutex(false)
+
+    /// The topic with 6 partitions (RF 3) and 600 records, once per suite.
     static func prepareTopic(_ cluster: RunningCluster, scratch: String) async throws {
-        if (try? DataPlane.leaders(cluster, topic, askingBroker: 1).count) == 6 { return }
+        if prepared.withLock({ $0 }) { return }
         try await DataPlane.createTopic(cluster, topic, partitions: 6, replicationFactor: 3)
         try ConsumerGroups.produce(cluster, topic, count: 600, scratch: scratch)
+        prepared.withLock { $0 = true }
     }
 
     @Test func threeConfluentConsumers_shareSixPartitions_failOver_andRestartAtCommittedOffsets() async throws {
