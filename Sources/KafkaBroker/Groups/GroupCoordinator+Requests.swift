@@ -103,6 +103,10 @@ extension GroupCoordinator {
                 accepted[topicPartition] = offset
             }
         }
+        let records = accepted.sorted { $0.key < $1.key }.map {
+            (key: GroupRecordCodec.encodeKey(.offset(groupId: groupId, $0.key)), value: Optional(GroupRecordCodec.encodeOffset($0.value)))
+        }
+        var appended: Result<PendingAppend, AppendFailure>?
         let refusal: KafkaErrorCode? = state.withLock { state in
             if let error = statusError(groupId, allowEmptyGroupId: true, in: state) { return error }
             var group: ConsumerGroup
@@ -116,17 +120,21 @@ extension GroupCoordinator {
             }
             let refusal = group.commitRefusal(memberId: memberId, groupInstanceId: groupInstanceId, generationId: generationId, nowMs: now)
             state.groups[groupId] = group
+            // Appended under the lock, as Kafka appends under the group lock: a group's records
+            // reach the log in the order the group accepted them.
+            if refusal == nil && !records.isEmpty { appended = appendLocally(records, toPartition: partitionFor(groupId)) }
             return refusal
         }
         if let refusal {
             for topicPartition in offsets.keys { errors[topicPartition] = refusal }
             return errors
         }
-        guard !accepted.isEmpty else { return errors }
-        let records = accepted.sorted { $0.key < $1.key }.map {
-            (key: GroupRecordCodec.encodeKey(.offset(groupId: groupId, $0.key)), value: Optional(GroupRecordCodec.encodeOffset($0.value)))
+        guard let appended else { return errors }
+        let stored: KafkaErrorCode
+        switch appended {
+        case .success(let pending): stored = Self.commitError(await acknowledgement(of: pending))
+        case .failure(let failure): stored = Self.commitError(failure.code)
         }
-        let stored = Self.commitError(await append(records, toPartition: partitionFor(groupId)))
         if stored == .none {
             state.withLock { state in state.groups[groupId]?.commitStored(accepted) }
         }

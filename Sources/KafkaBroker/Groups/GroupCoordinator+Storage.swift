@@ -3,40 +3,60 @@ import KafkaModel
 import KafkaProtocol
 
 extension GroupCoordinator {
+    /// An append done locally, waiting for the ISR.
+    struct PendingAppend: Sendable {
+        var partition: Partition
+        var requiredOffset: Int64
+        var leaderEpoch: Int32
+    }
+
     /// Appends records to an offsets partition as its leader with acks=all semantics (Kafka's
     /// `appendForGroup`: `replicaManager.appendRecords(requiredAcks = -1, timeout =
     /// offsets.commit.timeout.ms)`), returning the partition-level error.
     func append(_ records: [(key: [UInt8], value: [UInt8]?)], toPartition index: Int32) async -> KafkaErrorCode {
+        switch appendLocally(records, toPartition: index) {
+        case .success(let pending): await acknowledgement(of: pending)
+        case .failure(let error): error.code
+        }
+    }
+
+    struct AppendFailure: Error { var code: KafkaErrorCode }
+
+    /// The leader's local append, done at once (under the coordinator's lock when the order of a
+    /// group's records matters, as Kafka appends under the group lock).
+    func appendLocally(_ records: [(key: [UInt8], value: [UInt8]?)], toPartition index: Int32) -> Result<PendingAppend, AppendFailure> {
         let topicPartition = TopicPartition(topic: Self.offsetsTopic, partition: index)
-        guard let partition = replicaManager.partition(topicPartition) else { return .notLeaderOrFollower }
+        guard let partition = replicaManager.partition(topicPartition) else { return .failure(.init(code: .notLeaderOrFollower)) }
         let now = Self.nowMs()
         let batch = RecordBatch(baseTimestamp: now, records: records.map { ($0.key, $0.value, [], now) })
         let views: [RecordBatchView]
         do {
             views = try RecordBatchView.batches(in: batch.encoded())
         } catch {
-            return .unknownServerError
+            return .failure(.init(code: .unknownServerError))
         }
-        let required: Int64
-        let epoch: Int32
         do throws(Partition.AppendError) {
             let (info, _) = try partition.appendRecordsToLeader(views, requiredAcks: -1, nowMs: now)
-            required = info.lastOffset + 1
-            epoch = partition.leaderEpoch
+            replicaManager.activity.notify(topicPartition)
+            return .success(PendingAppend(partition: partition, requiredOffset: info.lastOffset + 1, leaderEpoch: partition.leaderEpoch))
         } catch {
             switch error {
-            case .notLeader: return .notLeaderOrFollower
-            case .notEnoughReplicas: return .notEnoughReplicas
+            case .notLeader: return .failure(.init(code: .notLeaderOrFollower))
+            case .notEnoughReplicas: return .failure(.init(code: .notEnoughReplicas))
             case .log(let logError):
                 logger.error("Append to \(topicPartition) failed: \(logError)")
-                return .kafkaStorageError
+                return .failure(.init(code: .kafkaStorageError))
             }
         }
-        replicaManager.activity.notify(topicPartition)
+    }
+
+    /// Waits until the ISR has the append (the high watermark passed it), at most `offsets.commit.timeout.ms`.
+    func acknowledgement(of pending: PendingAppend) async -> KafkaErrorCode {
+        let topicPartition = pending.partition.topicPartition
         let deadline = ContinuousClock.now + .milliseconds(Int64(brokerConfig.offsetsCommitTimeoutMs))
         while true {
             let mark = replicaManager.activity.mark()
-            switch partition.acknowledgementState(requiredOffset: required, leaderEpoch: epoch) {
+            switch pending.partition.acknowledgementState(requiredOffset: pending.requiredOffset, leaderEpoch: pending.leaderEpoch) {
             case .acknowledged: return .none
             case .notLeader: return .notLeaderOrFollower
             case .notEnoughReplicasAfterAppend: return .notEnoughReplicasAfterAppend
@@ -48,11 +68,16 @@ extension GroupCoordinator {
         }
     }
 
-    /// Kafka's `storeGroup`: the group's record, with storage errors as the group APIs report them.
-    func storeGroup(_ value: GroupMetadataValue) async -> KafkaErrorCode {
-        let error = await append(
+    /// The local append of a group's record (`storeGroup`), done under the lock so a group's records
+    /// are in the log in the order of its state changes.
+    func appendGroupRecord(_ value: GroupMetadataValue) -> Result<PendingAppend, AppendFailure> {
+        appendLocally(
             [(GroupRecordCodec.encodeKey(.group(value.groupId)), GroupRecordCodec.encodeGroup(value))],
             toPartition: partitionFor(value.groupId))
+    }
+
+    /// Kafka's `storeGroup` error mapping: storage errors as the group APIs report them.
+    static func storeGroupError(_ error: KafkaErrorCode) -> KafkaErrorCode {
         switch error {
         case .none: return .none
         case .unknownTopicOrPartition, .notEnoughReplicas, .notEnoughReplicasAfterAppend: return .coordinatorNotAvailable

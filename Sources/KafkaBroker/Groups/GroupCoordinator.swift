@@ -38,7 +38,8 @@ public final class GroupCoordinator: Sendable {
     enum Effect: Sendable {
         case resumeJoin(CheckedContinuation<JoinGroupOutcome, Never>, JoinGroupOutcome)
         case resumeSync(CheckedContinuation<SyncGroupOutcome, Never>, SyncGroupOutcome)
-        case store(GroupMetadataValue, awaitsResult: Bool)
+        /// A group record appended locally (or refused): wait for the ISR, then report when awaited.
+        case stored(groupId: String, generation: Int32, Result<PendingAppend, AppendFailure>, awaitsResult: Bool)
     }
 
     static let offsetsTopic = "__consumer_offsets"
@@ -122,29 +123,34 @@ public final class GroupCoordinator: Sendable {
             case .completeSync(let token, let outcome):
                 return state.parkedSyncs.removeValue(forKey: token).map { .resumeSync($0, outcome) }
             case .storeGroup(let value, let awaits):
-                return .store(value, awaitsResult: awaits)
+                return .stored(groupId: value.groupId, generation: value.generation, appendGroupRecord(value), awaitsResult: awaits)
             }
         }
     }
 
-    /// Runs effects outside the lock: answers first, then appends in the background (a store
-    /// the group waits for reports back through `groupStored`).
+    /// Runs effects outside the lock: answers parked requests, and waits in the background for
+    /// the ISR to acknowledge appended group records (a store the group waits for reports back
+    /// through `groupStored`).
     func run(_ effects: [Effect]) {
         for effect in effects {
             switch effect {
             case .resumeJoin(let continuation, let outcome): continuation.resume(returning: outcome)
             case .resumeSync(let continuation, let outcome): continuation.resume(returning: outcome)
-            case .store(let value, let awaits):
+            case .stored(let groupId, let generation, let appended, let awaits):
                 Task.detached { [self] in
-                    let error = await self.storeGroup(value)
+                    let error: KafkaErrorCode
+                    switch appended {
+                    case .success(let pending): error = Self.storeGroupError(await self.acknowledgement(of: pending))
+                    case .failure(let failure): error = Self.storeGroupError(failure.code)
+                    }
                     guard awaits else {
-                        if error != .none { self.logger.warning("Failed to write metadata of group \(value.groupId): \(error)") }
+                        if error != .none { self.logger.warning("Failed to write metadata of group \(groupId): \(error)") }
                         return
                     }
                     let effects = self.state.withLock { state -> [Effect] in
-                        guard var group = state.groups[value.groupId] else { return [] }
-                        let actions = group.groupStored(generation: value.generation, error: error, nowMs: Self.nowMs())
-                        state.groups[value.groupId] = group
+                        guard var group = state.groups[groupId] else { return [] }
+                        let actions = group.groupStored(generation: generation, error: error, nowMs: Self.nowMs())
+                        state.groups[groupId] = group
                         return self.takeEffects(of: actions, in: &state)
                     }
                     self.run(effects)
