@@ -9,7 +9,7 @@ struct ZKafkaCommand: AsyncParsableCommand {
         abstract: "ZKafka: Apache Kafka's ZooKeeper-mode architecture, reproduced in Swift.",
         subcommands: [
             DemoCommand.self, ClusterCommand.self, ServerStartCommand.self, TopicsCommand.self, ConsoleProducerCommand.self,
-            ConsoleConsumerCommand.self, TraceCommand.self, BenchCommand.self,
+            ConsoleConsumerCommand.self, TraceCommand.self, BenchCommand.self, ConsumerGroupsCommand.self,
         ]
     )
 }

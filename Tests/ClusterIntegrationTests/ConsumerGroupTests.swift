@@ -82,6 +82,20 @@ struct ConsumerGroupTests {
         let second = try DataPlane.python(
             "group_client.py", ["kafka-python-member", cluster.bootstrapServers, Self.topic, "kafka-python-group", "--idle-ms", "5000"])
         #expect(second["consumed"] as? Int == 0, "the second run resumed at the committed offsets: \(second)")
+
+        // zkafka consumer-groups sees both groups, and kafka-python's committed everything (lag 0).
+        let zkafka = try ZKafkaExecutable.path()
+        let list = try Command.run([zkafka, "consumer-groups", "--bootstrap-server", cluster.bootstrapServers, "--list"], timeout: .seconds(60))
+        #expect(list.status == 0, "\(list.standardError)")
+        #expect(Set(list.standardOutput.split(separator: "\n").map(String.init)).isSuperset(of: ["kcat-group", "kafka-python-group"]))
+        let describe = try Command.run(
+            [zkafka, "consumer-groups", "--bootstrap-server", cluster.bootstrapServers, "--describe", "--group", "kafka-python-group"],
+            timeout: .seconds(60))
+        #expect(describe.status == 0, "\(describe.standardError)")
+        #expect(describe.standardOutput.contains("Consumer group 'kafka-python-group' has no active members."), "\(describe.standardOutput)")
+        let rows = describe.standardOutput.split(separator: "\n").filter { $0.hasPrefix("kafka-python-group ") }
+        #expect(rows.count == 6, "\(describe.standardOutput)")
+        #expect(rows.allSatisfy { $0.split(separator: " ")[5] == "0" }, "every partition has lag 0: \(describe.standardOutput)")
     }
 
     @Test func killingTheCoordinatorsBroker_theGroupResumesFromItsCommittedOffsets() async throws {
