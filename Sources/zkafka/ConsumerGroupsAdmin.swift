@@ -60,7 +60,7 @@ struct ConsumerGroupsAdmin: Sendable {
             defer { Task { await connection.close() } }
             let response = try await send(ListGroupsRequest(), version: 2, on: connection)
             guard response.errorCode == 0 else {
-                throw TopicsCommandError(message: "Broker \(broker.nodeId) answered ListGroups with error \(KafkaErrorCode(rawValue: response.errorCode))")
+                throw TopicsCommandError(message: "Broker \(broker.nodeId) answered ListGroups with error \(KafkaErrorCode(rawValue: response.errorCode).kafkaName)")
             }
             groups.formUnion(response.groups.map(\.groupId))
         }
@@ -81,7 +81,7 @@ struct ConsumerGroupsAdmin: Sendable {
                 if response.errorCode == 0 { return (response.host, Int(response.port)) }
                 let error = KafkaErrorCode(rawValue: response.errorCode)
                 guard error == .coordinatorNotAvailable || error == .coordinatorLoadInProgress, attempt < 19 else {
-                    throw TopicsCommandError(message: "Could not find the coordinator of group '\(group)': \(error)")
+                    throw TopicsCommandError(message: "Could not find the coordinator of group '\(group)': \(error.kafkaName)")
                 }
                 try await Task.sleep(for: .milliseconds(500))
             }
@@ -92,11 +92,11 @@ struct ConsumerGroupsAdmin: Sendable {
         let described = try await send(DescribeGroupsRequest(groups: [group]), version: 1, on: coordinator)
         guard let summary = described.groups.first else { return nil }
         guard summary.errorCode == 0 else {
-            throw TopicsCommandError(message: "Could not describe group '\(group)': \(KafkaErrorCode(rawValue: summary.errorCode))")
+            throw TopicsCommandError(message: "Could not describe group '\(group)': \(KafkaErrorCode(rawValue: summary.errorCode).kafkaName)")
         }
         let fetched = try await send(OffsetFetchRequest(groupId: group, topics: nil), version: 2, on: coordinator)
         guard fetched.errorCode == 0 else {
-            throw TopicsCommandError(message: "Could not fetch the offsets of group '\(group)': \(KafkaErrorCode(rawValue: fetched.errorCode))")
+            throw TopicsCommandError(message: "Could not fetch the offsets of group '\(group)': \(KafkaErrorCode(rawValue: fetched.errorCode).kafkaName)")
         }
         if summary.groupState == "Dead" && fetched.topics.isEmpty { return nil }
 

@@ -98,6 +98,39 @@ struct ConsumerGroupTests {
         #expect(rows.allSatisfy { $0.split(separator: " ")[5] == "0" }, "every partition has lag 0: \(describe.standardOutput)")
     }
 
+    @Test func zkafkaConsoleConsumerWithGroup_sharesWithLibrdkafka_andResumesAtCommittedOffsets() async throws {
+        let cluster = try RunningCluster.current
+        let scratch = try DataPlane.scratchDirectory()
+        defer { try? FileManager.default.removeItem(atPath: scratch) }
+        try await Self.prepareTopic(cluster, scratch: scratch)
+        let total = try Self.highWatermarkSum(cluster)
+        let zkafka = try ZKafkaExecutable.path()
+        func consoleConsumer(_ extra: [String]) throws -> CommandResult {
+            try Command.run(
+                [zkafka, "console-consumer", "--bootstrap-server", cluster.bootstrapServers, "--topic", Self.topic,
+                 "--group", "zkafka-group", "--property", "print.partition=true", "--property", "print.offset=true"] + extra,
+                timeout: .seconds(120))
+        }
+        // The project's own KafkaConsumer.subscribe: joins, leads, assigns with the range assignor,
+        // consumes everything and commits on close.
+        let first = try consoleConsumer(["--from-beginning", "--max-messages", String(total)])
+        #expect(first.status == 0, "\(first.standardError.suffix(2000))")
+        #expect(first.standardError.contains("Processed a total of \(total) messages"), "\(first.standardError.suffix(2000))")
+        // A librdkafka member joins the same group next to a zkafka member: the group splits the partitions.
+        let librdkafka = ConfluentGroupMember(cluster, topic: Self.topic, group: "zkafka-group", name: "mixed", directory: scratch)
+        let second = BackgroundCommand(
+            [zkafka, "console-consumer", "--bootstrap-server", cluster.bootstrapServers, "--topic", Self.topic, "--group", "zkafka-group",
+             "--timeout-ms", "15000"],
+            timeout: .seconds(120))
+        let shared = await eventually(within: .seconds(60)) { librdkafka.assignment.count == 3 }
+        _ = try await librdkafka.stop()
+        let secondResult = try await second.result()
+        #expect(shared, "the librdkafka member holds \(librdkafka.assignment) next to the zkafka member")
+        // Both resumed at the group's committed offsets: nothing was consumed again.
+        #expect(librdkafka.records.isEmpty, "librdkafka re-consumed \(librdkafka.records.count) records")
+        #expect(secondResult.standardError.contains("Processed a total of 0 messages"), "\(secondResult.standardError.suffix(2000))")
+    }
+
     @Test func killingTheCoordinatorsBroker_theGroupResumesFromItsCommittedOffsets() async throws {
         let cluster = try RunningCluster.current
         let scratch = try DataPlane.scratchDirectory()
