@@ -1,4 +1,5 @@
 import KafkaGroupCoordinator
+import KafkaModel
 import KafkaProtocol
 import Testing
 
@@ -110,5 +111,75 @@ struct ConsumerGroupJoinTests {
         #expect(answers[1]?.error == .notCoordinator)
         #expect(group.state == .dead)
         #expect(S.joins(group.join(S.joinInput(), token: 2, nowMs: 20))[2]?.error == .coordinatorNotAvailable)
+    }
+}
+
+@Suite("ConsumerGroup protocol choice, leadership and pending members")
+struct ConsumerGroupElectionTests {
+    typealias S = GroupTestSupport
+
+    @Test("the protocol every member supports that most members prefer wins")
+    func protocolVote() {
+        var group = ConsumerGroup(groupId: "g", config: S.config, nowMs: 0)
+        _ = group.join(S.joinInput(protocols: ["roundrobin", "range"], suffix: "1"), token: 1, nowMs: 0)
+        _ = group.join(S.joinInput(protocols: ["range", "roundrobin"], suffix: "2"), token: 2, nowMs: 0)
+        _ = group.join(S.joinInput(protocols: ["range", "roundrobin", "sticky"], suffix: "3"), token: 3, nowMs: 0)
+        _ = group.tick(nowMs: 3_000)
+        let answers = S.joins(group.tick(nowMs: 6_000))
+        #expect(answers[1]?.protocolName == "range")
+        // The leader gets each member's metadata for the chosen protocol.
+        #expect(answers[1]?.members.map(\.metadata) == Array(repeating: Array("range".utf8), count: 3))
+    }
+
+    @Test("a leader that does not rejoin hands leadership to a member that did")
+    func leaderMoves() {
+        var (group, ids) = S.stableGroup(count: 2)
+        #expect(group.leaderId == ids[0])
+        // The follower rejoins with changed metadata (a follower rejoining unchanged just gets the
+        // current generation); the leader never rejoins and its session runs out.
+        _ = group.join(S.joinInput(memberId: ids[1], protocols: ["range", "roundrobin"]), token: 12, nowMs: 7_000)
+        #expect(group.state == .preparingRebalance)
+        let answers = S.joins(group.tick(nowMs: 37_000))
+        #expect(answers[12]?.leaderId == ids[1])
+        #expect(answers[12]?.members.map(\.memberId) == [ids[1]])
+        #expect(group.members.keys.sorted() == [ids[1]])
+    }
+
+    @Test("a member id handed out with MEMBER_ID_REQUIRED holds the join phase until it joins or its session expires")
+    func pendingMemberExpires() {
+        var (group, ids) = S.stableGroup(count: 1)
+        let pending = S.joins(group.join(S.joinInput(requireKnown: true, suffix: "p"), token: 20, nowMs: 7_000))[20]
+        #expect(pending?.error == .memberIDRequired)
+        #expect(group.state == .stable, "handing out an id does not rebalance")
+        // The leader rejoins, which starts a rebalance.
+        #expect(group.join(S.joinInput(memberId: ids[0]), token: 11, nowMs: 7_000).isEmpty)
+        // Everyone known has rejoined, but the pending id might still join: wait.
+        #expect(S.joins(group.tick(nowMs: 8_000)).isEmpty)
+        // It never comes back: after its session timeout (10 s) the join phase completes without it.
+        let answers = S.joins(group.tick(nowMs: 17_000))
+        #expect(answers[11]?.generationId == 2)
+        #expect(group.pendingMembers.isEmpty)
+    }
+
+    @Test("a Stable consumer group keeps the offsets of topics it subscribes to and expires the others")
+    func subscribedOffsetsStay() {
+        var config = S.config
+        config.offsetsRetentionMs = 1_000
+        var group = ConsumerGroup(groupId: "g", config: config, nowMs: 0)
+        let subscription = ConsumerProtocolSubscription(topics: ["t"]).encodedVersioned(version: 0)
+        var input = S.joinInput()
+        input.protocols = [.init(name: "range", metadata: subscription)]
+        _ = group.join(input, token: 1, nowMs: 0)
+        _ = group.tick(nowMs: 3_000)
+        _ = group.sync(SyncGroupInput(generationId: 1, memberId: "c-1", assignments: ["c-1": []]), token: 2, nowMs: 3_000)
+        _ = group.groupStored(generation: 1, error: .none, nowMs: 3_000)
+        let subscribed = TopicPartition(topic: "t", partition: 0)
+        let other = TopicPartition(topic: "old", partition: 0)
+        group.commitStored([
+            subscribed: OffsetAndMetadata(offset: 1, metadata: "", commitTimestampMs: 3_000),
+            other: OffsetAndMetadata(offset: 2, metadata: "", commitTimestampMs: 3_000),
+        ])
+        #expect(group.removeExpiredOffsets(nowMs: 10_000) == [other])
+        #expect(group.offsets.keys.sorted() == [subscribed])
     }
 }
