@@ -59,6 +59,9 @@ public final class BrokerFrontEnd: Sendable {
 
     public func attach(controller link: any ControllerLink) { controller.withLock { $0 = link } }
 
+    /// Stops the group coordinator, answering its parked requests (call before the network stops).
+    public func shutdownGroupCoordinator() { context.groupCoordinator.shutdown() }
+
     var controllerLink: (any ControllerLink)? { controller.withLock { $0 } }
 }
 

@@ -61,10 +61,3 @@ public struct GroupMember: Sendable, Hashable {
     /// Kafka's `MemberMetadata.matches`: the same protocols with the same metadata, in order.
     func matches(_ other: [ProtocolMetadata]) -> Bool { protocols == other }
 }
-
-/// A request the shell holds until the group answers it: an opaque token plus the API version
-/// the answer must respect (MEMBER_ID_REQUIRED only exists from JoinGroup v4).
-public struct ParkedRequest: Sendable, Hashable {
-    public var token: UInt64
-    public init(token: UInt64) { self.token = token }
-}

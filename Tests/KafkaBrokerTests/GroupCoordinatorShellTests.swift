@@ -130,4 +130,23 @@ struct GroupCoordinatorShellTests {
             #expect(coordinator.describe(groupId: "busy").1 == nil)
         }
     }
+
+    @Test("shutdown answers a parked JoinGroup with NOT_COORDINATOR instead of holding it for the rebalance timeout")
+    func shutdownAnswersParkedRequests() async throws {
+        try await withCoordinator { coordinator in
+            try await elect(coordinator)
+            let first = await coordinator.join(groupId: "g", joinInput())
+            _ = await coordinator.sync(groupId: "g", SyncGroupInput(generationId: 1, memberId: first.memberId, assignments: [:]))
+            // A second member joins: the rebalance waits (10 s) for the first to rejoin.
+            var second = joinInput()
+            second.newMemberIdSuffix = "other"
+            async let parked = coordinator.join(groupId: "g", second)
+            let waiting = await eventually { coordinator.state.withLock { !$0.parkedJoins.isEmpty } }
+            #expect(waiting)
+            let started = ContinuousClock.now
+            coordinator.shutdown()
+            #expect(await parked.error == .notCoordinator)
+            #expect(ContinuousClock.now - started < .seconds(5))
+        }
+    }
 }

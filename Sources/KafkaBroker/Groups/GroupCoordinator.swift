@@ -94,11 +94,30 @@ public final class GroupCoordinator: Sendable {
         tasks.withLock { $0 = [clock, expiry] }
     }
 
+    /// Stops the clock and unloads every group (Kafka's `GroupCoordinator.shutdown`); parked
+    /// JoinGroup and SyncGroup requests are answered NOT_COORDINATOR at once, so request handlers
+    /// finish and the network layer can stop (a parked JoinGroup could otherwise hold it for the
+    /// rebalance timeout).
     func shutdown() {
         tasks.withLock { tasks in
             for task in tasks { task.cancel() }
             tasks = []
         }
+        let now = Self.nowMs()
+        let effects = state.withLock { state -> [Effect] in
+            var effects: [Effect] = []
+            for (groupId, var group) in state.groups {
+                effects += takeEffects(of: group.unload(nowMs: now), in: &state)
+                state.groups[groupId] = nil
+            }
+            state.partitions = [:]
+            effects += state.parkedJoins.values.map { .resumeJoin($0, .failure(.notCoordinator, memberId: "")) }
+            effects += state.parkedSyncs.values.map { .resumeSync($0, .failure(.notCoordinator)) }
+            state.parkedJoins = [:]
+            state.parkedSyncs = [:]
+            return effects
+        }
+        run(effects)
     }
 
     deinit { tasks.withLock { for task in $0 { task.cancel() } } }
