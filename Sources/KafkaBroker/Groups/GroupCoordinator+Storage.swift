@@ -119,19 +119,21 @@ extension GroupCoordinator {
     /// unloaded; parked requests learn NOT_COORDINATOR.
     func onResignation(partition index: Int32) {
         let now = Self.nowMs()
+        var unloaded: Int?
         let effects = state.withLock { state -> [Effect] in
             guard state.partitions.removeValue(forKey: index) != nil else { return [] }
             var effects: [Effect] = []
+            var count = 0
             for (groupId, var group) in state.groups where partitionFor(groupId) == index {
                 let actions = group.unload(nowMs: now)
                 state.groups[groupId] = nil
                 effects += takeEffects(of: actions, in: &state)
+                count += 1
             }
+            unloaded = count
             return effects
         }
-        if state.withLock({ $0.partitions[index] == nil }) {
-            logger.info("Unloaded groups of \(Self.offsetsTopic)-\(index)")
-        }
+        if let unloaded { logger.info("Unloaded \(unloaded) groups of \(Self.offsetsTopic)-\(index): no longer its leader") }
         run(effects)
     }
 
