@@ -9,12 +9,14 @@ final class ConfluentGroupMember: Sendable {
     let directory: String
     let command: BackgroundCommand
 
-    init(_ cluster: RunningCluster, topic: String, group: String, name: String, directory: String) {
+    init(
+        _ cluster: RunningCluster, topic: String, group: String, name: String, directory: String, extraArguments: [String] = []
+    ) {
         self.name = name
         self.directory = directory
         command = BackgroundCommand(
             ["/usr/bin/python3", DataPlane.script("group_client.py"), "confluent-member", cluster.bootstrapServers, topic, group,
-             "--dir", directory, "--name", name],
+             "--dir", directory, "--name", name] + extraArguments,
             timeout: .seconds(240))
     }
 
@@ -48,7 +50,11 @@ final class ConfluentGroupMember: Sendable {
     func crash() async throws {
         FileManager.default.createFile(atPath: base + ".crash", contents: nil)
         _ = try await command.result()
+        try? FileManager.default.removeItem(atPath: base + ".crash")
     }
+
+    /// The partitions of each assignment the member received, in order.
+    static func assignmentHistory(_ summary: [String: Any]) -> [[Int]] { summary["assignments"] as? [[Int]] ?? [] }
 }
 
 enum ConsumerGroups {

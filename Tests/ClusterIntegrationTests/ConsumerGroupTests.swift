@@ -131,6 +131,33 @@ struct ConsumerGroupTests {
         #expect(secondResult.standardError.contains("Processed a total of 0 messages"), "\(secondResult.standardError.suffix(2000))")
     }
 
+    @Test func staticMember_restartedWithinItsSession_takesItsPartitionsBackWithoutARebalance() async throws {
+        let cluster = try RunningCluster.current
+        let scratch = try DataPlane.scratchDirectory()
+        defer { try? FileManager.default.removeItem(atPath: scratch) }
+        try await Self.prepareTopic(cluster, scratch: scratch)
+        let group = "static-group"
+        func member(_ name: String, instance: String) -> ConfluentGroupMember {
+            ConfluentGroupMember(
+                cluster, topic: Self.topic, group: group, name: name, directory: scratch,
+                extraArguments: ["--instance-id", instance, "--session-timeout-ms", "30000"])
+        }
+        let a = member("static-a", instance: "instance-a")
+        let b = member("static-b", instance: "instance-b")
+        try await ConsumerGroups.waitForBalancedAssignment([a, b], partitionCount: 6, within: .seconds(90))
+        let before = a.assignment
+        // KIP-345: a crashes and a new process with the same group.instance.id joins well within the
+        // 30 s session: it takes over the membership, gets the same partitions, and b is not disturbed.
+        try await a.crash()
+        let restarted = member("static-a2", instance: "instance-a")
+        let back = await eventually(within: .seconds(25)) { restarted.assignment == before }
+        #expect(back, "the restarted static member holds \(restarted.assignment), before \(before)")
+        let summaryA = try await restarted.stop()
+        let summaryB = try await b.stop()
+        #expect(ConfluentGroupMember.assignmentHistory(summaryB).count == 1, "b was rebalanced: \(summaryB)")
+        #expect(ConfluentGroupMember.assignmentHistory(summaryA) == [before], "\(summaryA)")
+    }
+
     @Test func killingTheCoordinatorsBroker_theGroupResumesFromItsCommittedOffsets() async throws {
         let cluster = try RunningCluster.current
         let scratch = try DataPlane.scratchDirectory()

@@ -2,7 +2,7 @@
 integration tests. The last line on stdout is a JSON summary.
 
   confluent-member BOOTSTRAP TOPIC GROUP --dir DIR --name NAME
-      subscribes with group management, commits synchronously after every consumed batch, and
+      subscribes with group management (--instance-id: as a static member), commits synchronously after every consumed batch, and
       keeps DIR/NAME.assignment (JSON list of partitions, rewritten on every rebalance) and
       DIR/NAME.records (`partition offset value` per record). It leaves the group cleanly once
       DIR/NAME.stop exists, and dies at once (SIGKILL, no LeaveGroup) once DIR/NAME.crash exists.
@@ -36,7 +36,7 @@ def confluent_member(args):
     def on_revoke(consumer, partitions):
         write_assignment([])
 
-    consumer = Consumer({
+    settings = {
         "bootstrap.servers": args.bootstrap,
         "group.id": args.group,
         "client.id": args.name,
@@ -45,7 +45,10 @@ def confluent_member(args):
         "session.timeout.ms": args.session_timeout_ms,
         "heartbeat.interval.ms": 1000,
         "partition.assignment.strategy": "range,roundrobin",
-    })
+    }
+    if args.instance_id:
+        settings["group.instance.id"] = args.instance_id  # KIP-345 static membership
+    consumer = Consumer(settings)
     consumer.subscribe([args.topic], on_assign=on_assign, on_revoke=on_revoke)
     consumed, commit_errors = 0, 0
     with open(records_path, "a") as out:
@@ -96,6 +99,7 @@ def main():
     member.add_argument("--dir", required=True)
     member.add_argument("--name", required=True)
     member.add_argument("--session-timeout-ms", type=int, default=6000)
+    member.add_argument("--instance-id")
     python_member = commands.add_parser("kafka-python-member")
     python_member.add_argument("bootstrap")
     python_member.add_argument("topic")
