@@ -72,3 +72,17 @@ struct GroupApiTests {
         }
     }
 }
+
+@Suite("Topic log config of compacted topics")
+struct CompactedTopicLogConfigTests {
+    @Test("a compact-only topic (like __consumer_offsets) is never trimmed by time or size; compact,delete is")
+    func compactOnlyKeepsSegments() throws {
+        let broker = try BrokerConfig(values: ["broker.id": "1", "zookeeper.connect": "127.0.0.1:2181"])
+        let compact = TopicLogConfig.logConfig(broker: broker, topic: ["cleanup.policy": "compact", "retention.ms": "1000"])
+        #expect(compact.retentionMs == -1)
+        #expect(compact.retentionBytes == -1)
+        let both = TopicLogConfig.logConfig(broker: broker, topic: ["cleanup.policy": "compact, delete", "retention.ms": "1000"])
+        #expect(both.retentionMs == 1_000)
+        #expect(TopicLogConfig.logConfig(broker: broker, topic: [:]).retentionMs == broker.logRetentionMs)
+    }
+}
