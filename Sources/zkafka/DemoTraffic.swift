@@ -131,7 +131,7 @@ struct DemoTraffic: Sendable {
 
         def verify(bootstrap, topic, acknowledged_path):
             acknowledged = [line.split() for line in open(acknowledged_path) if line.strip()]
-            # A group id is required, but nothing is committed: there is no group coordinator.
+            # A group id is required, but nothing is committed: the partitions are assigned by hand.
             consumer = Consumer({"bootstrap.servers": bootstrap, "group.id": "zkafka-demo-verifier",
                                  "enable.auto.commit": False, "auto.offset.reset": "earliest"})
             partitions = sorted(consumer.list_topics(topic, timeout=30).topics[topic].partitions)
