@@ -192,6 +192,14 @@ extension ConsumerGroup {
         }
     }
 
+    /// Kafka's `onGroupLoaded`: a loaded group with more members than `group.max.size` (the limit
+    /// was lowered) rebalances, so the members beyond it are turned away as they rejoin.
+    public mutating func rebalanceIfOverCapacity(nowMs: Int64) -> [GroupAction] {
+        var actions: [GroupAction] = []
+        if members.count > config.maxSize { maybePrepareRebalance(nowMs: nowMs, actions: &actions) }
+        return actions
+    }
+
     mutating func maybePrepareRebalance(nowMs: Int64, actions: inout [GroupAction]) {
         if canRebalance { prepareRebalance(nowMs: nowMs, actions: &actions) }
     }

@@ -57,3 +57,30 @@ struct GroupMetadataReplayTests {
         #expect(replay.groups(config: GroupCoordinatorConfig(), nowMs: 0).isEmpty)
     }
 }
+
+@Suite("A loaded group over group.max.size")
+struct LoadedGroupCapacityTests {
+    @Test("rebalances, and members beyond the limit are turned away as they rejoin")
+    func overCapacity() {
+        var config = GroupCoordinatorConfig()
+        config.maxSize = 1
+        let value = GroupMetadataValue(
+            groupId: "g", protocolType: "consumer", generation: 3, protocolName: "range", leader: "m1", currentStateTimestampMs: 0,
+            members: ["m1", "m2"].map {
+                .init(memberId: $0, groupInstanceId: nil, clientId: "c", clientHost: "h", rebalanceTimeoutMs: 1_000,
+                      sessionTimeoutMs: 10_000, subscription: [], assignment: [])
+            })
+        var group = ConsumerGroup.loaded(from: value, offsets: [:], config: config, nowMs: 0)
+        #expect(group.state == .stable)
+        _ = group.rebalanceIfOverCapacity(nowMs: 0)
+        #expect(group.state == .preparingRebalance)
+        let input = JoinGroupInput(
+            memberId: "m1", requireKnownMemberId: false, clientId: "c", clientHost: "h", rebalanceTimeoutMs: 1_000,
+            sessionTimeoutMs: 10_000, protocolType: "consumer", protocols: [.init(name: "range", metadata: [])], newMemberIdSuffix: "x")
+        _ = group.join(input, token: 1, nowMs: 10)
+        var second = input
+        second.memberId = "m2"
+        let refused = group.join(second, token: 2, nowMs: 20)
+        #expect(refused.contains { if case .completeJoin(2, let outcome) = $0 { outcome.error == .groupMaxSizeReached } else { false } })
+    }
+}

@@ -170,12 +170,18 @@ extension GroupCoordinator {
         for problem in replay.skipped { logger.warning("Skipped a record of \(topicPartition) while loading: \(problem)") }
         let now = Self.nowMs()
         let groups = replay.groups(config: config, nowMs: now)
+        var effects: [Effect] = []
         let installed = state.withLock { state -> Bool in
             guard state.partitions[index] == .loading(load) else { return false }
-            for group in groups where partitionFor(group.groupId) == index { state.groups[group.groupId] = group }
+            for var group in groups where partitionFor(group.groupId) == index {
+                let actions = group.rebalanceIfOverCapacity(nowMs: now)
+                state.groups[group.groupId] = group
+                effects += takeEffects(of: actions, in: &state)
+            }
             state.partitions[index] = .loaded
             return true
         }
+        run(effects)
         if installed {
             logger.info(
                 "Finished loading offsets and group metadata from \(topicPartition) in \(ContinuousClock.now - started): \(groups.count) groups")
