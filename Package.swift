@@ -120,10 +120,20 @@ let package = Package(
             name: "KafkaBroker",
             dependencies: [
                 "KafkaProtocol", "KafkaNetwork", "KafkaMetadata", "KafkaModel", "KafkaConfig", "KafkaController",
-                "KafkaLog", "KafkaClient",
+                "KafkaLog", "KafkaClient", "KafkaGroupCoordinator",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ]
+        ),
+        // Kafka 2.8's classic group coordinator as values: the group state machine (GroupMetadata +
+        // GroupCoordinator rules) and the __consumer_offsets record formats. No I/O, no clock.
+        .target(
+            name: "KafkaGroupCoordinator",
+            dependencies: ["KafkaModel", "KafkaProtocol", .product(name: "NIOCore", package: "swift-nio")]
+        ),
+        .testTarget(
+            name: "KafkaGroupCoordinatorTests",
+            dependencies: ["KafkaGroupCoordinator", "KafkaModel", "KafkaProtocol", .product(name: "NIOCore", package: "swift-nio")]
         ),
         // A whole broker process: composition of ZooKeeper session, network, handlers, controller.
         .target(

@@ -9,6 +9,7 @@ let apis = [
     "ControlledShutdown", "OffsetCommit", "OffsetFetch", "FindCoordinator", "JoinGroup", "Heartbeat",
     "LeaveGroup", "SyncGroup", "DescribeGroups", "ListGroups", "ApiVersions", "CreateTopics", "DeleteTopics",
     "InitProducerId", "DescribeConfigs",
+    "DeleteGroups", "OffsetDelete",
 ]
 let dataMessages = ["ConsumerProtocolSubscription", "ConsumerProtocolAssignment"]
 

@@ -151,7 +151,7 @@ struct DemoTraffic: Sendable {
                               "undelivered": undelivered, "errors": errors}))
 
         def read_all(bootstrap, topic, seconds):
-            # A group id is required, but nothing is committed: offsets are assigned by hand.
+            # A group id is required, but nothing is committed: the partitions are assigned by hand.
             consumer = Consumer({"bootstrap.servers": bootstrap, "group.id": "zkafka-demo-verifier",
                                  "enable.auto.commit": False, "auto.offset.reset": "earliest"})
             partitions = sorted(consumer.list_topics(topic, timeout=30).topics[topic].partitions)

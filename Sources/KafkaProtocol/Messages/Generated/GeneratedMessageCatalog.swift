@@ -46,6 +46,10 @@ let allGeneratedMessageTypes: [any (KafkaMessage & KafkaSampleProviding).Type] =
     InitProducerIdResponse.self,
     DescribeConfigsRequest.self,
     DescribeConfigsResponse.self,
+    DeleteGroupsRequest.self,
+    DeleteGroupsResponse.self,
+    OffsetDeleteRequest.self,
+    OffsetDeleteResponse.self,
     ConsumerProtocolSubscription.self,
     ConsumerProtocolAssignment.self,
 ]
