@@ -52,6 +52,7 @@ enum BrokerApiTable {
             produce(context: context),
             fetch(context: context),
             listOffsets(context: context),
+            offsetForLeaderEpoch(context: context),
         ] + groupCoordinatorUnavailable()
         let kafkaApis = KafkaApis(apis: apis, logger: context.logger)
         advertised.ranges = kafkaApis.advertisedRanges

@@ -9,6 +9,7 @@ let apis = [
     "ControlledShutdown", "OffsetCommit", "OffsetFetch", "FindCoordinator", "JoinGroup", "Heartbeat",
     "LeaveGroup", "SyncGroup", "DescribeGroups", "ListGroups", "ApiVersions", "CreateTopics", "DeleteTopics",
     "InitProducerId", "DescribeConfigs",
+    "OffsetForLeaderEpoch",
 ]
 let dataMessages = ["ConsumerProtocolSubscription", "ConsumerProtocolAssignment"]
 

@@ -46,6 +46,8 @@ let allGeneratedMessageTypes: [any (KafkaMessage & KafkaSampleProviding).Type] =
     InitProducerIdResponse.self,
     DescribeConfigsRequest.self,
     DescribeConfigsResponse.self,
+    OffsetForLeaderEpochRequest.self,
+    OffsetForLeaderEpochResponse.self,
     ConsumerProtocolSubscription.self,
     ConsumerProtocolAssignment.self,
 ]

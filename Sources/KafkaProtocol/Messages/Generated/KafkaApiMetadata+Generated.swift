@@ -25,5 +25,6 @@ extension KafkaApiMetadata {
         ApiKey(rawValue: 20): KafkaApiMetadata(apiKey: ApiKey(rawValue: 20), name: "DeleteTopics", validVersions: 0...6, firstFlexibleVersion: 4),
         ApiKey(rawValue: 22): KafkaApiMetadata(apiKey: ApiKey(rawValue: 22), name: "InitProducerId", validVersions: 0...4, firstFlexibleVersion: 2),
         ApiKey(rawValue: 32): KafkaApiMetadata(apiKey: ApiKey(rawValue: 32), name: "DescribeConfigs", validVersions: 0...4, firstFlexibleVersion: 4),
+        ApiKey(rawValue: 23): KafkaApiMetadata(apiKey: ApiKey(rawValue: 23), name: "OffsetForLeaderEpoch", validVersions: 0...4, firstFlexibleVersion: 4),
     ]
 }
