@@ -72,7 +72,7 @@ struct LeaderEpochDurabilityTests {
         for broker in cluster.descriptor.brokers { try cluster.cluster.kill(.broker(broker.id), signal: .kill) }
         let acknowledgedAtCrash = run.acknowledgedCount
         for broker in cluster.descriptor.brokers { try cluster.cluster.start(.broker(broker.id)) }
-        try await run.waitForAcknowledged(acknowledgedAtCrash + 1_000, within: .seconds(150))
+        try await run.waitForAcknowledged(acknowledgedAtCrash + 1_000, within: .seconds(150), cluster: cluster)
 
         try await run.finish()
         try await expectEveryAcknowledgedRecord(cluster, topic, run)
@@ -147,9 +147,18 @@ private final class ProducerRun: Sendable {
 
     var acknowledgedCount: Int { DataPlane.lineCount(acked) }
 
-    func waitForAcknowledged(_ count: Int, within limit: Duration = .seconds(60)) async throws {
+    func waitForAcknowledged(_ count: Int, within limit: Duration = .seconds(60), cluster: RunningCluster? = nil) async throws {
         let reached = await eventually(within: limit) { DataPlane.lineCount(self.acked) >= count }
-        try #require(reached, "acknowledgements stalled at \(acknowledgedCount), waiting for \(count)")
+        let logs = reached ? "" : (cluster.map(Self.brokerLogTails) ?? "")
+        try #require(reached, "acknowledgements stalled at \(acknowledgedCount), waiting for \(count)\n\(logs)")
+    }
+
+    /// The last lines of every broker's log, for a failure message.
+    static func brokerLogTails(_ cluster: RunningCluster) -> String {
+        cluster.descriptor.brokers.map { broker in
+            let text = (try? String(contentsOfFile: broker.log, encoding: .utf8)) ?? ""
+            return "--- broker \(broker.id):\n" + text.split(separator: "\n").suffix(40).joined(separator: "\n")
+        }.joined(separator: "\n")
     }
 
     func stop() { FileManager.default.createFile(atPath: stopFile, contents: nil) }

@@ -44,7 +44,12 @@ extension BrokerApiTable {
     /// Kafka 2.8 `KafkaApis.createTopic` for `auto.create.topics.enable`: `num.partitions` and
     /// `default.replication.factor`, answered LEADER_NOT_AVAILABLE until the controller elected
     /// leaders (the client retries), or the creation's own error (e.g. INVALID_REPLICATION_FACTOR).
+    /// A broker that has not had its first UpdateMetadata yet (just restarted) knows no live
+    /// brokers, so a creation would fail with INVALID_REPLICATION_FACTOR, a permanent error to
+    /// clients, even for a topic that exists; Kafka assigns from `/brokers/ids` (itself included)
+    /// and answers LEADER_NOT_AVAILABLE for an existing topic. Answer that, retriable, instead.
     private static func autoCreate(_ name: String, context: BrokerContext, snapshot: MetadataSnapshot) async -> KafkaErrorCode {
+        if snapshot.liveBrokers.isEmpty { return .leaderNotAvailable }
         let topic = CreateTopicsRequest.CreatableTopic(
             name: name, numPartitions: TopicCreation.useDefault, replicationFactor: Int16(TopicCreation.useDefault))
         switch await TopicCreation.create(topic, validateOnly: false, context: context, snapshot: snapshot) {
