@@ -54,6 +54,30 @@ struct LeaderEpochDurabilityTests {
         try await run.finish()
         try await expectEveryAcknowledgedRecord(cluster, topic, run)
         try await expectIdenticalReplicas(cluster, zooKeeper, topic)
+        try await expectOffsetsForLeaderEpochAnswers(cluster, zooKeeper, topic)
+    }
+
+    /// OffsetsForLeaderEpoch v3, encoded by a Python script: the leader answers from its epoch
+    /// cache (`leader-epoch-checkpoint` on disk), fences an old current epoch, and a follower refuses.
+    private func expectOffsetsForLeaderEpochAnswers(_ cluster: RunningCluster, _ zooKeeper: ZooKeeperClient, _ topic: String) async throws {
+        let state = try #require(try await DataPlane.partitionState(zooKeeper, topic, 0))
+        let leader = Int(state.leader)
+        let logDir = try #require(cluster.descriptor.brokers.first { $0.id == leader }).logDir
+        let checkpoint = try String(contentsOfFile: "\(logDir)/\(topic)-0/leader-epoch-checkpoint", encoding: .utf8)
+        let entries = checkpoint.split(separator: "\n").dropFirst(2).map { $0.split(separator: " ").compactMap { Int($0) } }
+        try #require(entries.count >= 2 && entries.allSatisfy { $0.count == 2 }, "leader-epoch-checkpoint: \(checkpoint)")
+        func ask(_ broker: Int, epoch: Int, current: Int = -1) throws -> [String: Any] {
+            try DataPlane.python(
+                "offset_for_leader_epoch.py", [cluster.brokerAddress(broker), topic, "0", String(epoch), String(current)],
+                timeout: .seconds(30))
+        }
+        // The first epoch ends where the second starts.
+        let first = try ask(leader, epoch: entries[0][0], current: Int(state.leaderEpoch))
+        #expect(first["errorCode"] as? Int == 0 && first["leaderEpoch"] as? Int == entries[0][0])
+        #expect(first["endOffset"] as? Int == entries[1][1], "answer \(first), checkpoint \(entries)")
+        #expect(try ask(leader, epoch: entries[0][0], current: Int(state.leaderEpoch) - 1)["errorCode"] as? Int == 74)
+        let follower = try #require(state.isr.map(Int.init).first { $0 != leader })
+        #expect(try ask(follower, epoch: entries[0][0])["errorCode"] as? Int == 6)
     }
 
     @Test func wholeClusterKilledAndRestarted_losesNoAcknowledgedRecord_andReplicasConverge() async throws {

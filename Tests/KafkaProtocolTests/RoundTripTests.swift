@@ -72,7 +72,7 @@ import Testing
     }
 
     @Test func apiMetadata_coversEveryGeneratedApi() {
-        #expect(KafkaApiMetadata.all.count == 22)
+        #expect(KafkaApiMetadata.all.count == 23)
         #expect(ApiKey.fetch.metadata?.firstFlexibleVersion == 12)
         #expect(ApiKey.apiVersions.metadata?.responseHeaderVersion(apiVersion: 3) == 0)
         #expect(ApiKey.metadata.metadata?.responseHeaderVersion(apiVersion: 9) == 1)
