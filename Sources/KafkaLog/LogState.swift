@@ -29,6 +29,9 @@ struct LogState: Sendable {
     var isClosed = false
     /// Kafka's `leaderEpochCache`, persisted to `leader-epoch-checkpoint` on every change.
     var epochCache = LeaderEpochFileCache()
+    /// The cache holds a leader's epoch assigned at the log end offset that is not on disk yet
+    /// (see `assignEpochAtLogEnd`).
+    var epochCheckpointStale = false
     var epochCheckpoint: LeaderEpochCheckpointFile { LeaderEpochCheckpointFile(directory: directory) }
 
     var activeSegment: LogSegment { segments[segments.count - 1] }

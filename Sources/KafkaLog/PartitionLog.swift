@@ -103,12 +103,20 @@ public final class PartitionLog: Sendable {
         state.withLock { $0.endOffsetForEpoch(epoch) }
     }
 
-    /// Kafka's `Log.maybeAssignEpochStartOffset`: a new leader records its epoch at its log end
-    /// offset (`Partition.makeLeader`).
+    /// Kafka's `Log.maybeAssignEpochStartOffset`: records that `epoch` starts at `startOffset`.
     public func maybeAssignEpochStartOffset(epoch: Int32, startOffset: Int64) throws(LogError) {
         try state.withLock { (state) throws(LogError) in
             try state.ensureOpen()
             try state.updateEpochCache { $0.assign(epoch: epoch, startOffset: startOffset) }
+        }
+    }
+
+    /// `Partition.makeLeader`: a new leader records its epoch at its log end offset, under the log
+    /// lock so no append slips in between. Written to the checkpoint lazily (`LogState.assignEpochAtLogEnd`).
+    public func assignLeaderEpochAtLogEnd(_ epoch: Int32) throws(LogError) {
+        try state.withLock { (state) throws(LogError) in
+            try state.ensureOpen()
+            state.assignEpochAtLogEnd(epoch)
         }
     }
 

@@ -75,6 +75,19 @@ import Testing
         #expect(reopened.latestEpoch == 3)
     }
 
+    @Test func aNewLeadersEpochIsWrittenWithTheFirstAppendUnderIt() throws {
+        let tmp = TemporaryDirectory()
+        let log = try openLog(tmp.path)
+        try appendBatches(log, 1, epoch: 0)
+        try log.assignLeaderEpochAtLogEnd(4)
+        // In effect at once: a follower asking for epoch 0 learns it ends at 5.
+        #expect(log.endOffsetForEpoch(0)! == (0, 5))
+        // Not on disk yet: loading would drop an entry at the log end offset anyway.
+        #expect(checkpointText(tmp.path) == "0\n1\n0 0\n")
+        try appendBatches(log, 1, epoch: 4)
+        #expect(checkpointText(tmp.path) == "0\n2\n0 0\n4 5\n")
+    }
+
     @Test func aMalformedEpochCheckpointIsAnErrorNamingTheFile() throws {
         let tmp = TemporaryDirectory()
         _ = try openLog(tmp.path)

@@ -68,7 +68,7 @@ public final class Partition: Sendable {
                 // "In the case of successive leader elections in a short time period, a follower may
                 // have entries in its log from a later epoch than any entry in the new leader's log":
                 // the new epoch starts at the log end offset, so followers can find their divergence.
-                try log.maybeAssignEpochStartOffset(epoch: state.leaderEpoch, startOffset: log.logEndOffset)
+                try log.assignLeaderEpochAtLogEnd(state.leaderEpoch)
                 _ = maybeIncrementHighWatermark(guarded)
             }
         }
