@@ -2,17 +2,6 @@ import KafkaLog
 import KafkaModel
 import NIOCore
 
-/// The leadership a replica fetcher fetched under: this broker following `leader` at `leaderEpoch`.
-public struct FollowerFence: Sendable, Hashable {
-    public var leader: BrokerID
-    public var leaderEpoch: Int32
-
-    public init(leader: BrokerID, leaderEpoch: Int32) {
-        self.leader = leader
-        self.leaderEpoch = leaderEpoch
-    }
-}
-
 extension Partition {
     public enum FollowerError: Error, Sendable {
         /// This broker is no longer a follower of that leader at that epoch: the fetch result is
