@@ -56,6 +56,7 @@ enum BrokerApiTable {
             fetch(context: context),
             listOffsets(context: context),
             findCoordinator(context: context),
+            offsetForLeaderEpoch(context: context),
         ] + groupMembership(context: context) + offsetCommitAndFetch(context: context) + groupAdministration(context: context)
         let kafkaApis = KafkaApis(apis: apis, logger: context.logger)
         advertised.ranges = kafkaApis.advertisedRanges

@@ -10,6 +10,7 @@ let apis = [
     "LeaveGroup", "SyncGroup", "DescribeGroups", "ListGroups", "ApiVersions", "CreateTopics", "DeleteTopics",
     "InitProducerId", "DescribeConfigs",
     "DeleteGroups", "OffsetDelete",
+    "OffsetForLeaderEpoch",
 ]
 let dataMessages = ["ConsumerProtocolSubscription", "ConsumerProtocolAssignment"]
 

@@ -50,6 +50,8 @@ let allGeneratedMessageTypes: [any (KafkaMessage & KafkaSampleProviding).Type] =
     DeleteGroupsResponse.self,
     OffsetDeleteRequest.self,
     OffsetDeleteResponse.self,
+    OffsetForLeaderEpochRequest.self,
+    OffsetForLeaderEpochResponse.self,
     ConsumerProtocolSubscription.self,
     ConsumerProtocolAssignment.self,
 ]

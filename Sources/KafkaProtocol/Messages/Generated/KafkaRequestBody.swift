@@ -28,6 +28,7 @@ public enum KafkaRequestBody: Sendable, Hashable {
     case describeConfigs(DescribeConfigsRequest)
     case deleteGroups(DeleteGroupsRequest)
     case offsetDelete(OffsetDeleteRequest)
+    case offsetForLeaderEpoch(OffsetForLeaderEpochRequest)
 
     public var apiKey: ApiKey {
         switch self {
@@ -55,6 +56,7 @@ public enum KafkaRequestBody: Sendable, Hashable {
         case .describeConfigs: return DescribeConfigsRequest.apiKey
         case .deleteGroups: return DeleteGroupsRequest.apiKey
         case .offsetDelete: return OffsetDeleteRequest.apiKey
+        case .offsetForLeaderEpoch: return OffsetForLeaderEpochRequest.apiKey
         }
     }
 
@@ -85,6 +87,7 @@ public enum KafkaRequestBody: Sendable, Hashable {
         case 32: return .describeConfigs(try DescribeConfigsRequest(from: &buffer, version: version))
         case 42: return .deleteGroups(try DeleteGroupsRequest(from: &buffer, version: version))
         case 47: return .offsetDelete(try OffsetDeleteRequest(from: &buffer, version: version))
+        case 23: return .offsetForLeaderEpoch(try OffsetForLeaderEpochRequest(from: &buffer, version: version))
         default: throw KafkaProtocolError(.unknownApiKey(apiKey.rawValue), field: "KafkaRequestBody")
         }
     }
@@ -116,6 +119,7 @@ public enum KafkaRequestBody: Sendable, Hashable {
         case .describeConfigs(let body): body.encode(into: &buffer, version: version)
         case .deleteGroups(let body): body.encode(into: &buffer, version: version)
         case .offsetDelete(let body): body.encode(into: &buffer, version: version)
+        case .offsetForLeaderEpoch(let body): body.encode(into: &buffer, version: version)
         }
     }
 }
