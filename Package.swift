@@ -209,6 +209,15 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // MARK: KRaft
+        // KIP-595 Raft (Kafka 3.3's KafkaRaftClient) as a pure core, with KIP-630 snapshots, plus the
+        // file-backed shell pieces (quorum-state, metadata log, checkpoints).
+        .target(name: "KafkaRaft"),
+        .target(
+            name: "KafkaRaftStorage",
+            dependencies: ["KafkaRaft", "KafkaProtocol", .product(name: "NIOCore", package: "swift-nio")]),
+        .testTarget(name: "KafkaRaftTests", dependencies: ["KafkaRaft", "KafkaRaftStorage"]),
+        // MARK: end KRaft
         .testTarget(
             name: "KafkaNetworkTests",
             dependencies: [
