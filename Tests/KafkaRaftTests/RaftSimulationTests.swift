@@ -23,7 +23,9 @@ import Testing
         var committed = 0
         var virtualMs: Int64 = 0
         for seed in seeds {
-            let outcome = RaftSimulation(seed: seed).run()
+            let simulation = RaftSimulation(seed: seed)
+            simulation.trace = environment["KRAFT_SIM_TRACE"] == "1"
+            let outcome = simulation.run()
             events += outcome.events
             committed += outcome.committedRecords
             virtualMs += outcome.finalTimeMs

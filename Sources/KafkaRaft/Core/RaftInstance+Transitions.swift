@@ -3,7 +3,17 @@
 extension RaftInstance {
     mutating func transitionToUnattached(epoch: Int32, now: Int64, _ directives: inout [RaftDirective]) {
         precondition(epoch > self.epoch, "unattached epoch \(epoch) not above \(self.epoch) in \(state)")
-        state = .unattached(UnattachedState(epoch: epoch, electionDeadline: now + randomElectionTimeout()))
+        // `QuorumState.transitionToUnattached`: a member that was already waiting for an election
+        // keeps its remaining election time, so a disruptive candidate with a stale log (there is
+        // no pre-vote in 3.3) cannot hold back every other voter's timeout by bumping the epoch.
+        let electionDeadline: Int64
+        switch state {
+        case .unattached(let s): electionDeadline = s.electionDeadline
+        case .voted(let s): electionDeadline = s.electionDeadline
+        case .candidate(let s): electionDeadline = s.electionDeadline
+        case .leader, .follower, .resigned: electionDeadline = now + randomElectionTimeout()
+        }
+        state = .unattached(UnattachedState(epoch: epoch, electionDeadline: electionDeadline))
         enterState(&directives)
     }
 

@@ -76,6 +76,8 @@ final class RaftSimulation {
     var firstClientIdAfterHeal: UInt64?
     var checker = InvariantChecker()
     var eventCount = 0
+    /// Prints every step (set `KRAFT_SIM_TRACE=1` when replaying one seed).
+    var trace = false
 
     init(seed: UInt64, parameters: Parameters? = nil, config: RaftConfig = RaftConfig()) {
         self.seed = seed
@@ -134,6 +136,7 @@ final class RaftSimulation {
         case .chaos:
             guard !healed else { return }
             performChaosAction()
+            if trace { print("t=\(now) chaos: running \(voterIds.filter { nodes[$0]!.isRunning }) partition \(partitionGroup)") }
             queue.schedule(.chaos, at: now + randomDelay(around: parameters.chaosIntervalMs))
         case .heal:
             healed = true
@@ -152,6 +155,13 @@ final class RaftSimulation {
     /// Feeds one input to a member's core, carries out its directives, then checks the invariants.
     func step(_ node: SimulatedNode, _ input: (inout RaftInstance) -> [RaftDirective]) {
         let directives = input(&node.instance!)
+        if trace, let instance = node.instance {
+            let sent = directives.compactMap { directive -> String? in
+                guard case .send(let envelope) = directive else { return nil }
+                return "\(envelope.destination):\(String(describing: envelope.message).prefix(90))"
+            }
+            print("t=\(now) node \(node.id) \(instance.state.name) epoch \(instance.epoch) leader \(instance.leaderId.map(String.init) ?? "-") log \(instance.log.startOffset)..<\(instance.log.endOffset) flushed \(instance.flushedOffset) hw \(instance.highWatermark) sent \(sent)")
+        }
         perform(directives, on: node)
         checker.check(node)
         scheduleTick(node)
