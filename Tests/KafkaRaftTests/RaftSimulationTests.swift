@@ -22,6 +22,7 @@ import Testing
         var events = 0
         var committed = 0
         var virtualMs: Int64 = 0
+        var statistics = RaftSimulation.Statistics()
         for seed in seeds {
             let simulation = RaftSimulation(seed: seed)
             simulation.trace = environment["KRAFT_SIM_TRACE"] == "1"
@@ -29,10 +30,11 @@ import Testing
             events += outcome.events
             committed += outcome.committedRecords
             virtualMs += outcome.finalTimeMs
+            statistics.add(outcome.statistics)
             if outcome.violation != nil { failures.append(outcome) }
         }
         let elapsed = ContinuousClock.now - started
-        print("KRaft simulation: \(seeds.count) schedules, \(events) events, \(committed) committed records, \(virtualMs / 1000) virtual s, \(elapsed) wall")
+        print("KRaft simulation: \(seeds.count) schedules, \(events) events, \(committed) committed records, \(virtualMs / 1000) virtual s, \(elapsed) wall; \(statistics)")
         for failure in failures.prefix(5) {
             Issue.record("seed \(failure.seed) (\(failure.parameters)) at \(failure.finalTimeMs) ms: \(failure.violation!)")
         }

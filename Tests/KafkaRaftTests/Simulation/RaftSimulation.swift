@@ -58,6 +58,28 @@ final class RaftSimulation {
         var finalTimeMs: Int64
         var events: Int
         var committedRecords: Int
+        var statistics: Statistics
+    }
+
+    /// What a schedule exercised, to show the faults actually bite.
+    struct Statistics {
+        var crashes = 0
+        var elections = 0
+        var truncations = 0
+        var snapshotsTaken = 0
+        var snapshotInstalls = 0
+        var messagesLost = 0
+        var messagesDuplicated = 0
+
+        mutating func add(_ other: Statistics) {
+            crashes += other.crashes
+            elections += other.elections
+            truncations += other.truncations
+            snapshotsTaken += other.snapshotsTaken
+            snapshotInstalls += other.snapshotInstalls
+            messagesLost += other.messagesLost
+            messagesDuplicated += other.messagesDuplicated
+        }
     }
 
     let seed: UInt64
@@ -76,6 +98,7 @@ final class RaftSimulation {
     var firstClientIdAfterHeal: UInt64?
     var checker = InvariantChecker()
     var eventCount = 0
+    var statistics = Statistics()
     /// Prints every step (set `KRAFT_SIM_TRACE=1` when replaying one seed).
     var trace = false
 
@@ -109,7 +132,7 @@ final class RaftSimulation {
         }
         return Outcome(
             seed: seed, parameters: parameters, violation: violation, finalTimeMs: now, events: eventCount,
-            committedRecords: checker.committedLog.count)
+            committedRecords: checker.committedLog.count, statistics: statistics)
     }
 
     var isLive: Bool {
@@ -171,11 +194,18 @@ final class RaftSimulation {
         for directive in directives {
             node.disk.apply(directive)
             switch directive {
+            case .truncateLog:
+                statistics.truncations += 1
+            case .writeSnapshot:
+                statistics.snapshotsTaken += 1
+            case .leaderChanged(_, let leaderId) where leaderId == node.id:
+                statistics.elections += 1
             case .send(let envelope):
                 send(envelope)
             case .flushLog:
                 queue.schedule(.flushCompleted(node: node.id, incarnation: node.incarnation), at: now + random.nextInt64(below: 6))
             case .installSnapshot(let snapshot):
+                statistics.snapshotInstalls += 1
                 node.stateMachine.load(snapshot)
                 checker.checkApplied(node, offset: snapshot.id.offset, digest: node.stateMachine.digest)
             case .highWatermarkAdvanced:
@@ -220,8 +250,12 @@ final class RaftSimulation {
     func send(_ envelope: RaftEnvelope) {
         guard connected(envelope.source, envelope.destination) else { return }
         let (loss, duplicate) = healed ? (0.0, 0.0) : (parameters.lossRate, parameters.duplicateRate)
-        if chance(loss) { return }
+        if chance(loss) {
+            statistics.messagesLost += 1
+            return
+        }
         let copies = chance(duplicate) ? 2 : 1
+        if copies == 2 { statistics.messagesDuplicated += 1 }
         for _ in 0..<copies {
             let delay = parameters.minDelayMs + random.nextInt64(below: parameters.maxDelayMs - parameters.minDelayMs + 1)
             queue.schedule(.deliver(envelope), at: now + delay)
@@ -260,6 +294,7 @@ final class RaftSimulation {
 
     func crash(_ id: Int32) {
         let node = nodes[id]!
+        statistics.crashes += 1
         node.instance = nil
         node.disk.crash()
         node.incarnation += 1
