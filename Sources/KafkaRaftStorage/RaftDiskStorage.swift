@@ -44,7 +44,7 @@ public final class RaftDiskStorage {
         case .installSnapshot(let snapshot):
             try snapshots.write(snapshot)
             try log.reset(startOffset: snapshot.id.offset)
-        case .flushLog, .send, .leaderChanged, .highWatermarkAdvanced: break
+        case .flushLog, .send, .leaderChanged, .highWatermarkAdvanced, .halt: break
         }
     }
 

@@ -21,4 +21,8 @@ public enum RaftDirective: Sendable, Equatable {
     case leaderChanged(epoch: Int32, leaderId: Int32?)
     /// Notification: records below this offset are committed and may be applied.
     case highWatermarkAdvanced(Int64)
+    /// The protocol's safety was violated (two leaders of one epoch, a leader asking to truncate
+    /// committed records): the member must stop, as Kafka's Raft thread dies on these exceptions.
+    /// The core ignores further inputs.
+    case halt(reason: String)
 }

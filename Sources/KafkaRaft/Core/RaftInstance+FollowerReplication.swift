@@ -58,9 +58,10 @@ extension RaftInstance {
         var truncationOffset =
             local.epoch == divergingEpoch.epoch ? min(local.offset, divergingEpoch.offset) : local.offset
         truncationOffset = min(max(truncationOffset, log.startOffset), log.endOffset)
-        precondition(
-            truncationOffset >= highWatermark,
-            "member \(localId) told to truncate to \(truncationOffset) below its high watermark \(highWatermark)")
+        guard truncationOffset >= highWatermark else {
+            halt("member \(localId) told to truncate to \(truncationOffset), below its high watermark \(highWatermark)", &directives)
+            return
+        }
         guard truncationOffset < log.endOffset else { return }
         log.truncate(toEndOffset: truncationOffset)
         flushedOffset = min(flushedOffset, truncationOffset)

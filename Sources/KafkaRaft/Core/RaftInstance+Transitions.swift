@@ -89,10 +89,17 @@ extension RaftInstance {
         case .unattached, .voted, .candidate:
             transitionToFollower(epoch: observedEpoch, leaderId: leader, now: now, &directives)
         case .leader, .resigned:
-            preconditionFailure("member \(localId) leads epoch \(epoch) but \(leader) claims it too: \(state)")
+            halt("member \(localId) leads epoch \(epoch) but \(leader) claims it too", &directives)
         case .follower(let follower):
-            precondition(follower.leaderId == leader, "two leaders in epoch \(epoch): \(follower.leaderId), \(leader)")
+            if follower.leaderId != leader { halt("two leaders in epoch \(epoch): \(follower.leaderId), \(leader)", &directives) }
         }
+    }
+
+    mutating func halt(_ reason: String, _ directives: inout [RaftDirective]) {
+        guard haltReason == nil else { return }
+        haltReason = reason
+        outstanding = [:]
+        directives.append(.halt(reason: reason))
     }
 
     /// Appends records of the leader's epoch and starts their fsync.

@@ -21,6 +21,8 @@ public struct RaftInstance: Sendable {
     /// The one request awaiting an answer from each destination.
     var outstanding: [Int32: OutstandingRequest] = [:]
     var isFlushPending = false
+    /// Set once the core emitted `.halt`: every later input is ignored.
+    public internal(set) var haltReason: String?
 
     struct OutstandingRequest: Sendable, Equatable {
         var correlationId: Int32
@@ -92,7 +94,7 @@ public struct RaftInstance: Sendable {
     /// A message arrived from another member.
     public mutating func onMessage(_ envelope: RaftEnvelope, now: Int64) -> [RaftDirective] {
         var directives: [RaftDirective] = []
-        guard envelope.destination == localId else { return directives }
+        guard envelope.destination == localId, haltReason == nil else { return directives }
         switch envelope.message {
         case .voteRequest(let request): handleVoteRequest(request, from: envelope, now: now, &directives)
         case .voteResponse(let response): handleVoteResponse(response, from: envelope, now: now, &directives)
@@ -112,6 +114,7 @@ public struct RaftInstance: Sendable {
     /// Time advanced to `now`: fires whatever timers are due (call it at `nextDeadline`).
     public mutating func onTick(now: Int64) -> [RaftDirective] {
         var directives: [RaftDirective] = []
+        guard haltReason == nil else { return directives }
         poll(now: now, &directives)
         return directives
     }
@@ -119,6 +122,7 @@ public struct RaftInstance: Sendable {
     /// The fsync started by a `flushLog` directive finished: records below `endOffset` are durable.
     public mutating func onLogFlushed(endOffset: Int64, now: Int64) -> [RaftDirective] {
         var directives: [RaftDirective] = []
+        guard haltReason == nil else { return directives }
         isFlushPending = false
         flushedOffset = max(flushedOffset, min(endOffset, log.endOffset))
         if case .leader(var leader) = state {
@@ -135,7 +139,7 @@ public struct RaftInstance: Sendable {
     /// or nil when this member is not the leader (the caller retries elsewhere).
     public mutating func append(_ payloads: [[UInt8]], now: Int64) -> (baseOffset: Int64?, directives: [RaftDirective]) {
         var directives: [RaftDirective] = []
-        guard case .leader(let leader) = state, !payloads.isEmpty else { return (nil, directives) }
+        guard case .leader(let leader) = state, !payloads.isEmpty, haltReason == nil else { return (nil, directives) }
         let baseOffset = log.endOffset
         appendAsLeader(payloads.map { RaftRecord(epoch: leader.epoch, payload: .data($0)) }, now: now, &directives)
         poll(now: now, &directives)

@@ -15,6 +15,8 @@ struct InvariantChecker {
     private(set) var maxCommittedClientId: UInt64?
     private(set) var violation: String?
 
+    mutating func recordViolation(_ message: String) { fail(message) }
+
     private mutating func fail(_ message: String) {
         if violation == nil { violation = message }
     }

@@ -196,6 +196,8 @@ final class RaftSimulation {
             switch directive {
             case .truncateLog:
                 statistics.truncations += 1
+            case .halt(let reason):
+                checker.recordViolation("member \(node.id) halted: \(reason)")
             case .writeSnapshot:
                 statistics.snapshotsTaken += 1
             case .leaderChanged(_, let leaderId) where leaderId == node.id:

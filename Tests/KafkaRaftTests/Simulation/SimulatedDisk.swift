@@ -36,7 +36,7 @@ struct SimulatedDisk {
             records = []
             durableCount = 0
             startOffset = newSnapshot.id.offset
-        case .send, .flushLog, .leaderChanged, .highWatermarkAdvanced:
+        case .send, .flushLog, .leaderChanged, .highWatermarkAdvanced, .halt:
             break
         }
     }
