@@ -18,6 +18,8 @@ final class RaftSimulation {
         var chaosIntervalMs: Int64 = 700
         var appendIntervalMs: Int64 = 100
         var snapshotIntervalMs: Int64 = 900
+        /// Upper bound of an fsync's latency: the window in which a crash loses appended records.
+        var maxFlushLatencyMs: Int64 = 5
         var livenessBoundMs: Int64 = 20_000
 
         static func random(_ random: inout DeterministicRandom) -> Parameters {
@@ -28,16 +30,19 @@ final class RaftSimulation {
             parameters.duplicateRate = Double(random.nextInt64(below: 10)) / 100
             parameters.minDelayMs = 1 + random.nextInt64(below: 5)
             parameters.maxDelayMs = parameters.minDelayMs + random.nextInt64(below: 60)
-            parameters.chaosIntervalMs = 200 + random.nextInt64(below: 1500)
+            // One schedule in three is a crash storm: faults every few tens of milliseconds.
+            parameters.chaosIntervalMs =
+                random.nextInt64(below: 3) == 0 ? 20 + random.nextInt64(below: 200) : 200 + random.nextInt64(below: 1500)
             parameters.appendIntervalMs = 30 + random.nextInt64(below: 300)
             parameters.snapshotIntervalMs = 300 + random.nextInt64(below: 2000)
+            parameters.maxFlushLatencyMs = 1 + random.nextInt64(below: 40)
             return parameters
         }
 
         var description: String {
             "voters \(voterCount), chaos \(chaosDurationMs) ms, loss \(lossRate), dup \(duplicateRate), "
                 + "delay \(minDelayMs)-\(maxDelayMs) ms, chaos every ~\(chaosIntervalMs) ms, "
-                + "append every \(appendIntervalMs) ms, snapshot every ~\(snapshotIntervalMs) ms"
+                + "append every \(appendIntervalMs) ms, snapshot every ~\(snapshotIntervalMs) ms, fsync within \(maxFlushLatencyMs) ms"
         }
     }
 
@@ -205,7 +210,7 @@ final class RaftSimulation {
             case .send(let envelope):
                 send(envelope)
             case .flushLog:
-                queue.schedule(.flushCompleted(node: node.id, incarnation: node.incarnation), at: now + random.nextInt64(below: 6))
+                queue.schedule(.flushCompleted(node: node.id, incarnation: node.incarnation), at: now + random.nextInt64(below: parameters.maxFlushLatencyMs + 1))
             case .installSnapshot(let snapshot):
                 statistics.snapshotInstalls += 1
                 node.stateMachine.load(snapshot)
@@ -275,7 +280,7 @@ final class RaftSimulation {
     func performChaosAction() {
         let running = voterIds.filter { nodes[$0]!.isRunning }
         let stopped = voterIds.filter { !nodes[$0]!.isRunning }
-        switch random.nextInt64(below: 5) {
+        switch random.nextInt64(below: 6) {
         case 0 where !running.isEmpty:
             crash(running[Int(random.nextInt64(below: Int64(running.count)))])
         case 1 where !stopped.isEmpty:
@@ -286,6 +291,12 @@ final class RaftSimulation {
             for id in voterIds { partitionGroup[id] = Int(random.nextInt64(below: 2)) }
         case 3:
             partitionGroup = [:]
+        case 4 where running.count >= 2:
+            // The leader and a follower crash together: records only they held unflushed are gone.
+            let leader = running.first { nodes[$0]!.instance?.state.isLeader == true } ?? running[0]
+            let others = running.filter { $0 != leader }
+            crash(leader)
+            crash(others[Int(random.nextInt64(below: Int64(others.count)))])
         default:
             // Isolate the current leader, if any.
             if let leader = voterIds.first(where: { nodes[$0]!.instance?.state.isLeader == true }) {
