@@ -4,6 +4,7 @@ import Glibc
 import Darwin
 #endif
 import KafkaRaft
+import KafkaRaftProtocol
 
 /// The `__cluster_metadata-0` log on disk: one segment file `<baseOffset 20 digits>.log` of magic-2
 /// record batches (`RaftRecordBatchCodec`). Appends reach the page cache; `flush()` fsyncs them.

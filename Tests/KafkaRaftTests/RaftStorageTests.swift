@@ -1,5 +1,6 @@
 import Foundation
 import KafkaRaft
+import KafkaRaftProtocol
 import KafkaRaftStorage
 import Testing
 
