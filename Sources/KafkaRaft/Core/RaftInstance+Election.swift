@@ -93,8 +93,9 @@ extension RaftInstance {
     // MARK: EndQuorumEpoch
 
     /// A follower of the resigning leader shortens its fetch timeout by its rank among the
-    /// preferred successors (`endEpochElectionBackoff`): the first stands at once, the next after
-    /// 100 ms, 200 ms, … (strict exponential, capped); voters not named wait a full election timeout.
+    /// preferred successors (`endEpochElectionBackoff`): the first — and, as in Kafka, a voter not
+    /// named at all — stands at once; position p of n waits
+    /// `min(backoffMax, (backoffMax >> (n - 1)) << (p - 1))` (`strictExponentialElectionBackoffMs`).
     mutating func handleEndQuorumEpochRequest(
         _ request: RaftMessage.EndQuorumEpochRequest, from envelope: RaftEnvelope, now: Int64,
         _ directives: inout [RaftDirective]
@@ -103,12 +104,11 @@ extension RaftInstance {
             observe(epoch: request.leaderEpoch, leaderId: request.leaderId, now: now, &directives)
         }
         if case .follower(var follower) = state, follower.epoch == request.leaderEpoch, follower.leaderId == request.leaderId {
-            let backoff: Int64
-            if let position = request.preferredSuccessors.firstIndex(of: localId) {
-                backoff = position == 0 ? 0 : min(RaftConfig.retryBackoffBaseMs << Int64(position - 1), config.electionBackoffMaxMs)
-            } else {
-                backoff = randomElectionTimeout()
-            }
+            let position = request.preferredSuccessors.firstIndex(of: localId) ?? -1
+            let successorCount = Int64(request.preferredSuccessors.count)
+            let backoff =
+                position <= 0
+                ? 0 : min(config.electionBackoffMaxMs, (config.electionBackoffMaxMs >> (successorCount - 1)) << Int64(position - 1))
             follower.fetchDeadline = min(follower.fetchDeadline, now + backoff)
             state = .follower(follower)
         }

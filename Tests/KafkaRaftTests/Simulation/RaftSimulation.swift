@@ -75,8 +75,11 @@ final class RaftSimulation {
         var snapshotInstalls = 0
         var messagesLost = 0
         var messagesDuplicated = 0
+        /// The longest time from healing to the first post-heal append being committed.
+        var slowestRecoveryMs: Int64 = 0
 
         mutating func add(_ other: Statistics) {
+            slowestRecoveryMs = max(slowestRecoveryMs, other.slowestRecoveryMs)
             crashes += other.crashes
             elections += other.elections
             truncations += other.truncations
@@ -132,6 +135,7 @@ final class RaftSimulation {
             if isLive { break }
         }
         var violation = checker.violation
+        if isLive { statistics.slowestRecoveryMs = now - healedAt }
         if violation == nil, !isLive {
             violation = "liveness: no append made after the network healed at \(healedAt) ms was committed by \(endTime) ms"
         }
