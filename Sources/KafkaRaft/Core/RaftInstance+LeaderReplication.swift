@@ -35,7 +35,11 @@ extension RaftInstance {
             if voters.contains(envelope.source), envelope.source != localId {
                 leader.voterEndOffsets[envelope.source] = max(leader.voterEndOffsets[envelope.source] ?? -1, request.fetchOffset)
                 leader.beginQuorumAcked.insert(envelope.source)
+            } else if envelope.source != localId {
+                leader.observerEndOffsets[envelope.source] = request.fetchOffset
             }
+            leader.lastFetchTimestamps[envelope.source] = now
+            if request.fetchOffset >= log.endOffset { leader.lastCaughtUpTimestamps[envelope.source] = now }
             leader.parkedFetches[envelope.source] = nil
             let parkIt = request.fetchOffset >= log.endOffset && request.maxWaitMs > 0
             if parkIt {
@@ -101,6 +105,23 @@ extension RaftInstance {
         state = .leader(leader)
         setHighWatermark(newHighWatermark, &directives)
         completeParkedFetches(now: now, &directives)
+    }
+
+    /// DescribeQuorum (`handleDescribeQuorumRequest`): only the leader answers; nil elsewhere.
+    public func describeQuorum(now: Int64) -> QuorumInfo? {
+        guard case .leader(let leader) = state else { return nil }
+        func replica(_ id: Int32, _ offset: Int64?) -> QuorumInfo.ReplicaState {
+            if id == localId {
+                return .init(replicaId: id, logEndOffset: log.endOffset, lastFetchTimestamp: now, lastCaughtUpTimestamp: now)
+            }
+            return .init(
+                replicaId: id, logEndOffset: offset ?? -1, lastFetchTimestamp: leader.lastFetchTimestamps[id] ?? -1,
+                lastCaughtUpTimestamp: leader.lastCaughtUpTimestamps[id] ?? -1)
+        }
+        return QuorumInfo(
+            leaderId: localId, leaderEpoch: leader.epoch, highWatermark: leader.highWatermark ?? -1,
+            voters: voters.map { replica($0, leader.voterEndOffsets[$0]) },
+            observers: leader.observerEndOffsets.keys.sorted().map { replica($0, leader.observerEndOffsets[$0]) })
     }
 
     /// KIP-630 FetchSnapshot: the leader serves its latest snapshot (in one chunk from `position`).

@@ -18,6 +18,12 @@ public struct LeaderState: Sendable, Equatable {
     /// `fetchOffset`; the leader's own flushed offset).
     public var voterEndOffsets: [Int32: Int64] = [:]
     public var beginQuorumAcked: Set<Int32> = []
+    /// Per fetching replica (voters and observers): when it last fetched, and when its fetch
+    /// offset last reached the leader's log end (DescribeQuorum's timestamps).
+    public var lastFetchTimestamps: [Int32: Int64] = [:]
+    public var lastCaughtUpTimestamps: [Int32: Int64] = [:]
+    /// Observers' fetched offsets (they do not count towards the high watermark).
+    public var observerEndOffsets: [Int32: Int64] = [:]
     public var highWatermark: Int64?
     public var parkedFetches: [Int32: ParkedFetch] = [:]
     /// Voters heard from (Fetch or FetchSnapshot) since the check-quorum window started.
