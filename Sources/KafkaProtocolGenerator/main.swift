@@ -12,13 +12,15 @@ let apis = [
 ]
 let dataMessages = ["ConsumerProtocolSubscription", "ConsumerProtocolAssignment"]
 
-/// KafkaProtocolGenerator --raft <3.3.2 spec folder> <output folder>
+/// KafkaProtocolGenerator --raft <3.3.2 spec folder> <output folder> [API ...]
 ///
-/// The KIP-595 / KIP-630 quorum APIs from Kafka 3.3.2's specs, written into their own module
-/// (KafkaRaftProtocol) so the 2.8.2 output, Fetch included, stays as it is.
-let raftApis = ["Vote", "BeginQuorumEpoch", "EndQuorumEpoch", "DescribeQuorum", "FetchSnapshot"]
+/// The KIP-595 / KIP-630 quorum APIs from Kafka 3.3.2's specs (or the APIs named after the
+/// folders), written into their own module (KafkaRaftProtocol) so the 2.8.2 output, Fetch
+/// included, stays as it is.
+let defaultRaftApis = ["Vote", "BeginQuorumEpoch", "EndQuorumEpoch", "DescribeQuorum", "FetchSnapshot"]
 
-if CommandLine.arguments.count == 4, CommandLine.arguments[1] == "--raft" {
+if CommandLine.arguments.count >= 4, CommandLine.arguments[1] == "--raft" {
+    let raftApis = CommandLine.arguments.count > 4 ? Array(CommandLine.arguments[4...]) : defaultRaftApis
     let specs = URL(fileURLWithPath: CommandLine.arguments[2])
     let output = URL(fileURLWithPath: CommandLine.arguments[3])
     try FileManager.default.createDirectory(at: output, withIntermediateDirectories: true)

@@ -75,6 +75,7 @@ final class RaftSimulation {
         var snapshotInstalls = 0
         var messagesLost = 0
         var messagesDuplicated = 0
+        var resignations = 0
         /// The longest time from healing to the first post-heal append being committed.
         var slowestRecoveryMs: Int64 = 0
 
@@ -87,6 +88,7 @@ final class RaftSimulation {
             snapshotInstalls += other.snapshotInstalls
             messagesLost += other.messagesLost
             messagesDuplicated += other.messagesDuplicated
+            resignations += other.resignations
         }
     }
 
@@ -284,7 +286,7 @@ final class RaftSimulation {
     func performChaosAction() {
         let running = voterIds.filter { nodes[$0]!.isRunning }
         let stopped = voterIds.filter { !nodes[$0]!.isRunning }
-        switch random.nextInt64(below: 6) {
+        switch random.nextInt64(below: 7) {
         case 0 where !running.isEmpty:
             crash(running[Int(random.nextInt64(below: Int64(running.count)))])
         case 1 where !stopped.isEmpty:
@@ -295,6 +297,12 @@ final class RaftSimulation {
             for id in voterIds { partitionGroup[id] = Int(random.nextInt64(below: 2)) }
         case 3:
             partitionGroup = [:]
+        case 5:
+            // Graceful resignation (EndQuorumEpoch to the preferred successors).
+            if let leader = running.first(where: { nodes[$0]!.instance?.state.isLeader == true }) {
+                statistics.resignations += 1
+                step(nodes[leader]!) { $0.resign(now: now) }
+            }
         case 4 where running.count >= 2:
             // The leader and a follower crash together: records only they held unflushed are gone.
             let leader = running.first { nodes[$0]!.instance?.state.isLeader == true } ?? running[0]
