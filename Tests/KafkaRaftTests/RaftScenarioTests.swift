@@ -94,4 +94,24 @@ import Testing
         #expect(cluster.leaders == [successor])
         #expect(cluster.members[successor]!.epoch == epoch + 1)
     }
+
+    @Test func observer_findsTheLeaderThroughAnyVoter_andReplicatesWithoutVoting() throws {
+        var cluster = ScriptedCluster(voters: [1, 2, 3], observers: [101])
+        cluster.advance(by: 3000)
+        let leader = try #require(cluster.leaders.first)
+        for value in UInt8(1)...3 { _ = cluster.append(to: leader, [value]) }
+        cluster.advance(by: 1000)
+        let observer = cluster.members[101]!
+        #expect(observer.leaderId == leader)
+        #expect(observer.log.records == cluster.members[leader]!.log.records)
+        #expect(observer.highWatermark == cluster.members[leader]!.highWatermark)
+        let info = try #require(cluster.members[leader]!.describeQuorum(now: cluster.now))
+        #expect(info.observers.map(\.replicaId) == [101])
+        // The leader goes away: the observer never stands, it finds the next leader.
+        cluster.isolated = [leader]
+        cluster.advance(by: 8000)
+        let next = try #require(cluster.leaders.first { $0 != leader })
+        #expect(cluster.members[101]!.leaderId == next)
+        #expect(!cluster.history[101]!.contains { if case .send(let e) = $0, case .voteRequest = e.message { true } else { false } })
+    }
 }

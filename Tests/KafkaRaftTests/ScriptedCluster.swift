@@ -12,11 +12,11 @@ struct ScriptedCluster {
     /// Every directive each member produced, in order.
     var history: [Int32: [RaftDirective]] = [:]
 
-    init(voters: [Int32], config: RaftConfig = RaftConfig()) {
-        for id in voters {
+    init(voters: [Int32], observers: [Int32] = [], config: RaftConfig = RaftConfig()) {
+        for id in voters + observers {
             members[id] = RaftInstance(localId: id, voters: voters, config: config, quorumState: nil, now: 0, seed: UInt64(id) * 7919)
         }
-        for id in voters { step(id) { instance, _ in instance.start(now: 0) } }
+        for id in voters + observers { step(id) { instance, _ in instance.start(now: 0) } }
     }
 
     mutating func step(_ id: Int32, _ input: (inout RaftInstance, Int64) -> [RaftDirective]) {

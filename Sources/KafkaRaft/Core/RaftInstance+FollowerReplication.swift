@@ -13,6 +13,12 @@ extension RaftInstance {
     ) {
         guard consumeOutstanding(envelope) else { return }
         observe(epoch: response.leaderEpoch, leaderId: response.leaderId, now: now, &directives)
+        if case .unattached(var unattached) = state, !isVoter {
+            // The voter an observer asked does not know a leader either: ask again shortly.
+            unattached.electionDeadline = now + config.retryBackoffMs
+            state = .unattached(unattached)
+            return
+        }
         guard case .follower(var follower) = state, follower.epoch == response.leaderEpoch,
             follower.leaderId == envelope.source
         else { return }

@@ -13,7 +13,10 @@ extension RaftInstance {
                     transitionToCandidate(now: now, &directives)
                     poll(now: now, &directives)
                 } else {
-                    state = .unattached(UnattachedState(epoch: unattached.epoch, electionDeadline: now + randomElectionTimeout()))
+                    // An observer (a broker) never stands; it finds the leader by fetching from any
+                    // voter, whose answer names the leader (`maybeSendAnyVoterFetch`).
+                    state = .unattached(UnattachedState(epoch: unattached.epoch, electionDeadline: now + config.requestTimeoutMs))
+                    sendAnyVoterFetch(now: now, &directives)
                 }
             }
         case .voted(let voted):
@@ -55,8 +58,10 @@ extension RaftInstance {
                     transitionToCandidate(now: now, &directives)
                     poll(now: now, &directives)
                 } else {
-                    follower.fetchDeadline = now + config.fetchTimeoutMs
-                    state = .follower(follower)
+                    // `pollFollowerAsObserver`: the leader went quiet; ask any voter who leads now.
+                    state = .unattached(UnattachedState(epoch: follower.epoch, electionDeadline: now))
+                    outstanding = [:]
+                    poll(now: now, &directives)
                 }
                 return
             }
@@ -84,6 +89,12 @@ extension RaftInstance {
                     to: voter, now: now, &directives)
             }
         }
+    }
+
+    mutating func sendAnyVoterFetch(now: Int64, _ directives: inout [RaftDirective]) {
+        guard !voters.isEmpty else { return }
+        let voter = voters[Int(random.nextInt64(below: Int64(voters.count)))]
+        sendFetch(to: voter, epoch: epoch, now: now, &directives)
     }
 
     /// The earliest time at which `onTick` has something to do.

@@ -9,6 +9,7 @@ import KafkaRaft
 final class RaftSimulation {
     struct Parameters: CustomStringConvertible {
         var voterCount = 3
+        var observerCount = 0
         var chaosDurationMs: Int64 = 4000
         var lossRate = 0.05
         var duplicateRate = 0.02
@@ -25,6 +26,7 @@ final class RaftSimulation {
         static func random(_ random: inout DeterministicRandom) -> Parameters {
             var parameters = Parameters()
             parameters.voterCount = [1, 3, 3, 3, 5, 5][Int(random.nextInt64(below: 6))]
+            parameters.observerCount = Int(random.nextInt64(below: 3))
             parameters.chaosDurationMs = 1000 + random.nextInt64(below: 5000)
             parameters.lossRate = Double(random.nextInt64(below: 25)) / 100
             parameters.duplicateRate = Double(random.nextInt64(below: 10)) / 100
@@ -40,7 +42,7 @@ final class RaftSimulation {
         }
 
         var description: String {
-            "voters \(voterCount), chaos \(chaosDurationMs) ms, loss \(lossRate), dup \(duplicateRate), "
+            "voters \(voterCount), observers \(observerCount), chaos \(chaosDurationMs) ms, loss \(lossRate), dup \(duplicateRate), "
                 + "delay \(minDelayMs)-\(maxDelayMs) ms, chaos every ~\(chaosIntervalMs) ms, "
                 + "append every \(appendIntervalMs) ms, snapshot every ~\(snapshotIntervalMs) ms, fsync within \(maxFlushLatencyMs) ms"
         }
@@ -99,6 +101,8 @@ final class RaftSimulation {
     var queue = EventQueue<Event>()
     var nodes: [Int32: SimulatedNode] = [:]
     var voterIds: [Int32]
+    /// Voters, then observers (non-voters that follow the log, as brokers do).
+    var memberIds: [Int32]
     var now: Int64 = 0
     /// Partition group of each member; members talk only within a group.
     var partitionGroup: [Int32: Int] = [:]
@@ -119,15 +123,16 @@ final class RaftSimulation {
         self.random = random
         self.config = config
         voterIds = (1...Int32(self.parameters.voterCount)).map { $0 }
-        for id in voterIds { nodes[id] = SimulatedNode(id: id) }
+        memberIds = voterIds + (0..<Int32(self.parameters.observerCount)).map { 101 + $0 }
+        for id in memberIds { nodes[id] = SimulatedNode(id: id) }
     }
 
     func run() -> Outcome {
-        for id in voterIds { start(id) }
+        for id in memberIds { start(id) }
         queue.schedule(.chaos, at: parameters.chaosIntervalMs)
         queue.schedule(.heal, at: parameters.chaosDurationMs)
         queue.schedule(.clientAppend, at: parameters.appendIntervalMs)
-        for id in voterIds { queue.schedule(.takeSnapshot(node: id), at: randomDelay(around: parameters.snapshotIntervalMs)) }
+        for id in memberIds { queue.schedule(.takeSnapshot(node: id), at: randomDelay(around: parameters.snapshotIntervalMs)) }
         let endTime = parameters.chaosDurationMs + parameters.livenessBoundMs
         while checker.violation == nil, let (time, event) = queue.popFirst() {
             if time > endTime { break }
@@ -139,16 +144,29 @@ final class RaftSimulation {
         var violation = checker.violation
         if isLive { statistics.slowestRecoveryMs = now - healedAt }
         if violation == nil, !isLive {
-            violation = "liveness: no append made after the network healed at \(healedAt) ms was committed by \(endTime) ms"
+            violation =
+                livenessOffset == nil
+                ? "liveness: no append made after the network healed at \(healedAt) ms was committed by \(endTime) ms"
+                : "liveness: observers did not reach the committed offset \(livenessOffset!) by \(endTime) ms"
         }
         return Outcome(
             seed: seed, parameters: parameters, violation: violation, finalTimeMs: now, events: eventCount,
             committedRecords: checker.committedLog.count, statistics: statistics)
     }
 
+    /// The committed log's length when an append made after healing was first committed.
+    var livenessOffset: Int64?
+
+    /// An append made after healing is committed, and every observer has caught up to it.
     var isLive: Bool {
-        guard healed, let first = firstClientIdAfterHeal, let committed = checker.maxCommittedClientId else { return false }
-        return committed >= first
+        if livenessOffset == nil {
+            guard healed, let first = firstClientIdAfterHeal, let committed = checker.maxCommittedClientId, committed >= first
+            else { return false }
+            livenessOffset = Int64(checker.committedLog.count)
+        }
+        return memberIds.allSatisfy { id in
+            voterIds.contains(id) || (nodes[id]!.instance?.highWatermark ?? -1) >= livenessOffset!
+        }
     }
 
     // MARK: Events
@@ -170,13 +188,13 @@ final class RaftSimulation {
         case .chaos:
             guard !healed else { return }
             performChaosAction()
-            if trace { print("t=\(now) chaos: running \(voterIds.filter { nodes[$0]!.isRunning }) partition \(partitionGroup)") }
+            if trace { print("t=\(now) chaos: running \(memberIds.filter { nodes[$0]!.isRunning }) partition \(partitionGroup)") }
             queue.schedule(.chaos, at: now + randomDelay(around: parameters.chaosIntervalMs))
         case .heal:
             healed = true
             healedAt = now
             partitionGroup = [:]
-            for id in voterIds where !nodes[id]!.isRunning { start(id) }
+            for id in memberIds where !nodes[id]!.isRunning { start(id) }
         case .clientAppend:
             appendToALeader()
             queue.schedule(.clientAppend, at: now + parameters.appendIntervalMs)
@@ -284,8 +302,8 @@ final class RaftSimulation {
     // MARK: Faults
 
     func performChaosAction() {
-        let running = voterIds.filter { nodes[$0]!.isRunning }
-        let stopped = voterIds.filter { !nodes[$0]!.isRunning }
+        let running = memberIds.filter { nodes[$0]!.isRunning }
+        let stopped = memberIds.filter { !nodes[$0]!.isRunning }
         switch random.nextInt64(below: 7) {
         case 0 where !running.isEmpty:
             crash(running[Int(random.nextInt64(below: Int64(running.count)))])
@@ -294,7 +312,7 @@ final class RaftSimulation {
         case 2:
             // A random split into two sides.
             partitionGroup = [:]
-            for id in voterIds { partitionGroup[id] = Int(random.nextInt64(below: 2)) }
+            for id in memberIds { partitionGroup[id] = Int(random.nextInt64(below: 2)) }
         case 3:
             partitionGroup = [:]
         case 5:
