@@ -209,6 +209,18 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        .testTarget(
+            name: "KafkaNetworkTests",
+            dependencies: [
+                "KafkaNetwork",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+                .product(name: "NIOTestUtils", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         // MARK: KRaft
         // KIP-595 Raft (Kafka 3.3's KafkaRaftClient) as a pure core, with KIP-630 snapshots, plus the
         // file-backed shell pieces (quorum-state, metadata log, checkpoints).
@@ -228,18 +240,6 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
             ]),
         // MARK: end KRaft
-        .testTarget(
-            name: "KafkaNetworkTests",
-            dependencies: [
-                "KafkaNetwork",
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOPosix", package: "swift-nio"),
-                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
-                .product(name: "NIOEmbedded", package: "swift-nio"),
-                .product(name: "NIOTestUtils", package: "swift-nio"),
-                .product(name: "Logging", package: "swift-log"),
-            ]
-        ),
     ],
     swiftLanguageModes: [.v6]
 )
