@@ -5,6 +5,11 @@ public struct LeaderEpochCache: Sendable, Equatable {
     public struct Entry: Sendable, Equatable {
         public var epoch: Int32
         public var startOffset: Int64
+
+        public init(epoch: Int32, startOffset: Int64) {
+            self.epoch = epoch
+            self.startOffset = startOffset
+        }
     }
 
     public private(set) var entries: [Entry] = []
