@@ -65,7 +65,7 @@ extension RaftWireCodec {
 
     static func makeFetchSnapshotRequest(_ m: RaftMessage.FetchSnapshotRequest, clusterId: String?) -> FetchSnapshotRequest {
         FetchSnapshotRequest(
-            clusterId: clusterId, replicaId: m.replicaId, maxBytes: Int32.max,
+            clusterId: clusterId, replicaId: m.replicaId, maxBytes: m.maxBytes,
             topics: [.init(name: topicName, partitions: [.init(
                 partition: partition, currentLeaderEpoch: m.currentLeaderEpoch,
                 snapshotId: .init(endOffset: m.snapshotId.offset, epoch: m.snapshotId.epoch), position: m.position)])])
@@ -75,7 +75,8 @@ extension RaftWireCodec {
         guard let p = w.topics.first?.partitions.first else { throw missingPartition("FetchSnapshotRequest") }
         return .init(
             replicaId: w.replicaId, currentLeaderEpoch: p.currentLeaderEpoch,
-            snapshotId: OffsetAndEpoch(offset: p.snapshotId.endOffset, epoch: p.snapshotId.epoch), position: p.position)
+            snapshotId: OffsetAndEpoch(offset: p.snapshotId.endOffset, epoch: p.snapshotId.epoch), position: p.position,
+            maxBytes: w.maxBytes)
     }
 
     static func makeFetchSnapshotResponse(_ m: RaftMessage.FetchSnapshotResponse) -> FetchSnapshotResponse {

@@ -16,6 +16,9 @@ public struct RaftConfig: Sendable, Equatable {
     public var maxFetchWaitMs: Int64 = 500
     /// Records per Fetch response (Kafka bounds by bytes, 8 MiB; we bound by count).
     public var maxRecordsPerFetch: Int = 64
+    /// FetchSnapshot's `MaxBytes`: the largest snapshot chunk a follower asks for
+    /// (`KafkaRaftClient.MAX_FETCH_SIZE_BYTES`, 8 MiB).
+    public var maxSnapshotChunkBytes: Int = 8 * 1024 * 1024
     /// Check-quorum (KAFKA-15489): the leader resigns when a majority has not fetched for
     /// `fetchTimeoutMs * 1.5`.
     public var checkQuorumTimeoutMs: Int64 { fetchTimeoutMs * 3 / 2 }

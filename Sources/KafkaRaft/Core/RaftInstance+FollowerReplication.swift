@@ -34,6 +34,7 @@ extension RaftInstance {
             truncateDivergingTail(divergingEpoch, &directives)
         } else if let snapshotId = response.snapshotId {
             follower.fetchingSnapshot = snapshotId
+            follower.snapshotBytes = []
             state = .follower(follower)
         } else {
             if response.recordsBaseOffset == log.endOffset, !response.records.isEmpty {
@@ -74,13 +75,16 @@ extension RaftInstance {
         directives.append(.truncateLog(toEndOffset: truncationOffset))
     }
 
-    mutating func sendFetchSnapshot(_ snapshotId: OffsetAndEpoch, to leaderId: Int32, epoch: Int32, now: Int64, _ directives: inout [RaftDirective]) {
+    mutating func sendFetchSnapshot(_ follower: FollowerState, snapshotId: OffsetAndEpoch, now: Int64, _ directives: inout [RaftDirective]) {
         sendRequest(.fetchSnapshotRequest(.init(
-            replicaId: localId, currentLeaderEpoch: epoch, snapshotId: snapshotId, position: 0)), to: leaderId, now: now, &directives)
+            replicaId: localId, currentLeaderEpoch: follower.epoch, snapshotId: snapshotId,
+            position: Int64(follower.snapshotBytes.count), maxBytes: Int32(clamping: config.maxSnapshotChunkBytes))),
+            to: follower.leaderId, now: now, &directives)
     }
 
-    /// KIP-630: once the whole snapshot arrived the follower replaces its log with it; the high
-    /// watermark moves to its end offset (a snapshot only covers committed records).
+    /// KIP-630: the follower collects the snapshot chunk by chunk (`position` is where the next
+    /// one starts); once all `size` bytes arrived it replaces its log with the snapshot, and its high
+    /// watermark moves to the snapshot's end offset (a snapshot only covers committed records).
     mutating func handleFetchSnapshotResponse(
         _ response: RaftMessage.FetchSnapshotResponse, from envelope: RaftEnvelope, now: Int64,
         _ directives: inout [RaftDirective]
@@ -90,17 +94,28 @@ extension RaftInstance {
         guard case .follower(var follower) = state, follower.epoch == response.leaderEpoch,
             follower.leaderId == envelope.source, follower.fetchingSnapshot == response.snapshotId
         else { return }
-        guard response.errorCode == .none, response.position == 0, response.size == Int64(response.unalignedRecords.count) else {
+        let received = Int64(follower.snapshotBytes.count)
+        guard response.errorCode == .none, response.position == received,
+            received + Int64(response.unalignedRecords.count) <= response.size,
+            !response.unalignedRecords.isEmpty || received == response.size
+        else {
             // SNAPSHOT_NOT_FOUND: the leader has a newer snapshot; a plain Fetch will name it.
             follower.fetchingSnapshot = nil
+            follower.snapshotBytes = []
             follower.retryAt = now + config.retryBackoffMs
             state = .follower(follower)
             return
         }
         follower.fetchDeadline = now + config.fetchTimeoutMs
+        follower.snapshotBytes += response.unalignedRecords
+        guard Int64(follower.snapshotBytes.count) == response.size else {
+            state = .follower(follower)
+            return
+        }
+        let snapshot = RaftSnapshot(id: response.snapshotId, data: follower.snapshotBytes)
         follower.fetchingSnapshot = nil
+        follower.snapshotBytes = []
         state = .follower(follower)
-        let snapshot = RaftSnapshot(id: response.snapshotId, data: response.unalignedRecords)
         log.install(snapshot: snapshot)
         flushedOffset = log.endOffset
         directives.append(.installSnapshot(snapshot))

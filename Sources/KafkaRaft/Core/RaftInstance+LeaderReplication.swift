@@ -124,7 +124,8 @@ extension RaftInstance {
             observers: leader.observerEndOffsets.keys.sorted().map { replica($0, leader.observerEndOffsets[$0]) })
     }
 
-    /// KIP-630 FetchSnapshot: the leader serves its latest snapshot (in one chunk from `position`).
+    /// KIP-630 FetchSnapshot: the leader serves its latest snapshot, at most `maxBytes` from
+    /// `position` per response.
     mutating func handleFetchSnapshotRequest(
         _ request: RaftMessage.FetchSnapshotRequest, from envelope: RaftEnvelope, now: Int64,
         _ directives: inout [RaftDirective]
@@ -137,7 +138,7 @@ extension RaftInstance {
         guard case .leader(var leader) = state else { return }
         recordVoterContact(envelope.source, in: &leader, now: now)
         state = .leader(leader)
-        guard let snapshot = log.latestSnapshot, snapshot.id == request.snapshotId else {
+        guard let snapshot = log.snapshot(id: request.snapshotId) else {
             sendResponse(.fetchSnapshotResponse(.init(
                 errorCode: .snapshotNotFound, leaderId: localId, leaderEpoch: epoch, snapshotId: request.snapshotId)),
                 to: envelope, &directives)
@@ -151,7 +152,9 @@ extension RaftInstance {
         }
         sendResponse(.fetchSnapshotResponse(.init(
             errorCode: .none, leaderId: localId, leaderEpoch: epoch, snapshotId: snapshot.id, size: Int64(snapshot.data.count),
-            position: request.position, unalignedRecords: Array(snapshot.data[Int(request.position)...]))),
+            position: request.position,
+            unalignedRecords: Array(snapshot.data[Int(request.position)..<min(
+                snapshot.data.count, Int(request.position) + max(1, Int(request.maxBytes)))]))),
             to: envelope, &directives)
     }
 }

@@ -73,7 +73,7 @@ extension RaftInstance {
             let timedOut = outstanding[follower.leaderId].map { now >= $0.sentAt + fetchRetryTimeoutMs } ?? true
             guard timedOut, flushedOffset >= log.endOffset || !isVoter else { return }
             if let snapshotId = follower.fetchingSnapshot {
-                sendFetchSnapshot(snapshotId, to: follower.leaderId, epoch: follower.epoch, now: now, &directives)
+                sendFetchSnapshot(follower, snapshotId: snapshotId, now: now, &directives)
             } else {
                 sendFetch(to: follower.leaderId, epoch: follower.epoch, now: now, &directives)
             }

@@ -9,6 +9,10 @@ public struct RaftLog: Sendable, Equatable {
     public private(set) var epochCache = LeaderEpochCache()
     /// The latest snapshot; `startOffset` is never above its end offset.
     public private(set) var latestSnapshot: RaftSnapshot?
+    /// Snapshots replaced by a newer one, newest last, kept so that a follower part-way through
+    /// downloading one can finish (Kafka deletes old snapshots only when its log cleaner runs).
+    public private(set) var olderSnapshots: [RaftSnapshot] = []
+    public static let retainedOlderSnapshots = 2
 
     public init() {}
 
@@ -55,12 +59,21 @@ public struct RaftLog: Sendable, Equatable {
 
     /// KIP-630: after a snapshot at `snapshot.id.offset` the records below it may go.
     public mutating func deletePrefix(snapshot: RaftSnapshot) {
+        if let previous = latestSnapshot {
+            olderSnapshots.append(previous)
+            if olderSnapshots.count > Self.retainedOlderSnapshots { olderSnapshots.removeFirst() }
+        }
         latestSnapshot = snapshot
         let newStart = min(snapshot.id.offset, endOffset)
         guard newStart > startOffset else { return }
         records.removeFirst(Int(newStart - startOffset))
         startOffset = newStart
         epochCache.truncateFromStart(startOffset: newStart)
+    }
+
+    /// The latest or a retained older snapshot with this id (what FetchSnapshot can serve).
+    public func snapshot(id: OffsetAndEpoch) -> RaftSnapshot? {
+        latestSnapshot?.id == id ? latestSnapshot : olderSnapshots.last { $0.id == id }
     }
 
     /// A follower installs a snapshot fetched from the leader: the whole log is replaced by it.

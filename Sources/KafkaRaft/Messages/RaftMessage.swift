@@ -121,17 +121,22 @@ public enum RaftMessage: Sendable, Equatable {
         }
     }
 
-    /// FetchSnapshotRequest v0: download `snapshotId` from `position`.
+    /// FetchSnapshotRequest v0: download `snapshotId` from `position`, at most `maxBytes` of it.
     public struct FetchSnapshotRequest: Sendable, Equatable {
         public var replicaId: Int32
         public var currentLeaderEpoch: Int32
         public var snapshotId: OffsetAndEpoch
         public var position: Int64
-        public init(replicaId: Int32, currentLeaderEpoch: Int32, snapshotId: OffsetAndEpoch, position: Int64) {
+        public var maxBytes: Int32
+        public init(
+            replicaId: Int32, currentLeaderEpoch: Int32, snapshotId: OffsetAndEpoch, position: Int64,
+            maxBytes: Int32 = 8 * 1024 * 1024
+        ) {
             self.replicaId = replicaId
             self.currentLeaderEpoch = currentLeaderEpoch
             self.snapshotId = snapshotId
             self.position = position
+            self.maxBytes = maxBytes
         }
     }
 

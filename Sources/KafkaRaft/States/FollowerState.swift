@@ -8,6 +8,8 @@ public struct FollowerState: Sendable, Equatable {
     public var leaderHighWatermark: Int64?
     /// Set when the leader answered with a `snapshotId`: FetchSnapshot replaces Fetch until installed.
     public var fetchingSnapshot: OffsetAndEpoch?
+    /// The chunks of `fetchingSnapshot` received so far; the next FetchSnapshot asks from its end.
+    public var snapshotBytes: [UInt8] = []
     /// After a failed Fetch, the next one waits until this time (`retry.backoff.ms`).
     public var retryAt: Int64?
 }

@@ -21,6 +21,8 @@ final class RaftSimulation {
         var snapshotIntervalMs: Int64 = 900
         /// Upper bound of an fsync's latency: the window in which a crash loses appended records.
         var maxFlushLatencyMs: Int64 = 5
+        /// FetchSnapshot chunk size: snapshots here are 8 bytes, so 1-8 exercises chunking.
+        var snapshotChunkBytes = 8
         var livenessBoundMs: Int64 = 20_000
 
         static func random(_ random: inout DeterministicRandom) -> Parameters {
@@ -38,13 +40,14 @@ final class RaftSimulation {
             parameters.appendIntervalMs = 30 + random.nextInt64(below: 300)
             parameters.snapshotIntervalMs = 300 + random.nextInt64(below: 2000)
             parameters.maxFlushLatencyMs = 1 + random.nextInt64(below: 40)
+            parameters.snapshotChunkBytes = 1 + Int(random.nextInt64(below: 8))
             return parameters
         }
 
         var description: String {
             "voters \(voterCount), observers \(observerCount), chaos \(chaosDurationMs) ms, loss \(lossRate), dup \(duplicateRate), "
                 + "delay \(minDelayMs)-\(maxDelayMs) ms, chaos every ~\(chaosIntervalMs) ms, "
-                + "append every \(appendIntervalMs) ms, snapshot every ~\(snapshotIntervalMs) ms, fsync within \(maxFlushLatencyMs) ms"
+                + "append every \(appendIntervalMs) ms, snapshot every ~\(snapshotIntervalMs) ms, fsync within \(maxFlushLatencyMs) ms, snapshot chunks of \(snapshotChunkBytes) B"
         }
     }
 
@@ -121,6 +124,8 @@ final class RaftSimulation {
         var random = DeterministicRandom(seed: seed)
         self.parameters = parameters ?? Parameters.random(&random)
         self.random = random
+        var config = config
+        config.maxSnapshotChunkBytes = self.parameters.snapshotChunkBytes
         self.config = config
         voterIds = (1...Int32(self.parameters.voterCount)).map { $0 }
         memberIds = voterIds + (0..<Int32(self.parameters.observerCount)).map { 101 + $0 }
