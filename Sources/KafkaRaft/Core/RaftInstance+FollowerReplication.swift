@@ -37,7 +37,13 @@ extension RaftInstance {
             follower.snapshotBytes = []
             state = .follower(follower)
         } else {
-            if response.recordsBaseOffset == log.endOffset, !response.records.isEmpty {
+            if response.recordsBaseOffset == log.endOffset, let first = response.records.first {
+                // Epochs never go down along a log; records that would make them do so mean the
+                // leader failed to detect a divergence.
+                guard first.epoch >= log.lastFetchedEpoch else {
+                    halt("member \(localId) got records of epoch \(first.epoch) after its epoch \(log.lastFetchedEpoch)", &directives)
+                    return
+                }
                 let baseOffset = log.endOffset
                 for record in response.records { log.append(record) }
                 directives.append(.appendToLog(baseOffset: baseOffset, records: response.records))
