@@ -25,7 +25,7 @@ public final class MetadataLogFile {
         directory + "/" + RaftSnapshot.zeroPadded(baseOffset, width: 20) + ".log"
     }
 
-    /// Opens (creating if needed) the log in `directory` and returns the records it holds.
+    /// Opens (creating if needed) the log in `directory`, recovering a torn tail.
     public init(directory: String) throws(RaftStorageError) {
         self.directory = directory
         try DurableFile.makeDirectory(directory)
@@ -35,6 +35,8 @@ public final class MetadataLogFile {
         startOffset = segments.last ?? 0
         for stale in segments.dropLast() { try DurableFile.remove(Self.segmentPath(directory, stale)) }
         descriptor = try DurableFile.openForAppend(segmentPath)
+        // Positions must reflect the file before anything is appended (and a torn tail is cut now).
+        _ = try load()
     }
 
     deinit { if descriptor >= 0 { close(descriptor) } }
