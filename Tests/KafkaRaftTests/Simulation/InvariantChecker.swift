@@ -6,7 +6,9 @@ import KafkaRaft
 /// - state-machine safety: every member's committed prefix agrees with the committed log, and a
 ///   snapshot's digest equals the committed log's digest at its offset;
 /// - a member's high watermark never decreases (except through a restart, which forgets it);
-/// - only a leader extends the committed log.
+/// - only a leader extends the committed log;
+/// - log matching (Raft §5.3): whenever a leader is elected, any two members' logs that hold a
+///   record of the same epoch at the same offset are identical up to it.
 struct InvariantChecker {
     private(set) var leaderByEpoch: [Int32: Int32] = [:]
     private(set) var committedLog: [RaftRecord] = []
@@ -14,6 +16,8 @@ struct InvariantChecker {
     private(set) var committedDigests: [UInt64] = [SimulatedStateMachine.initialDigest]
     private(set) var maxCommittedClientId: UInt64?
     private(set) var violation: String?
+    /// Set when `check` saw a new leader; the simulation then checks log matching across members.
+    var newLeaderElected = false
 
     mutating func recordViolation(_ message: String) { fail(message) }
 
@@ -29,6 +33,7 @@ struct InvariantChecker {
             } else {
                 leaderByEpoch[leader.epoch] = node.id
                 checkLeaderCompleteness(node, instance)
+                newLeaderElected = true
             }
         }
         let highWatermark = instance.highWatermark
@@ -74,6 +79,24 @@ struct InvariantChecker {
         for offset in log.startOffset..<Int64(committedLog.count) where log.record(at: offset) != committedLog[Int(offset)] {
             fail("new leader \(node.id) of epoch \(instance.epoch) lacks committed \(committedLog[Int(offset)]) at \(offset)")
             return
+        }
+    }
+
+    /// Raft's Log Matching Property between every pair of running members.
+    mutating func checkLogMatching(_ nodes: [SimulatedNode]) {
+        let logs = nodes.compactMap { node in node.instance.map { (node.id, $0.log) } }
+        for i in logs.indices {
+            for j in logs.indices where j > i {
+                let (a, b) = (logs[i].1, logs[j].1)
+                let low = max(a.startOffset, b.startOffset)
+                var offset = min(a.endOffset, b.endOffset) - 1
+                while offset >= low, a.record(at: offset)!.epoch != b.record(at: offset)!.epoch { offset -= 1 }
+                guard offset >= low else { continue }
+                for o in low...offset where a.record(at: o) != b.record(at: o) {
+                    fail("members \(logs[i].0) and \(logs[j].0) share epoch \(a.record(at: offset)!.epoch) at \(offset) but differ at \(o)")
+                    return
+                }
+            }
         }
     }
 

@@ -221,6 +221,10 @@ final class RaftSimulation {
         }
         perform(directives, on: node)
         checker.check(node)
+        if checker.newLeaderElected {
+            checker.newLeaderElected = false
+            checker.checkLogMatching(memberIds.map { nodes[$0]! })
+        }
         scheduleTick(node)
     }
 
