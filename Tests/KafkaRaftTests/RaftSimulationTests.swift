@@ -13,7 +13,7 @@ import Testing
         if let one = environment["KRAFT_SIM_SEED"].flatMap(UInt64.init) {
             seeds = [one]
         } else {
-            let count = environment["KRAFT_SIM_SCHEDULES"].flatMap(UInt64.init) ?? 5000
+            let count = environment["KRAFT_SIM_SCHEDULES"].flatMap(UInt64.init) ?? 3000
             let first = environment["KRAFT_SIM_FIRST_SEED"].flatMap(UInt64.init) ?? 1
             seeds = Array(first..<(first + count))
         }
