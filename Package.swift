@@ -41,6 +41,8 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // SplitMix64: the one seeded generator behind everything that replays from a seed (Raft, fuzz, chaos).
+        .target(name: "SeededRandom"),
         // Value types shared by the controller, the broker and the ZooKeeper data layer.
         .target(name: "KafkaModel"),
         // Kafka 2.8's znode layout and JSON formats (ZkData.scala), and the high-level ZooKeeper
@@ -150,11 +152,11 @@ let package = Package(
         // `zkafka fuzz`: regression cases, then mutated and random request frames against a live broker.
         .target(
             name: "RequestFuzzer",
-            dependencies: ["KafkaProtocol", .product(name: "NIOCore", package: "swift-nio")]
+            dependencies: ["KafkaProtocol", "SeededRandom", .product(name: "NIOCore", package: "swift-nio")]
         ),
         .testTarget(name: "RequestFuzzerTests", dependencies: ["RequestFuzzer", "KafkaProtocol"]),
         // `zkafka chaos`: the nemesis schedule and the durability verdict (pure; the shell is in zkafka).
-        .target(name: "ChaosTesting"),
+        .target(name: "ChaosTesting", dependencies: ["SeededRandom"]),
         .testTarget(name: "ChaosTestingTests", dependencies: ["ChaosTesting"]),
         // Benchmarks behind `zkafka bench`: measuring code lives here, the CLI only prints.
         .target(
@@ -194,7 +196,7 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        .testTarget(name: "KafkaControllerTests", dependencies: ["KafkaController", "KafkaModel"]),
+        .testTarget(name: "KafkaControllerTests", dependencies: ["KafkaController", "KafkaModel", "SeededRandom"]),
         // The ZooKeeper-mode shell's own rules (watch arming), without a ZooKeeper server.
         .testTarget(name: "ZooKeeperModeControllerTests", dependencies: ["ZooKeeperModeController", "ZooKeeper"]),
         // Reads, merges, filters and renders the brokers' controller-trace.jsonl files (`zkafka trace`, `zkafka demo`).
@@ -203,7 +205,7 @@ let package = Package(
         .testTarget(
             name: "KafkaProtocolTests",
             dependencies: [
-                "KafkaProtocol",
+                "KafkaProtocol", "SeededRandom",
                 .product(name: "NIOCore", package: "swift-nio"),
             ],
             exclude: ["Fixtures"]
@@ -244,7 +246,7 @@ let package = Package(
         .testTarget(
             name: "KafkaNetworkTests",
             dependencies: [
-                "KafkaNetwork",
+                "KafkaNetwork", "SeededRandom",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
@@ -256,7 +258,7 @@ let package = Package(
         // MARK: KRaft
         // KIP-595 Raft (Kafka 3.3's KafkaRaftClient) as a pure core, with KIP-630 snapshots, plus the
         // file-backed shell pieces (quorum-state, metadata log, checkpoints).
-        .target(name: "KafkaRaft"),
+        .target(name: "KafkaRaft", dependencies: ["SeededRandom"]),
         .target(
             name: "KafkaRaftStorage",
             dependencies: ["KafkaRaft", "KafkaRaftProtocol"]),

@@ -1,3 +1,5 @@
+import SeededRandom
+
 /// One fault the chaos nemesis injects into a local cluster, in the spirit of Kafka's system tests and Jepsen's
 /// Kafka analysis: processes die (kill -9), bounce, hang past their ZooKeeper session, or all die at once.
 public enum NemesisFault: String, Sendable, Hashable, CaseIterable, Codable {
@@ -39,24 +41,11 @@ public struct NemesisSchedule: Sendable, Hashable {
     public let faults: [NemesisFault]
 
     public init(seed: UInt64, rounds: Int) {
-        var random = SeededRandom(seed: seed)
+        var random = SplitMix64(seed: seed)
         var faults: [NemesisFault] = []
         while faults.count < rounds {
             faults += NemesisFault.allCases.shuffled(using: &random)
         }
         self.faults = Array(faults.prefix(max(0, rounds)))
-    }
-}
-
-/// SplitMix64, so that a schedule depends only on its seed.
-struct SeededRandom: RandomNumberGenerator {
-    private var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

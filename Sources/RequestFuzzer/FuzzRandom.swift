@@ -1,15 +1,4 @@
-/// SplitMix64: a small, fast generator whose whole state is one seed, so a fuzz run is reproduced exactly by its
-/// `--seed` (Swift's system generator cannot be seeded).
-public struct FuzzRandom: RandomNumberGenerator, Sendable {
-    private var state: UInt64
+import SeededRandom
 
-    public init(seed: UInt64) { state = seed }
-
-    public mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
+/// The fuzzer's generator: a run is reproduced exactly by its `--seed`.
+public typealias FuzzRandom = SplitMix64

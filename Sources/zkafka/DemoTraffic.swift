@@ -73,33 +73,28 @@ struct DemoTraffic: Sendable {
     /// Consumes every partition of `topic` from the beginning to its high watermark and counts the
     /// acknowledged records that are not stored at their acknowledged partition and offset.
     func verify(bootstrap: String, topic: String) throws -> Verification {
-        let output = directory + "/\(prefix)-consumer.out"
-        let log = directory + "/\(prefix)-consumer.log"
-        let consumer = try DemoChildProcess.spawn(
-            [Self.python, scriptPath, "verify", bootstrap, topic, acknowledgedPath], output: output, errors: log)
-        guard let status = consumer.wait(timeout: .seconds(150)) else {
-            consumer.forceStop()
-            throw DemoTimeout(description: "the consumer did not finish within 150 s (log: \(log))")
-        }
-        guard status == 0 else { throw DemoTrafficError(description: "the consumer exited with status \(status) (log: \(log))") }
-        return try Self.lastJSONLine(of: output, what: "consumer", log: log)
+        try runConsumer(["verify", bootstrap, topic, acknowledgedPath], timeout: .seconds(150))
     }
 
     /// Reads every partition of `topic` from the beginning to its high watermark into ``consumedPath`` and
     /// returns how many records that was.
     func dumpConsumed(bootstrap: String, topic: String) throws -> Int {
+        struct Dumped: Decodable { var consumed: Int }
+        let dumped: Dumped = try runConsumer(["dump", bootstrap, topic, consumedPath], timeout: .seconds(300))
+        return dumped.consumed
+    }
+
+    /// Runs the script's consumer side with `arguments` to completion and decodes the summary it prints last.
+    private func runConsumer<T: Decodable>(_ arguments: [String], timeout: Duration) throws -> T {
         let output = directory + "/\(prefix)-consumer.out"
         let log = directory + "/\(prefix)-consumer.log"
-        let consumer = try DemoChildProcess.spawn(
-            [Self.python, scriptPath, "dump", bootstrap, topic, consumedPath], output: output, errors: log)
-        guard let status = consumer.wait(timeout: .seconds(300)) else {
+        let consumer = try DemoChildProcess.spawn([Self.python, scriptPath] + arguments, output: output, errors: log)
+        guard let status = consumer.wait(timeout: timeout) else {
             consumer.forceStop()
-            throw DemoTimeout(description: "the consumer did not finish within 300 s (log: \(log))")
+            throw DemoTimeout(description: "the consumer did not finish within \(timeout.components.seconds) s (log: \(log))")
         }
         guard status == 0 else { throw DemoTrafficError(description: "the consumer exited with status \(status) (log: \(log))") }
-        struct Dumped: Decodable { var consumed: Int }
-        let dumped: Dumped = try Self.lastJSONLine(of: output, what: "consumer", log: log)
-        return dumped.consumed
+        return try Self.lastJSONLine(of: output, what: "consumer", log: log)
     }
 
     private static func lastJSONLine<T: Decodable>(of path: String, what: String, log: String) throws -> T {

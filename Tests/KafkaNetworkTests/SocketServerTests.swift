@@ -1,4 +1,5 @@
 import Logging
+import SeededRandom
 import NIOConcurrencyHelpers
 import NIOCore
 import NIOPosix
@@ -380,18 +381,5 @@ struct SocketServerTests {
         #expect(try await again.start()[0].port == port)
         await again.shutdown()
         await #expect(throws: (any Error).self) { try await TestClient.connect(port: port) }
-    }
-}
-
-/// Deterministic generator for the garbage test.
-struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49EB_133A_111B
-        return z ^ (z >> 31)
     }
 }

@@ -1,4 +1,5 @@
 import NIOCore
+import SeededRandom
 import Testing
 
 @testable import KafkaProtocol
@@ -206,7 +207,7 @@ import Testing
                 #expect(throws: KafkaProtocolError.self) { _ = try RecordBatch(from: &b, verifyCRC: false) }
             }
         }
-        var rng = RobustnessTests.SplitMix64(state: 7)
+        var rng = SplitMix64(seed: 7)
         let base = Array(try Fixtures.load("records_v2_headers").readableBytesView)
         for _ in 0..<2000 {
             var bytes = base
