@@ -1,11 +1,17 @@
 import Dispatch
+import Foundation
+import KafkaController
 import Synchronization
 
 /// Runs async work to completion from a thread that may block: the controller event thread, which
 /// Kafka also lets block on ZooKeeper (each event runs to completion before the next starts).
-/// Never call it from the cooperative pool or an event loop.
+/// Never call it from the cooperative pool or an event loop: blocking one of the pool's threads on work
+/// that needs the pool can deadlock the process. Debug builds (the tests) check the thread.
 enum BlockingBridge {
     static func run<T: Sendable>(_ body: @escaping @Sendable () async throws -> T) throws -> T {
+        assert(
+            ControllerEventManager.isCurrentThreadAnEventThread,
+            "BlockingBridge.run called off \(ControllerEventManager.threadName) (thread '\(Thread.current.name ?? "unnamed")')")
         let outcome = Mutex<Result<T, any Error>?>(nil)
         let done = DispatchSemaphore(value: 0)
         Task.detached {

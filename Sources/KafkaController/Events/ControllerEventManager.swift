@@ -152,7 +152,15 @@ public final class ControllerEventManager: @unchecked Sendable {
         }
     }
 
+    /// Whether the calling thread is some manager's event thread (for shells whose helpers may only block there).
+    public static var isCurrentThreadAnEventThread: Bool {
+        Thread.current.threadDictionary[eventThreadMarker] as? Bool == true
+    }
+
+    private static let eventThreadMarker = "zkafka.controller-event-thread"
+
     private func runLoop() {
+        Thread.current.threadDictionary[Self.eventThreadMarker] = true
         while true {
             let queued = queue.take()
             if case .shutdownEventThread = queued.event {
