@@ -163,9 +163,10 @@ let package = Package(
             name: "Benchmarks",
             dependencies: [
                 "ZooKeeper", "CZooKeeperBaseline", "LocalCluster", "KafkaProtocol", "KafkaClient", "KafkaModel",
-                "KafkaZooKeeperData",
+                "KafkaZooKeeperData", .product(name: "NIOCore", package: "swift-nio"),
             ]
         ),
+        .testTarget(name: "BenchmarksTests", dependencies: ["Benchmarks", "KafkaProtocol"]),
         .executableTarget(
             name: "zkafka",
             dependencies: [

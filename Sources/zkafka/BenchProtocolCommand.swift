@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Benchmarks
 import KafkaProtocol
 
 /// `zkafka bench protocol`: encode and decode throughput of realistic produce and fetch traffic.

@@ -1,6 +1,7 @@
 import Testing
 
-@testable import KafkaProtocol
+@testable import Benchmarks
+import KafkaProtocol
 
 @Suite struct ProtocolBenchmarkTests {
     @Test func benchmark_runsEveryWorkload() throws {

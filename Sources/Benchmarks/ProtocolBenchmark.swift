@@ -1,3 +1,4 @@
+import KafkaProtocol
 import NIOCore
 
 /// Encode/decode throughput of realistic protocol traffic, for `zkafka bench protocol`.
