@@ -164,6 +164,8 @@ struct ControllerFailoverTests {
         try await createTopic(zk, "zombie", [0: [1, 2, 3]])
         let zombie = try #require(try await controller(zk))
         let (zombieEpoch, _) = try await epoch(zk)
+        #expect(try await eventually(within: .seconds(20)) { try await state(zk, "zombie", 0).leaderAndISR.isr.count == 3 })
+        let beforeStop = try await state(zk, "zombie", 0)
         try cluster.cluster.kill(.broker(Int(zombie)), signal: .stop)
         let replaced = try await eventually(within: .seconds(30)) {
             guard let now = try await controller(zk) else { return false }
@@ -179,10 +181,15 @@ struct ControllerFailoverTests {
         try await Task.sleep(for: .seconds(2))
         #expect(try await controller(zk) == newController)
         #expect(try await epoch(zk).0 == newEpoch)
-        // Every partition state written after the takeover carries the new epoch or an older one
-        // written before; nothing claims a controller epoch the zombie held after being fenced.
-        let state = try await state(zk, "zombie", 0)
-        #expect(state.controllerEpoch <= newEpoch)
+        // Whatever was written to the partition state after the zombie stopped was written under the new
+        // controller's epoch: a write by the zombie (its epoch, a newer znode version) would fail this.
+        let written = try await state(zk, "zombie", 0)
+        if written.leaderAndISR.zkVersion != beforeStop.leaderAndISR.zkVersion {
+            #expect(written.controllerEpoch == newEpoch, "a write under epoch \(written.controllerEpoch) landed after the takeover")
+        } else {
+            #expect(written == beforeStop)
+        }
+        #expect(written.controllerEpoch != zombieEpoch || written.leaderAndISR.zkVersion == beforeStop.leaderAndISR.zkVersion)
         let log = try String(contentsOfFile: cluster.descriptor.brokers[Int(zombie) - 1].log, encoding: .utf8)
         #expect(log.contains("Resigned as the controller") || log.contains("session expired"), "zombie log shows no resignation")
     }

@@ -86,9 +86,11 @@ struct KafkaZooKeeperClientTests {
         let winners = outcomes.compactMap { id, result in (try? result.get()).map { (id, $0) } }
         #expect(winners.count == 1)
         #expect(winners.first?.1 == 1)
+        // Every loser fails with ControllerMovedError (the winner is the one success, checked above).
         for (_, result) in outcomes {
             if case .failure(let error) = result { #expect(error is ControllerMovedError, "\(error)") }
         }
+        #expect(outcomes.filter { if case .failure = $0.1 { true } else { false } }.count == outcomes.count - 1)
         let winner = try #require(winners.first?.0)
         #expect(try await clients[0].getControllerID() == winner)
         #expect(try await clients[0].controllerEpoch()?.epoch == 1)

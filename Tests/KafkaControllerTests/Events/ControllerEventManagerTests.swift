@@ -103,7 +103,11 @@ final class ReplyBox<Value: Sendable>: @unchecked Sendable {
         let expire = manager.clearAndPut(.expire)
         // Preemption ran synchronously on this thread, before clearAndPut returned.
         #expect(shutdownReplies.values.count == 1)
-        if case .failure(let error) = shutdownReplies.values.first { #expect(error.code == .controllerMoved) }
+        if case .failure(let error) = shutdownReplies.values.first {
+            #expect(error.code == .controllerMoved)
+        } else {
+            Issue.record("the preempted controlled shutdown was answered \(String(describing: shutdownReplies.values.first)), not CONTROLLER_MOVED")
+        }
         let electionAnswer = try #require(electionReplies.values.first?[partition])
         if case .failure(let error) = electionAnswer {
             #expect(error.code == .notController)
