@@ -179,6 +179,7 @@ let package = Package(
                 "KafkaConsoleTools",
                 "ControllerTraceReader",
                 "KafkaController",
+                "KafkaGroupCoordinator",
                 "KafkaZooKeeperData",
                 "KafkaModel",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -198,8 +199,8 @@ let package = Package(
         // The ZooKeeper-mode shell's own rules (watch arming), without a ZooKeeper server.
         .testTarget(name: "ZooKeeperModeControllerTests", dependencies: ["ZooKeeperModeController", "ZooKeeper"]),
         // Reads, merges, filters and renders the brokers' controller-trace.jsonl files (`zkafka trace`, `zkafka demo`).
-        .target(name: "ControllerTraceReader", dependencies: ["KafkaController", "KafkaModel"]),
-        .testTarget(name: "ControllerTraceReaderTests", dependencies: ["ControllerTraceReader", "KafkaController", "KafkaModel"]),
+        .target(name: "ControllerTraceReader", dependencies: ["KafkaController", "KafkaModel", "KafkaGroupCoordinator"]),
+        .testTarget(name: "ControllerTraceReaderTests", dependencies: ["ControllerTraceReader", "KafkaController", "KafkaModel", "KafkaGroupCoordinator"]),
         .testTarget(
             name: "KafkaProtocolTests",
             dependencies: [
