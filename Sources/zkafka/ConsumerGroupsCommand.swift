@@ -37,7 +37,8 @@ struct ConsumerGroupsCommand: AsyncParsableCommand {
     @Flag(name: .customLong("to-latest"), help: "Reset to the log end offset.") var toLatest = false
     @Flag(name: .customLong("to-current"), help: "Reset to the committed offset.") var toCurrent = false
     @Option(name: .customLong("to-offset"), help: "Reset to this offset (clamped to the log).") var toOffset: Int64?
-    @Option(name: .customLong("shift-by"), help: "Shift the committed offset by N (may be negative).") var shiftBy: Int64?
+    @Option(name: .customLong("shift-by"), parsing: .unconditional, help: "Shift the committed offset by N (may be negative: --shift-by -10).")
+    var shiftBy: Int64?
     @Option(name: .customLong("to-datetime"), help: "Reset to the first offset at or after YYYY-MM-DDTHH:mm:SS.sss[zone].")
     var toDatetime: String?
 
