@@ -87,3 +87,38 @@ extension ConsumerGroupTests {
         #expect(groupLines.last?.hasSuffix(": Dead") == true, "\(groupLines)")
     }
 }
+
+extension ConsumerGroupTests {
+    /// `partition.assignment.strategy=roundrobin,range`: both protocols in JoinGroup, the group picks
+    /// roundrobin (every member's first choice) and the leader deals the partitions in turn.
+    @Test func zkafkaConsumersWithRoundRobin_interleaveThePartitions() async throws {
+        let cluster = try RunningCluster.current
+        let scratch = try DataPlane.scratchDirectory()
+        defer { try? FileManager.default.removeItem(atPath: scratch) }
+        try await Self.prepareTopic(cluster, scratch: scratch)
+        let zkafka = try ZKafkaExecutable.path()
+        let group = "roundrobin-group"
+        let members = (0..<2).map { _ in
+            BackgroundCommand(
+                [zkafka, "console-consumer", "--bootstrap-server", cluster.bootstrapServers, "--topic", Self.topic, "--group", group,
+                 "--consumer-property", "partition.assignment.strategy=roundrobin,range", "--timeout-ms", "30000"],
+                timeout: .seconds(120))
+        }
+        func describe(_ view: String) -> String {
+            (try? Command.run(
+                [zkafka, "consumer-groups", "--bootstrap-server", cluster.bootstrapServers, "--describe", "--group", group, view]
+                    + (view == "--members" ? ["--verbose"] : []),
+                timeout: .seconds(60)))?.standardOutput ?? ""
+        }
+        var assignments: [String] = []
+        let interleaved = await eventually(within: .seconds(60)) {
+            assignments = describe("--members").split(separator: "\n").filter { $0.hasPrefix(group + " ") }
+                .compactMap { $0.split(separator: " ").last.map(String.init) }.sorted()
+            return assignments == ["\(Self.topic)(0,2,4)", "\(Self.topic)(1,3,5)"]
+        }
+        #expect(interleaved, "round robin deals alternate partitions: \(assignments)")
+        let state = describe("--state").split(separator: "\n").first { $0.hasPrefix(group + " ") }.map { $0.split(separator: " ") } ?? []
+        #expect(state.suffix(3) == ["roundrobin", "Stable", "2"], "\(state)")
+        for member in members { _ = try await member.result() }
+    }
+}
