@@ -198,7 +198,8 @@ let package = Package(
         .testTarget(name: "KafkaControllerTests", dependencies: ["KafkaController", "KafkaModel"]),
         // The ZooKeeper-mode shell's own rules (watch arming), without a ZooKeeper server.
         .testTarget(name: "ZooKeeperModeControllerTests", dependencies: ["ZooKeeperModeController", "ZooKeeper"]),
-        // Reads, merges, filters and renders the brokers' controller-trace.jsonl files (`zkafka trace`, `zkafka demo`).
+        // Reads, merges, filters and renders the brokers' controller-trace.jsonl files (`zkafka trace`, `zkafka demo`),
+        // and their group-coordinator-trace.jsonl files on the same timeline (`zkafka trace --groups`).
         .target(name: "ControllerTraceReader", dependencies: ["KafkaController", "KafkaModel", "KafkaGroupCoordinator"]),
         .testTarget(name: "ControllerTraceReaderTests", dependencies: ["ControllerTraceReader", "KafkaController", "KafkaModel", "KafkaGroupCoordinator"]),
         .testTarget(
