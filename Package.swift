@@ -182,6 +182,7 @@ let package = Package(
                 "KafkaConsoleTools",
                 "ControllerTraceReader",
                 "KafkaController",
+                "KafkaGroupCoordinator",
                 "KafkaZooKeeperData",
                 "KafkaModel",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -200,9 +201,10 @@ let package = Package(
         .testTarget(name: "KafkaControllerTests", dependencies: ["KafkaController", "KafkaModel", "SeededRandom"]),
         // The ZooKeeper-mode shell's own rules (watch arming), without a ZooKeeper server.
         .testTarget(name: "ZooKeeperModeControllerTests", dependencies: ["ZooKeeperModeController", "ZooKeeper"]),
-        // Reads, merges, filters and renders the brokers' controller-trace.jsonl files (`zkafka trace`, `zkafka demo`).
-        .target(name: "ControllerTraceReader", dependencies: ["KafkaController", "KafkaModel"]),
-        .testTarget(name: "ControllerTraceReaderTests", dependencies: ["ControllerTraceReader", "KafkaController", "KafkaModel"]),
+        // Reads, merges, filters and renders the brokers' controller-trace.jsonl files (`zkafka trace`, `zkafka demo`),
+        // and their group-coordinator-trace.jsonl files on the same timeline (`zkafka trace --groups`).
+        .target(name: "ControllerTraceReader", dependencies: ["KafkaController", "KafkaModel", "KafkaGroupCoordinator"]),
+        .testTarget(name: "ControllerTraceReaderTests", dependencies: ["ControllerTraceReader", "KafkaController", "KafkaModel", "KafkaGroupCoordinator"]),
         .testTarget(
             name: "KafkaProtocolTests",
             dependencies: [

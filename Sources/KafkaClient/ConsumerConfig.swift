@@ -26,6 +26,9 @@ public struct ConsumerConfig: Sendable, Hashable {
     /// With `subscribe`: commit positions every `autoCommitIntervalMs`, before rejoining and on close.
     public var enableAutoCommit = true
     public var autoCommitIntervalMs = 5_000
+    /// The assignors offered in JoinGroup, most preferred first (`partition.assignment.strategy`,
+    /// Kafka 2.8's default: range only).
+    public var partitionAssignmentStrategies: [PartitionAssignmentStrategy] = [.range]
 
     public init() {}
 
@@ -63,6 +66,20 @@ public struct ConsumerConfig: Sendable, Hashable {
         case "heartbeat.interval.ms": heartbeatIntervalMs = try int(1...Int(Int32.max))
         case "max.poll.interval.ms": maxPollIntervalMs = try int(1...Int(Int32.max))
         case "auto.commit.interval.ms": autoCommitIntervalMs = try int()
+        case "partition.assignment.strategy":
+            var strategies: [PartitionAssignmentStrategy] = []
+            for name in value.split(separator: ",") {
+                guard let strategy = PartitionAssignmentStrategy(configValue: String(name)) else {
+                    throw KafkaClientError.invalidConfig(
+                        "Invalid value '\(value)' for consumer property partition.assignment.strategy: unknown assignor '\(name)'"
+                            + " (expected range, roundrobin or their Kafka class names)")
+                }
+                if !strategies.contains(strategy) { strategies.append(strategy) }
+            }
+            guard !strategies.isEmpty else {
+                throw KafkaClientError.invalidConfig("Invalid value '' for consumer property partition.assignment.strategy: name at least one assignor")
+            }
+            partitionAssignmentStrategies = strategies
         case "enable.auto.commit":
             guard let flag = Bool(value) else {
                 throw KafkaClientError.invalidConfig("Invalid value '\(value)' for consumer property enable.auto.commit: expected true or false")

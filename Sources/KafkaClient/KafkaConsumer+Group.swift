@@ -126,7 +126,7 @@ extension KafkaConsumer {
     }
 
     /// Kafka's `joinGroupIfNeeded` + `onJoinComplete`: commit (auto-commit), JoinGroup v5 (again
-    /// with the id MEMBER_ID_REQUIRED hands out), the leader's range assignment, SyncGroup v3, then
+    /// with the id MEMBER_ID_REQUIRED hands out), the leader's assignment (the assignor the coordinator chose), SyncGroup v3, then
     /// the assigned partitions start at the group's committed offsets.
     private func joinGroup() async throws {
         guard var membership = groupMembership else { return }
@@ -148,7 +148,7 @@ extension KafkaConsumer {
                     groupId: membership.groupID, sessionTimeoutMs: Int32(config.sessionTimeoutMs),
                     rebalanceTimeoutMs: Int32(config.maxPollIntervalMs), memberId: membership.memberID,
                     groupInstanceId: config.groupInstanceID, protocolType: "consumer",
-                    protocols: [.init(name: RangeAssignor.name, metadata: subscription)]),
+                    protocols: config.partitionAssignmentStrategies.map { .init(name: $0.protocolName, metadata: subscription) }),
                 version: 5, to: coordinator, timeout: .milliseconds(config.maxPollIntervalMs + 5_000))
             let joinError = KafkaErrorCode(rawValue: join.errorCode)
             switch joinError {
@@ -169,7 +169,8 @@ extension KafkaConsumer {
             membership.generation = join.generationId
             var assignments: [SyncGroupRequest.SyncGroupRequestAssignment] = []
             if join.leader == join.memberId {
-                assignments = try await leaderAssignment(join.members)
+                let strategy = config.partitionAssignmentStrategies.first { $0.protocolName == join.protocolName } ?? .range
+                assignments = try await leaderAssignment(join.members, strategy: strategy)
             }
             let sync = try await metadata.send(
                 SyncGroupRequest(
@@ -197,8 +198,10 @@ extension KafkaConsumer {
         }
     }
 
-    /// The leader's job: every member's subscription through the range assignor.
-    private func leaderAssignment(_ members: [JoinGroupResponse.JoinGroupResponseMember]) async throws -> [SyncGroupRequest.SyncGroupRequestAssignment] {
+    /// The leader's job: every member's subscription through the assignor the coordinator chose.
+    private func leaderAssignment(
+        _ members: [JoinGroupResponse.JoinGroupResponseMember], strategy: PartitionAssignmentStrategy
+    ) async throws -> [SyncGroupRequest.SyncGroupRequestAssignment] {
         var subscriptions: [String: [String]] = [:]
         for member in members {
             subscriptions[member.memberId] = (try? ConsumerProtocolSubscription.decodeVersioned(member.metadata))?.topics ?? []
@@ -207,7 +210,9 @@ extension KafkaConsumer {
         for topic in Set(subscriptions.values.flatMap { $0 }) {
             counts[topic] = (try? await metadata.topic(topic))?.partitionCount
         }
-        return RangeAssignor.assign(subscriptions: subscriptions, partitionCounts: counts).map { member, partitions in
+        var instanceIds: [String: String] = [:]
+        for member in members { if let id = member.groupInstanceId { instanceIds[member.memberId] = id } }
+        return strategy.assign(subscriptions: subscriptions, partitionCounts: counts, groupInstanceIds: instanceIds).map { member, partitions in
             let topics = Dictionary(grouping: partitions, by: \.topic).sorted { $0.key < $1.key }.map { topic, keys in
                 ConsumerProtocolAssignment.TopicPartition(topic: topic, partitions: keys.map(\.partition).sorted())
             }

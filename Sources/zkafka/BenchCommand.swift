@@ -6,6 +6,8 @@ struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Benchmarks that print figures measured in one run.",
-        subcommands: [BenchZooKeeperCommand.self, BenchProtocolCommand.self, BenchControllerCommand.self, BenchProduceCommand.self]
+        subcommands: [
+            BenchZooKeeperCommand.self, BenchProtocolCommand.self, BenchControllerCommand.self, BenchProduceCommand.self, BenchGroupsCommand.self,
+        ]
     )
 }

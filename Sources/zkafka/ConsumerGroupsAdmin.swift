@@ -75,18 +75,7 @@ struct ConsumerGroupsAdmin: Sendable {
 
     /// The group as `kafka-consumer-groups.sh --describe` shows it, or nil if it does not exist.
     func describe(group: String) async throws -> Description? {
-        let coordinatorAddress: Address = try await withBootstrap { connection in
-            for attempt in 0..<20 {
-                let response = try await send(FindCoordinatorRequest(key: group, keyType: 0), version: 1, on: connection)
-                if response.errorCode == 0 { return (response.host, Int(response.port)) }
-                let error = KafkaErrorCode(rawValue: response.errorCode)
-                guard error == .coordinatorNotAvailable || error == .coordinatorLoadInProgress, attempt < 19 else {
-                    throw TopicsCommandError(message: "Could not find the coordinator of group '\(group)': \(error.kafkaName)")
-                }
-                try await Task.sleep(for: .milliseconds(500))
-            }
-            throw TopicsCommandError(message: "Could not find the coordinator of group '\(group)'")
-        }
+        let coordinatorAddress = try await findCoordinator(group).address
         let coordinator = try await connect(coordinatorAddress)
         defer { Task { await coordinator.close() } }
         let described = try await send(DescribeGroupsRequest(groups: [group]), version: 1, on: coordinator)
@@ -131,17 +120,28 @@ struct ConsumerGroupsAdmin: Sendable {
     /// The log end offsets (ListOffsets latest at each partition's leader), keyed like `describe`'s rows.
     private func logEndOffsets(_ topics: Set<String>) async throws -> [String: Int64] {
         guard !topics.isEmpty else { return [:] }
+        let known = try await partitions(of: topics).values.flatMap { $0 }
+        let offsets = try await listOffsets(known, timestamp: -1)
+        return Dictionary(uniqueKeysWithValues: offsets.map { ("\($0.key.topic)\u{0}\($0.key.partition)", $0.value) })
+    }
+
+    /// ListOffsets (v1) at each partition's leader: -1 latest, -2 earliest, otherwise the first offset
+    /// at or after that timestamp (-1 when there is none). Partitions without a leader or with an error are absent.
+    func listOffsets(_ partitions: [TopicPartitionKey], timestamp: Int64) async throws -> [TopicPartitionKey: Int64] {
+        let topics = Set(partitions.map(\.topic))
+        guard !topics.isEmpty else { return [:] }
+        let wanted = Set(partitions)
         let metadata = try await withBootstrap { connection in
             try await send(
                 MetadataRequest(topics: topics.sorted().map { .init(name: $0) }, allowAutoTopicCreation: false), version: 1, on: connection)
         }
         var byLeader: [Int32: [(String, Int32)]] = [:]
         for topic in metadata.topics {
-            for partition in topic.partitions where partition.leaderId >= 0 {
+            for partition in topic.partitions where partition.leaderId >= 0 && wanted.contains(.init(topic: topic.name, partition: partition.partitionIndex)) {
                 byLeader[partition.leaderId, default: []].append((topic.name, partition.partitionIndex))
             }
         }
-        var ends: [String: Int64] = [:]
+        var ends: [TopicPartitionKey: Int64] = [:]
         for (leader, partitions) in byLeader {
             guard let broker = metadata.brokers.first(where: { $0.nodeId == leader }) else { continue }
             let connection = try await connect((broker.host, Int(broker.port)))
@@ -150,12 +150,12 @@ struct ConsumerGroupsAdmin: Sendable {
             let request = ListOffsetsRequest(
                 replicaId: -1,
                 topics: grouped.map { topic, entries in
-                    .init(name: topic, partitions: entries.map { .init(partitionIndex: $0.1, timestamp: -1) })
+                    .init(name: topic, partitions: entries.map { .init(partitionIndex: $0.1, timestamp: timestamp) })
                 })
             let response = try await send(request, version: 1, on: connection)
             for topic in response.topics {
                 for partition in topic.partitions where partition.errorCode == 0 {
-                    ends["\(topic.name)\u{0}\(partition.partitionIndex)"] = partition.offset
+                    ends[.init(topic: topic.name, partition: partition.partitionIndex)] = partition.offset
                 }
             }
         }

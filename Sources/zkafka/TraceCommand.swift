@@ -1,6 +1,7 @@
 import ArgumentParser
 import ControllerTraceReader
 import Foundation
+import KafkaGroupCoordinator
 import KafkaModel
 import LocalCluster
 
@@ -15,7 +16,9 @@ struct TraceCommand: ParsableCommand {
             partition and replica state transitions that followed. Malformed lines are reported (file:line) \
             on stderr and skipped. --topic/--partition keep those transitions and the events that caused them \
             (plus elections and broker changes); --broker keeps what that broker's controller wrote and the \
-            transitions of its replicas.
+            transitions of its replicas. --groups adds the group coordinators' transitions \
+            (<logDir>/group-coordinator-trace.jsonl: state, generation, leader, members, assignments) to the \
+            same timeline; --group G shows only that group's, with the controller's records.
             """
     )
 
@@ -36,6 +39,12 @@ struct TraceCommand: ParsableCommand {
     @Option(help: "Only records at or after this time: epoch milliseconds or ISO 8601 (2024-05-01T12:00:00Z).")
     var since: String?
 
+    @Flag(help: "Also show the group coordinators' group transitions (group-coordinator-trace.jsonl).")
+    var groups = false
+
+    @Option(help: "Show this group's transitions (implies --groups).")
+    var group: String?
+
     @Flag(help: "Show every LeaderAndIsr/UpdateMetadata response event instead of folding them.")
     var allResponses = false
 
@@ -50,12 +59,37 @@ struct TraceCommand: ParsableCommand {
         let filter = TraceFilter(
             topic: topic, partition: partition, brokerID: broker, sinceMs: since.flatMap(TraceTimestamp.parseMilliseconds))
         let entries = filter.apply(to: trace.entries)
+        var groupRecords: [GroupTraceRecord] = []
+        if groups || group != nil {
+            let read = GroupTraceReader.read(try TraceCommand.groupTracePaths(directory: directory.directory))
+            for problem in read.problems { FileHandle.standardError.write(Data("warning: \(problem)\n".utf8)) }
+            let sinceMs = since.flatMap(TraceTimestamp.parseMilliseconds)
+            groupRecords = read.records.filter { record in
+                (group == nil || record.group == group) && (broker == nil || record.broker == broker)
+                    && (sinceMs.map { record.timeMs >= $0 } ?? true)
+            }
+        }
         if json {
             print(try TraceTimelineRenderer.jsonLines(entries), terminator: "")
-        } else if entries.isEmpty {
+            for record in groupRecords { print(try record.jsonLine()) }
+        } else if entries.isEmpty && groupRecords.isEmpty {
             print("No trace records match.")
         } else {
-            print(TraceTimelineRenderer(foldBrokerResponses: !allResponses).render(entries), terminator: "")
+            let controllerRenderer = TraceTimelineRenderer(foldBrokerResponses: !allResponses)
+            for line in GroupTimelineRenderer().merged(controller: entries, groups: groupRecords, controllerRenderer: controllerRenderer) {
+                print(line)
+            }
+        }
+    }
+
+    /// Every broker's `<logDir>/group-coordinator-trace.jsonl` of the cluster in `directory`.
+    static func groupTracePaths(directory: String) throws -> [String] {
+        do {
+            return try LocalCluster(directory: directory).descriptor().brokers.map {
+                ($0.logDir as NSString).appendingPathComponent(GroupTraceReader.fileName)
+            }
+        } catch let error as LocalClusterError {
+            throw TraceCommandError(error.message)
         }
     }
 

@@ -25,6 +25,7 @@ extension GroupCoordinator {
                 state.parkedJoins[token] = continuation
                 let actions = group.join(input, token: token, nowMs: now)
                 state.groups[groupId] = group
+                traceGroup(groupId, in: state)
                 return takeEffects(of: actions, in: &state)
             }
             run(effects)
@@ -46,6 +47,7 @@ extension GroupCoordinator {
                 state.parkedSyncs[token] = continuation
                 let actions = group.sync(input, token: token, nowMs: now)
                 state.groups[groupId] = group
+                traceGroup(groupId, in: state)
                 return takeEffects(of: actions, in: &state)
             }
             run(effects)
@@ -80,6 +82,7 @@ extension GroupCoordinator {
             }
             let (error, memberErrors, actions) = group.leave(members, nowMs: now)
             state.groups[groupId] = group
+            traceGroup(groupId, in: state)
             result = (error, memberErrors)
             return takeEffects(of: actions, in: &state)
         }
@@ -182,6 +185,7 @@ extension GroupCoordinator {
                     continue
                 }
                 state.groups[groupId] = nil
+                traceGroup(groupId, in: state)
                 tombstones[partitionFor(groupId), default: []] +=
                     removed.map { (GroupRecordCodec.encodeKey(.offset(groupId: groupId, $0)), nil) }
                     + [(GroupRecordCodec.encodeKey(.group(groupId)), nil)]

@@ -127,6 +127,7 @@ extension GroupCoordinator {
             for (groupId, var group) in state.groups where partitionFor(groupId) == index {
                 let actions = group.unload(nowMs: now)
                 state.groups[groupId] = nil
+                traceGroup(groupId, in: state)
                 effects += takeEffects(of: actions, in: &state)
                 count += 1
             }
@@ -176,6 +177,7 @@ extension GroupCoordinator {
             for var group in groups where partitionFor(group.groupId) == index {
                 let actions = group.rebalanceIfOverCapacity(nowMs: now)
                 state.groups[group.groupId] = group
+                traceGroup(group.groupId, in: state)
                 effects += takeEffects(of: actions, in: &state)
             }
             state.partitions[index] = .loaded

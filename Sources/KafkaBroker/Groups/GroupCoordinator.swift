@@ -52,6 +52,8 @@ public final class GroupCoordinator: Sendable {
     let replicaManager: ReplicaManager
     let logger: Logger
     let state = Mutex(State())
+    /// `<log.dir>/group-coordinator-trace.jsonl`, nil if it cannot be opened.
+    let trace: GroupTraceWriter?
     private let tasks = Mutex<[Task<Void, Never>]>([])
 
     init(brokerConfig: BrokerConfig, replicaManager: ReplicaManager, logger: Logger) {
@@ -64,6 +66,21 @@ public final class GroupCoordinator: Sendable {
             offsetsRetentionMs: brokerConfig.offsetsRetentionMinutes * 60_000)
         self.replicaManager = replicaManager
         self.logger = logger
+        if let directory = brokerConfig.logDirs.first {
+            do {
+                trace = try GroupTraceWriter(directory: directory, logger: logger)
+            } catch {
+                logger.warning("Cannot write the group coordinator trace in \(directory): \(error)")
+                trace = nil
+            }
+        } else {
+            trace = nil
+        }
+    }
+
+    /// Writes the group's trace line if it changed (call under the lock, after storing the group).
+    func traceGroup(_ groupId: String, in state: State) {
+        trace?.observe(state.groups[groupId], groupId: groupId, broker: brokerID)
     }
 
     static func nowMs() -> Int64 { ReplicaManager.nowMs() }
@@ -170,6 +187,7 @@ public final class GroupCoordinator: Sendable {
                         guard var group = state.groups[groupId] else { return [] }
                         let actions = group.groupStored(generation: generation, error: error, nowMs: Self.nowMs())
                         state.groups[groupId] = group
+                        self.traceGroup(groupId, in: state)
                         return self.takeEffects(of: actions, in: &state)
                     }
                     self.run(effects)
@@ -184,6 +202,7 @@ public final class GroupCoordinator: Sendable {
             guard var group = state.groups[groupId] else { return [] }
             let actions = body(&group, &state)
             state.groups[groupId] = group
+            self.traceGroup(groupId, in: state)
             return self.takeEffects(of: actions, in: &state)
         }
         run(effects)
@@ -197,6 +216,7 @@ public final class GroupCoordinator: Sendable {
                 guard var group = state.groups[groupId], group.state != .dead else { continue }
                 let actions = group.tick(nowMs: now)
                 state.groups[groupId] = group
+                self.traceGroup(groupId, in: state)
                 effects += self.takeEffects(of: actions, in: &state)
             }
             return effects
