@@ -213,7 +213,10 @@ public final class ReplicaManager: Sendable {
             periodic(every: max(lag / 2, 10)) { [weak self] in await self?.maybeShrinkIsr() },
             periodic(every: 2_500) { [weak self] in await self?.maybePropagateIsrChanges() },
             periodic(every: config.replicaHighWatermarkCheckpointIntervalMs) { [weak self] in
-                do { try self?.logManager.checkpoint() } catch { self?.logger.error("High watermark checkpoint failed: \(error)") }
+                // Only the high watermarks: the log manager's own task writes the other two files.
+                do { try self?.logManager.checkpoint(.highWatermarks) } catch {
+                    self?.logger.error("High watermark checkpoint failed: \(error)")
+                }
             },
         ]
         backgroundTasks.withLock { $0 = tasks }

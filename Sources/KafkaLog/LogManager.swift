@@ -143,13 +143,24 @@ public final class LogManager: Sendable {
     /// The digest of each checkpoint file's last written contents: unchanged files are not rewritten.
     private let checkpointDigests = Mutex<[String: Int]>([:])
 
-    /// Writes `recovery-point-offset-checkpoint`, `log-start-offset-checkpoint` and
-    /// `replication-offset-checkpoint` in every log dir.
-    public func checkpoint() throws(LogError) {
-        for (dir, logs) in logsByDir() { try checkpoint(dir: dir, logs: logs) }
+    /// Which checkpoint files a call writes. Each file has one writer, as in Kafka: the replica manager's
+    /// high-watermark task writes `replication-offset-checkpoint`, the log manager's recovery-point task
+    /// `recovery-point-offset-checkpoint` and `log-start-offset-checkpoint`. Two writers of one file would race on
+    /// its `.tmp` and could rename a half-written one into place.
+    public enum CheckpointFiles: Sendable {
+        case highWatermarks
+        case recoveryPointsAndLogStartOffsets
+        /// Both, at shutdown, when no task runs any more.
+        case all
     }
 
-    private func checkpoint(dir: String, logs: [PartitionLog]) throws(LogError) {
+    /// Writes `recovery-point-offset-checkpoint`, `log-start-offset-checkpoint` and
+    /// `replication-offset-checkpoint` in every log dir (or only `files`).
+    public func checkpoint(_ files: CheckpointFiles = .all) throws(LogError) {
+        for (dir, logs) in logsByDir() { try checkpoint(dir: dir, logs: logs, files: files) }
+    }
+
+    private func checkpoint(dir: String, logs: [PartitionLog], files: CheckpointFiles) throws(LogError) {
         var recoveryPoints: [(TopicPartition, Int64)] = []
         var startOffsets: [(TopicPartition, Int64)] = []
         var highWatermarks: [(TopicPartition, Int64)] = []
@@ -164,10 +175,12 @@ public final class LogManager: Sendable {
                 startOffsets.append((log.topicPartition, offsets.logStartOffset))
             }
         }
-        for (name, entries) in [
-            (LogFileNames.recoveryPointCheckpoint, recoveryPoints), (LogFileNames.logStartOffsetCheckpoint, startOffsets),
-            (LogFileNames.replicationOffsetCheckpoint, highWatermarks),
-        ] {
+        var written: [(String, [(TopicPartition, Int64)])] = []
+        if files != .highWatermarks {
+            written += [(LogFileNames.recoveryPointCheckpoint, recoveryPoints), (LogFileNames.logStartOffsetCheckpoint, startOffsets)]
+        }
+        if files != .recoveryPointsAndLogStartOffsets { written.append((LogFileNames.replicationOffsetCheckpoint, highWatermarks)) }
+        for (name, entries) in written {
             let path = dir + "/" + name
             let previous = checkpointDigests.withLock { $0[path] }
             let digest = try OffsetCheckpointFile(path: path).write(sortedEntries: entries, unlessDigest: previous)
@@ -200,7 +213,7 @@ public final class LogManager: Sendable {
             }),
             ("kafka-recovery-point-checkpoint", checkpointIntervalMs, { [self] in
                 for (dir, logs) in logsByDir() {
-                    do { try checkpoint(dir: dir, logs: logs) } catch {
+                    do { try checkpoint(dir: dir, logs: logs, files: .recoveryPointsAndLogStartOffsets) } catch {
                         logger.error("checkpoint failed", metadata: ["path": "\(dir)", "error": "\(error)"])
                     }
                 }
@@ -217,7 +230,7 @@ public final class LogManager: Sendable {
         for (dir, logs) in logsByDir().sorted(by: { $0.key < $1.key }) {
             do {
                 for log in logs { try log.close() }
-                try checkpoint(dir: dir, logs: logs)
+                try checkpoint(dir: dir, logs: logs, files: .all)
                 let marker = try PosixFile.open(dir + "/" + LogFileNames.cleanShutdownFile, create: true)
                 try marker.close()
                 try FileSystem.syncDirectory(dir)

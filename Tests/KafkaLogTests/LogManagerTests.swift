@@ -92,6 +92,24 @@ import Testing
         #expect(fileBytes(logPath).count == bytes.count - 10)
     }
 
+    /// Each checkpoint file has one writer: the replica manager's high-watermark task touches only
+    /// `replication-offset-checkpoint`, the log manager's recovery-point task only the other two (two writers of one
+    /// file raced on its `.tmp`).
+    @Test func checkpointTasks_eachWriteOnlyTheirOwnFiles() throws {
+        let dir = TemporaryDirectory()
+        let manager = try manager([dir.path])
+        let log = try manager.getOrCreateLog(TopicPartition(topic: "t", partition: 0))
+        try appendBatches(log, 2)
+        let files = ["replication-offset-checkpoint", "recovery-point-offset-checkpoint", "log-start-offset-checkpoint"]
+        func present() -> [Bool] { files.map { FileManager.default.fileExists(atPath: dir.path + "/" + $0) } }
+        #expect(present() == [false, false, false])
+        try manager.checkpoint(.highWatermarks)
+        #expect(present() == [true, false, false])
+        try FileManager.default.removeItem(atPath: dir.path + "/replication-offset-checkpoint")
+        try manager.checkpoint(.recoveryPointsAndLogStartOffsets)
+        #expect(present() == [false, true, true])
+    }
+
     @Test func storageErrorsNameThePath() throws {
         let tmp = TemporaryDirectory()
         let file = tmp.path + "/not-a-dir"
