@@ -121,7 +121,9 @@ import Testing
 
     @Test func controllerListener_mustBeListened() {
         let error = #expect(throws: ConfigError.self) {
-            try KRaftConfig(values: Self.with(["controller.listener.names": "OTHER"]))
+            try KRaftConfig(values: Self.with([
+                "controller.listener.names": "OTHER", "listener.security.protocol.map": "CONTROLLER:PLAINTEXT,OTHER:PLAINTEXT",
+            ]))
         }
         #expect("\(error!)".contains("must contain at least one value appearing in the 'listeners'"))
         let extra = #expect(throws: ConfigError.self) {
