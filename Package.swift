@@ -285,7 +285,9 @@ let package = Package(
                 "KafkaConfig", "KafkaRaft", "KafkaRaftStorage", "KafkaRaftProtocol", "KafkaProtocol", "KafkaNetwork",
                 "KafkaClient", .product(name: "NIOCore", package: "swift-nio"), .product(name: "Logging", package: "swift-log"),
             ]),
-        .testTarget(name: "KafkaRaftServerTests", dependencies: ["KafkaRaftServer", "KafkaConfig"]),
+        .testTarget(
+            name: "KafkaRaftServerTests",
+            dependencies: ["KafkaRaftServer", "KafkaConfig", "KafkaClient", "KafkaRaftProtocol", "KafkaTestKit"]),
         // MARK: end KRaft quorum processes
     ],
     swiftLanguageModes: [.v6]
