@@ -37,7 +37,7 @@ struct MetadataQuorumDescribeCommand: AsyncParsableCommand {
             do {
                 let connection = try await KafkaConnection.connect(host: host, port: port, clientID: "metadata-quorum", timeout: .seconds(5))
                 defer { Task { await connection.close() } }
-                let response = try await connection.send(RaftWireCodecRequest.describeQuorum, version: 0, timeout: .seconds(5))
+                let response = try await connection.send(RaftWireCodec.describeQuorumRequest(), version: 0, timeout: .seconds(5))
                 guard let partition = response.topics.first?.partitions.first else {
                     problems.append("\(address): empty DescribeQuorum response")
                     continue
@@ -50,8 +50,4 @@ struct MetadataQuorumDescribeCommand: AsyncParsableCommand {
         }
         throw ValidationError("no controller answered as leader: " + problems.joined(separator: "; "))
     }
-}
-
-enum RaftWireCodecRequest {
-    static var describeQuorum: DescribeQuorumRequest { RaftWireCodec.describeQuorumRequest() }
 }

@@ -112,8 +112,3 @@ final class ControllerQuorumProcesses: @unchecked Sendable {
         return Int(UInt16(bigEndian: address.sin_port))
     }
 }
-
-struct QuorumTestError: Error, CustomStringConvertible {
-    var description: String
-    init(_ description: String) { self.description = description }
-}
