@@ -39,7 +39,9 @@ enum KRaftNodeRunner {
         }
         logger.info("[KafkaRaftServer nodeId=\(config.nodeID)] Kafka Server started")
         await stop.wait()
+        logger.info("[KafkaRaftServer nodeId=\(config.nodeID)] shutting down")
         await server.shutdown()
         await node.shutdown()
+        logger.info("[KafkaRaftServer nodeId=\(config.nodeID)] shut down completed")
     }
 }

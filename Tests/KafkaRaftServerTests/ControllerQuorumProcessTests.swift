@@ -71,5 +71,11 @@ struct ControllerQuorumProcessTests {
         #expect(fourth.highWatermark >= third.highWatermark)
         let pausedLog = try String(contentsOfFile: quorum.logPath(paused), encoding: .utf8)
         #expect(pausedLog.contains("Transitioned to leader at epoch \(third.leaderEpoch)"))
+
+        // 5. SIGTERM stops a controller cleanly.
+        let status = try await quorum.terminate(paused)
+        #expect(status == 0)
+        let stoppedLog = try String(contentsOfFile: quorum.logPath(paused), encoding: .utf8)
+        #expect(stoppedLog.contains("[KafkaRaftServer nodeId=\(paused)] shut down completed"))
     }
 }

@@ -62,6 +62,17 @@ final class ControllerQuorumProcesses: @unchecked Sendable {
         }
     }
 
+    /// SIGTERM, then the exit status once the process has exited within `timeout` (nil if it has not).
+    func terminate(_ id: Int32, timeout: Duration = .seconds(10)) async throws -> Int32? {
+        guard let process = processes[id] else { return nil }
+        kill(process.processIdentifier, SIGTERM)
+        let deadline = ContinuousClock.now + timeout
+        while process.isRunning && ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(100)) }
+        guard !process.isRunning else { return nil }
+        processes[id] = nil
+        return process.terminationStatus
+    }
+
     func stopAll() {
         for id in processes.keys.sorted() {
             kill(processes[id]!.processIdentifier, SIGCONT)
