@@ -178,6 +178,9 @@ let package = Package(
                 "KafkaProtocol",
                 "KafkaServer",
                 "KafkaConfig",
+                "KafkaRaftServer",
+                "KafkaRaftProtocol",
+                "KafkaNetwork",
                 "KafkaClient",
                 "KafkaConsoleTools",
                 "ControllerTraceReader",
@@ -277,6 +280,20 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
             ]),
         // MARK: end KRaft
+        // MARK: KRaft quorum processes
+        // A KRaft node's process side (Kafka 3.3's KafkaRaftServer and StorageTool): meta.properties
+        // version 1, `zkafka storage format`, the start-up format check, and the quorum node shell
+        // (one RaftInstance driven by a clock, quorum RPCs over SocketServer and KafkaConnection).
+        .target(
+            name: "KafkaRaftServer",
+            dependencies: [
+                "KafkaConfig", "KafkaRaft", "KafkaRaftStorage", "KafkaRaftProtocol", "KafkaProtocol", "KafkaNetwork",
+                "KafkaClient", .product(name: "NIOCore", package: "swift-nio"), .product(name: "Logging", package: "swift-log"),
+            ]),
+        .testTarget(
+            name: "KafkaRaftServerTests",
+            dependencies: ["KafkaRaftServer", "KafkaConfig", "KafkaClient", "KafkaRaftProtocol", "KafkaTestKit"]),
+        // MARK: end KRaft quorum processes
     ],
     swiftLanguageModes: [.v6]
 )

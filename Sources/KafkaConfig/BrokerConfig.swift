@@ -234,23 +234,10 @@ public struct BrokerConfig: Sendable, Equatable {
 
     /// Reads `path` and applies `overrides` (`key=value`, as `kafka-server-start.sh --override`).
     public static func load(path: String, overrides: [String] = []) throws(ConfigError) -> BrokerConfig {
-        let text: String
-        do {
-            text = try String(contentsOfFile: path, encoding: .utf8)
-        } catch {
-            throw .unreadableFile(path: path, reason: "\(error.localizedDescription)")
-        }
-        var values = try JavaProperties(parsing: text).values
-        for override in overrides {
-            guard let equals = override.firstIndex(of: "="), equals != override.startIndex else {
-                throw .malformedOverride(override)
-            }
-            values[String(override[..<equals]).trimmingCharacters()] = String(override[override.index(after: equals)...])
-        }
-        return try BrokerConfig(values: values)
+        try BrokerConfig(values: ServerProperties.load(path: path, overrides: overrides))
     }
 
-    private static func warnings(supplied: Set<String>, consulted: Set<String>) -> [String] {
+    static func warnings(supplied: Set<String>, consulted: Set<String>) -> [String] {
         supplied.subtracting(consulted).sorted().map { key in
             if KnownKafkaKeys.ignored.contains(key) {
                 "configuration '\(key)' is a Kafka setting that ZKafka does not implement; it is ignored"

@@ -2,24 +2,31 @@ import ArgumentParser
 import Dispatch
 import Foundation
 import KafkaConfig
+import KafkaRaftServer
 import KafkaServer
 import Logging
 
 /// `zkafka server-start CONFIG [--override key=value ...]`: runs one ZooKeeper-mode broker in the
-/// foreground, like Kafka's `kafka-server-start.sh`. SIGTERM or SIGINT shut it down cleanly.
+/// foreground, like Kafka's `kafka-server-start.sh`. SIGTERM or SIGINT shut it down cleanly. A
+/// CONFIG with `process.roles` is a KRaft node (Kafka 3.3's `KafkaRaftServer`) instead.
 struct ServerStartCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "server-start",
-        abstract: "Run a ZooKeeper-mode broker from a Kafka-style server.properties.",
+        abstract: "Run a ZooKeeper-mode broker, or a KRaft node, from a Kafka-style server.properties.",
         discussion: """
             Reads CONFIG (broker.id, listeners, advertised.listeners, zookeeper.connect, log.dirs, ...). \
             Unknown keys are warned about; bad values stop the broker with a message naming the key and \
-            the value. Each --override key=value replaces one property.
+            the value. Each --override key=value replaces one property. With process.roles (broker, \
+            controller, or both) CONFIG describes a KRaft node instead: node.id, controller.quorum.voters, \
+            controller.listener.names, and storage formatted by `zkafka storage format`.
             """
     )
 
     @Argument(help: "Path of the server.properties file.")
-    var config: String
+    var configArgument: String?
+
+    @Option(name: .customLong("config"), help: "Path of the server.properties file (instead of the argument).")
+    var configOption: String?
 
     @Option(name: .customLong("override"), help: "Set one property (key=value); repeatable.")
     var overrides: [String] = []
@@ -36,8 +43,13 @@ struct ServerStartCommand: AsyncParsableCommand {
         let logger = Logger(label: "kafka.Kafka")
         let brokerConfig: BrokerConfig
         do {
-            brokerConfig = try BrokerConfig.load(path: config, overrides: overrides)
-        } catch {
+            let values = try ServerProperties.load(path: config, overrides: overrides)
+            if ServerProperties.isKRaft(values) {
+                try await runKRaftNode(KRaftConfig(values: values), logger: logger)
+                return
+            }
+            brokerConfig = try BrokerConfig(values: values)
+        } catch let error as ConfigError {
             throw ValidationError("\(error)")
         }
         for warning in brokerConfig.warnings { logger.warning("\(warning)") }
@@ -52,6 +64,27 @@ struct ServerStartCommand: AsyncParsableCommand {
         }
         await stop.wait()
         await server.shutdown()
+    }
+
+    func validate() throws {
+        guard (configArgument == nil) != (configOption == nil) else {
+            throw ValidationError("give the server.properties path once, either as the argument or with --config")
+        }
+    }
+
+    private var config: String { configOption ?? configArgument ?? "" }
+
+    /// A KRaft node: its storage must be formatted (`KafkaRaftServer.initializeLogDirs`).
+    private func runKRaftNode(_ kraftConfig: KRaftConfig, logger: Logger) async throws {
+        for warning in kraftConfig.warnings { logger.warning("\(warning)") }
+        let clusterID: String
+        do {
+            clusterID = try KRaftStorage.checkFormatted(config: kraftConfig)
+        } catch {
+            logger.error("Exiting Kafka due to fatal exception: \(error)")
+            throw ExitCode.failure
+        }
+        try await KRaftNodeRunner.run(config: kraftConfig, clusterID: clusterID, logger: logger)
     }
 }
 

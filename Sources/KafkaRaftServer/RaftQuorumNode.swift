@@ -1,0 +1,182 @@
+import Dispatch
+import Foundation
+import KafkaClient
+import KafkaConfig
+import KafkaRaft
+import KafkaRaftProtocol
+import KafkaRaftStorage
+import Logging
+
+/// One quorum member as a process part: Kafka 3.3's `KafkaRaftClientDriver` thread around one
+/// `KafkaRaftClient`, with `KafkaNetworkChannel` for the RPCs. Every input (a request, a response,
+/// a timer tick) runs on one serial queue that owns the `RaftStorageDriver`, so the core sees its
+/// inputs one at a time. A 5 ms timer polls the core whenever its `nextDeadline` has passed.
+public final class RaftQuorumNode: @unchecked Sendable {
+    public let config: KRaftConfig
+    public let clusterID: String
+    private let logger: Logger
+    private let onHalt: @Sendable (String) -> Void
+    private let peers: RaftPeerConnections
+
+    // Confined to `queue`.
+    private let queue = DispatchQueue(label: "zkafka.raft-quorum-node")
+    private var driver: RaftStorageDriver?
+    private var timer: (any DispatchSourceTimer)?
+    private var pendingReplies: [Int32: @Sendable (RaftMessage?) -> Void] = [:]
+    private var nextInboundCorrelationID: Int32 = 1
+    private var lastAnnouncedState: String?
+    private var halted = false
+
+    public init(config: KRaftConfig, clusterID: String, logger: Logger, onHalt: @escaping @Sendable (String) -> Void) {
+        self.config = config
+        self.clusterID = clusterID
+        self.logger = logger
+        self.onHalt = onHalt
+        peers = RaftPeerConnections(
+            voters: config.quorumVoters, localID: config.nodeID, connectTimeout: .milliseconds(config.requestTimeoutMs))
+    }
+
+    /// Loads the member from `metadata.log.dir` and starts its clock.
+    public func start() throws {
+        try queue.sync {
+            let now = Self.now()
+            let driver = try RaftStorageDriver(
+                directory: config.metadataLogDir, localId: config.nodeID, voters: config.quorumVoters.map(\.id),
+                config: config.raftConfig, now: now, seed: UInt64.random(in: 0...UInt64.max))
+            self.driver = driver
+            perform { try driver.start(now: now) }
+            let timer = DispatchSource.makeTimerSource(queue: queue)
+            timer.schedule(deadline: .now(), repeating: .milliseconds(5))
+            timer.setEventHandler { [weak self] in self?.tick() }
+            timer.resume()
+            self.timer = timer
+        }
+    }
+
+    public func shutdown() async {
+        queue.sync {
+            timer?.cancel()
+            timer = nil
+            for reply in pendingReplies.values { reply(nil) }
+            pendingReplies = [:]
+        }
+        await peers.closeAll()
+    }
+
+    /// An inbound quorum request from `source`; `reply` gets the core's response, or nil when the
+    /// core gives none within the request timeout (the connection is then closed).
+    func handleRequest(_ message: RaftMessage, from source: Int32, reply: @escaping @Sendable (RaftMessage?) -> Void) {
+        queue.async { [self] in
+            guard let driver, !halted else { return reply(nil) }
+            let correlationID = nextInboundCorrelationID
+            nextInboundCorrelationID = nextInboundCorrelationID == Int32.max ? 1 : nextInboundCorrelationID + 1
+            pendingReplies[correlationID] = reply
+            let envelope = RaftEnvelope(source: source, destination: config.nodeID, correlationId: correlationID, message: message)
+            perform { try driver.receive(envelope, now: Self.now()) }
+            // A parked Fetch waits at most maxFetchWaitMs; anything unanswered past that is dropped.
+            queue.asyncAfter(deadline: .now() + .milliseconds(Int(config.requestTimeoutMs))) { [self] in
+                pendingReplies.removeValue(forKey: correlationID)?(nil)
+            }
+        }
+    }
+
+    /// DescribeQuorum (`KafkaRaftClient.handleDescribeQuorumRequest`): the leader describes the
+    /// voters and observers; other members answer NOT_LEADER_OR_FOLLOWER naming the leader they know.
+    func describeQuorum(reply: @escaping @Sendable (DescribeQuorumResponse) -> Void) {
+        queue.async { [self] in
+            guard let instance = driver?.instance else {
+                return reply(RaftWireCodec.describeQuorumResponse(nil, leaderId: nil, leaderEpoch: -1))
+            }
+            let info = instance.describeQuorum(now: Self.now())
+            reply(RaftWireCodec.describeQuorumResponse(info, leaderId: instance.leaderId, leaderEpoch: instance.epoch))
+        }
+    }
+
+    private func tick() {
+        guard let driver, !halted else { return }
+        let now = Self.now()
+        guard now >= driver.instance.nextDeadline else { return }
+        perform { try driver.tick(now: now) }
+    }
+
+    private func receiveResponse(_ envelope: RaftEnvelope) {
+        queue.async { [self] in
+            guard let driver, !halted else { return }
+            perform { try driver.receive(envelope, now: Self.now()) }
+        }
+    }
+
+    /// Runs one input and carries out what it produced. Called on `queue`.
+    private func perform(_ input: () throws -> RaftStorageDriver.Output) {
+        let output: RaftStorageDriver.Output
+        do {
+            output = try input()
+        } catch {
+            return halt("metadata log storage failed: \(error)")
+        }
+        for envelope in output.messages {
+            if RaftWireCodec.isResponse(envelope.message) {
+                pendingReplies.removeValue(forKey: envelope.correlationId)?(envelope.message)
+            } else {
+                send(envelope)
+            }
+        }
+        for notification in output.notifications {
+            switch notification {
+            case .highWatermarkAdvanced(let highWatermark):
+                logger.debug("High watermark advanced to \(highWatermark)")
+            case .halt(let reason):
+                return halt(reason)
+            default:
+                break
+            }
+        }
+        announceStateChange()
+    }
+
+    /// Logs each state change once, as `QuorumState` logs its transitions.
+    private func announceStateChange() {
+        guard let instance = driver?.instance else { return }
+        let state = instance.state
+        var text = "Transitioned to \(state.name.lowercased()) at epoch \(state.epoch)"
+        if case .follower(let follower) = state { text += " (leader \(follower.leaderId))" }
+        if case .voted(let voted) = state { text += " (voted for \(voted.votedId))" }
+        guard text != lastAnnouncedState else { return }
+        lastAnnouncedState = text
+        logger.info("\(text)")
+    }
+
+    private func send(_ envelope: RaftEnvelope) {
+        let peers = self.peers
+        let clusterID = self.clusterID
+        let timeout = Duration.milliseconds(config.requestTimeoutMs)
+        Task { [self] in
+            let connection: KafkaConnection
+            do {
+                connection = try await peers.connection(to: envelope.destination)
+            } catch {
+                return  // unreachable: the core re-sends after its request timeout
+            }
+            RaftWireTransport.submit(envelope.message, clusterID: clusterID, on: connection, timeout: timeout) { result in
+                switch result {
+                case .success(let message):
+                    self.receiveResponse(RaftEnvelope(
+                        source: envelope.destination, destination: envelope.source, correlationId: envelope.correlationId,
+                        message: message))
+                case .failure:
+                    Task { await peers.drop(envelope.destination) }
+                }
+            }
+        }
+    }
+
+    private func halt(_ reason: String) {
+        guard !halted else { return }
+        halted = true
+        timer?.cancel()
+        logger.critical("Raft halted: \(reason)")
+        onHalt(reason)
+    }
+
+    static func now() -> Int64 { Int64(Date().timeIntervalSince1970 * 1000) }
+}

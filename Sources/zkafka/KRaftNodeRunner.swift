@@ -1,0 +1,47 @@
+import ArgumentParser
+import Foundation
+import KafkaConfig
+import KafkaNetwork
+import KafkaRaftServer
+import Logging
+
+/// Runs a formatted KRaft node until SIGTERM or SIGINT (Kafka 3.3's `KafkaRaftServer.startup`):
+/// for `process.roles=controller`, the quorum member on the controller listener and nothing else.
+enum KRaftNodeRunner {
+    static func run(config: KRaftConfig, clusterID: String, logger: Logger) async throws {
+        guard config.processRoles == [.controller], let listener = config.controllerListener else {
+            let roles = config.processRoles.sorted().map(\.rawValue).joined(separator: ",")
+            logger.error("process.roles=\(roles) is not implemented yet: ZKafka runs KRaft controllers only (process.roles=controller)")
+            throw ExitCode.failure
+        }
+        logger.info("Starting controller \(config.nodeID) of cluster \(clusterID)")
+        let node = RaftQuorumNode(
+            config: config, clusterID: clusterID, logger: Logger(label: "kafka.raft.KafkaRaftClient")
+        ) { reason in
+            // The Raft thread dies on a safety violation; the process goes with it, as in Kafka.
+            FileHandle.standardError.write(Data("Raft halted: \(reason)\n".utf8))
+            exit(1)
+        }
+        let server = try SocketServer(
+            configuration: SocketServerConfiguration(
+                listeners: [.init(name: listener.name, host: listener.host.isEmpty ? "0.0.0.0" : listener.host, port: listener.port)],
+                numNetworkThreads: 1, numIOThreads: 2),
+            handler: RaftQuorumRequestHandler(node: node), logger: Logger(label: "kafka.network.SocketServer"))
+        let stop = TerminationSignal()
+        do {
+            try node.start()
+            try await server.start()
+        } catch {
+            logger.error("Fatal error during KafkaRaftServer startup. Prepare to shutdown: \(error)")
+            await server.shutdown()
+            await node.shutdown()
+            throw ExitCode.failure
+        }
+        logger.info("[KafkaRaftServer nodeId=\(config.nodeID)] Kafka Server started")
+        await stop.wait()
+        logger.info("[KafkaRaftServer nodeId=\(config.nodeID)] shutting down")
+        await server.shutdown()
+        await node.shutdown()
+        logger.info("[KafkaRaftServer nodeId=\(config.nodeID)] shut down completed")
+    }
+}

@@ -1,0 +1,125 @@
+import Foundation
+import KafkaClient
+import KafkaRaftProtocol
+import KafkaTestKit
+
+/// Three `zkafka server-start` controller processes on free loopback ports, with formatted temp
+/// dirs. `stopAll` kills every process still running and removes the directory.
+final class ControllerQuorumProcesses: @unchecked Sendable {
+    let root: String
+    let ports: [Int32: Int]
+    private let executable: String
+    private var processes: [Int32: Process] = [:]
+
+    init(ids: [Int32] = [1, 2, 3]) throws {
+        executable = try ZKafkaExecutable.path()
+        root = NSTemporaryDirectory() + "kraft-quorum-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
+        var ports: [Int32: Int] = [:]
+        for id in ids { ports[id] = try Self.freePort() }
+        self.ports = ports
+        let voters = ids.map { "\($0)@127.0.0.1:\(ports[$0]!)" }.joined(separator: ",")
+        let clusterID = try Command.run([executable, "storage", "random-uuid"], timeout: .seconds(30))
+            .standardOutput.trimmingCharacters(in: .whitespacesAndNewlines)
+        for id in ids {
+            let config = """
+                process.roles=controller
+                node.id=\(id)
+                controller.quorum.voters=\(voters)
+                controller.listener.names=CONTROLLER
+                listeners=CONTROLLER://127.0.0.1:\(ports[id]!)
+                log.dirs=\(root)/data-\(id)
+                """
+            try config.write(toFile: configPath(id), atomically: true, encoding: .utf8)
+            let formatted = try Command.run(
+                [executable, "storage", "format", "--cluster-id", clusterID, "--config", configPath(id)], timeout: .seconds(30))
+            guard formatted.status == 0 else { throw QuorumTestError("format failed: \(formatted.standardError)") }
+        }
+    }
+
+    func configPath(_ id: Int32) -> String { "\(root)/controller-\(id).properties" }
+    func logPath(_ id: Int32) -> String { "\(root)/controller-\(id).log" }
+
+    func start(_ id: Int32) throws {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = ["server-start", "--config", configPath(id)]
+        FileManager.default.createFile(atPath: logPath(id), contents: nil)
+        let log = try FileHandle(forWritingTo: URL(fileURLWithPath: logPath(id)))
+        log.seekToEndOfFile()
+        process.standardOutput = log
+        process.standardError = log
+        try process.run()
+        processes[id] = process
+    }
+
+    func signal(_ id: Int32, _ signal: Int32) {
+        guard let process = processes[id] else { return }
+        kill(process.processIdentifier, signal)
+        if signal == SIGKILL {
+            process.waitUntilExit()
+            processes[id] = nil
+        }
+    }
+
+    /// SIGTERM, then the exit status once the process has exited within `timeout` (nil if it has not).
+    func terminate(_ id: Int32, timeout: Duration = .seconds(10)) async throws -> Int32? {
+        guard let process = processes[id] else { return nil }
+        kill(process.processIdentifier, SIGTERM)
+        let deadline = ContinuousClock.now + timeout
+        while process.isRunning && ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(100)) }
+        guard !process.isRunning else { return nil }
+        processes[id] = nil
+        return process.terminationStatus
+    }
+
+    func stopAll() {
+        for id in processes.keys.sorted() {
+            kill(processes[id]!.processIdentifier, SIGCONT)
+            signal(id, SIGKILL)
+        }
+        try? FileManager.default.removeItem(atPath: root)
+    }
+
+    /// DescribeQuorum v0 at one controller: its partition view (a non-leader answers with an error
+    /// code and the leader it knows), or nil when it does not answer.
+    func describe(_ id: Int32) async -> DescribeQuorumResponse.PartitionData? {
+        guard let port = ports[id] else { return nil }
+        do {
+            let connection = try await KafkaConnection.connect(host: "127.0.0.1", port: port, timeout: .seconds(2))
+            defer { Task { await connection.close() } }
+            let response = try await connection.send(RaftWireCodec.describeQuorumRequest(), version: 0, timeout: .seconds(2))
+            return response.topics.first?.partitions.first
+        } catch {
+            return nil
+        }
+    }
+
+    /// Polls `condition` every 200 ms until it returns a value or `timeout` passes.
+    func eventually<T>(_ timeout: Duration, _ condition: () async -> T?) async throws -> T {
+        let deadline = ContinuousClock.now + timeout
+        while ContinuousClock.now < deadline {
+            if let value = await condition() { return value }
+            try await Task.sleep(for: .milliseconds(200))
+        }
+        let logs = processes.keys.sorted().map { id in
+            "--- controller \(id)\n" + ((try? String(contentsOfFile: logPath(id), encoding: .utf8)) ?? "")
+        }
+        throw QuorumTestError("condition not met within \(timeout)\n" + logs.joined(separator: "\n"))
+    }
+
+    private static func freePort() throws -> Int {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = 0
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &address) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0 }
+        }
+        guard bound else { throw QuorumTestError("cannot find a free port") }
+        return Int(UInt16(bigEndian: address.sin_port))
+    }
+}
