@@ -31,10 +31,10 @@ public struct ApiKey: RawRepresentable, Hashable, Sendable, Comparable, CustomSt
     public static func < (lhs: ApiKey, rhs: ApiKey) -> Bool { lhs.rawValue < rhs.rawValue }
 
     /// Kafka's name for the API (`Metadata`), or `ApiKey(<n>)` for keys this module doesn't know.
-    public var name: String { KafkaApiMetadata.all[self]?.name ?? "ApiKey(\(rawValue))" }
+    public var name: String { metadata?.name ?? "ApiKey(\(rawValue))" }
 
-    /// Metadata generated from the message specs, or nil for keys this module has no types for.
-    public var metadata: KafkaApiMetadata? { KafkaApiMetadata.all[self] }
+    /// Metadata generated from the message specs (and the KRaft RPCs' header rules), or nil for keys unknown here.
+    public var metadata: KafkaApiMetadata? { KafkaApiMetadata.all[self] ?? KafkaApiMetadata.kraft[self] }
 
     public var description: String { name }
 }
