@@ -26,8 +26,12 @@ extension QuorumController {
                       securityProtocol: SecurityProtocolID.id($0.securityProtocol))
             },
             rack: input.rack, fenced: true, inControlledShutdown: false)
-        // heartbeatManager.register: the registration counts as contact.
-        updateHeartbeats { $0.touch(input.brokerID, now: now) }
+        // heartbeatManager.register: a fresh heartbeat state (no controlled-shutdown offset), and the
+        // registration counts as contact.
+        updateHeartbeats {
+            $0.remove(input.brokerID)
+            $0.touch(input.brokerID, now: now)
+        }
         return ControllerResult(
             records: [.registerBroker(record)], response: BrokerRegistrationOutcome(errorCode: .none, brokerEpoch: epoch))
     }

@@ -6,9 +6,11 @@ import KafkaProtocol
 /// `ClusterControlManager`, `BrokerHeartbeatManager` and `ReplicationControlManager`).
 ///
 /// Each operation is a function of (state, input, now) that returns a ``ControllerResult``: the records to
-/// append to `__cluster_metadata` and the response to send once they commit. It does not change the state:
-/// the caller hands the records to Raft and calls ``append(_:)``, which replays them at the next write
-/// offsets as Kafka's active controller does right after scheduling the append. Standbys replay the same
+/// append to `__cluster_metadata` and the response to send once they commit. It does not change the
+/// replicated state (registration and heartbeats only touch the heartbeat soft state, as Kafka's
+/// `BrokerHeartbeatManager` is touched at once): the caller hands the records to Raft and calls
+/// ``append(_:)``, which replays them at the next write offsets as Kafka's active controller does right after
+/// scheduling the append. Standbys replay the same
 /// committed records into their own ``QuorumControllerState`` and end up equal to the active's.
 ///
 /// Time is an input (`now`, milliseconds); nothing here reads a clock, a file or a socket.
