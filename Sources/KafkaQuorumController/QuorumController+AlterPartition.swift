@@ -16,7 +16,8 @@ extension QuorumController {
     /// 5. a partition epoch other than the current one: INVALID_UPDATE_VERSION (the ZooKeeper-mode
     ///    zkVersion conflict);
     /// 6. an ISR that is empty, has duplicates, has non-replicas, or lacks the leader: INVALID_REQUEST;
-    /// 7. an ISR adding a fenced or shutting-down broker: INELIGIBLE_REPLICA (KIP-841).
+    /// 7. an ISR with a member that is unregistered, fenced or in controlled shutdown: INELIGIBLE_REPLICA (KIP-841;
+///    AlterPartition v2, whose older versions answer OPERATION_NOT_ATTEMPTED).
     ///
     /// An accepted change keeps the leader; the outcome is the state after the record (partition epoch + 1).
     public func alterPartition(
@@ -62,7 +63,8 @@ extension QuorumController {
             return .invalidRequest
         }
         let eligible = state.electableBrokerIDs
-        if isr.contains(where: { !current.isr.contains($0) && !eligible.contains($0) }) { return .ineligibleReplica }
+        // `ineligibleReplicasForIsr`: every member must be registered, unfenced and not shutting down.
+        if isr.contains(where: { !eligible.contains($0) }) { return .ineligibleReplica }
         return nil
     }
 
