@@ -31,38 +31,3 @@ public struct CreateTopicInput: Sendable, Hashable {
         self.placementReplicaShift = placementReplicaShift
     }
 }
-
-/// One topic's CreateTopics result.
-public struct CreateTopicOutcome: Sendable, Hashable {
-    public var name: String
-    public var errorCode: KafkaErrorCode
-    public var errorMessage: String?
-    public var topicID: KafkaUUID
-    public var numPartitions: Int32
-    public var replicationFactor: Int16
-}
-
-/// One partition of an AlterPartition request (sent by the partition's leader).
-public struct AlterPartitionInput: Sendable, Hashable {
-    public var topicPartition: TopicPartition
-    public var leaderEpoch: Int32
-    public var newISR: [BrokerID]
-    public var partitionEpoch: Int32
-
-    public init(topicPartition: TopicPartition, leaderEpoch: Int32, newISR: [BrokerID], partitionEpoch: Int32) {
-        self.topicPartition = topicPartition
-        self.leaderEpoch = leaderEpoch
-        self.newISR = newISR
-        self.partitionEpoch = partitionEpoch
-    }
-}
-
-/// One partition's AlterPartition result: the state after the change, or an error.
-public struct AlterPartitionOutcome: Sendable, Hashable {
-    public var topicPartition: TopicPartition
-    public var errorCode: KafkaErrorCode
-    public var leader: BrokerID
-    public var leaderEpoch: Int32
-    public var isr: [BrokerID]
-    public var partitionEpoch: Int32
-}
