@@ -48,7 +48,13 @@ extension BrokerApiTable {
     /// does, not on the metadata cache's: a broker that has not had its first UpdateMetadata yet (just restarted)
     /// knows no live brokers and would answer INVALID_REPLICATION_FACTOR, a permanent error to librdkafka, even for
     /// a topic that exists; this way it finds the topic and answers LEADER_NOT_AVAILABLE, which clients retry.
+    ///
+    /// And a topic that exists in the control plane but not (yet) in this cache is answered LEADER_NOT_AVAILABLE at
+    /// once, before any placement: after a whole-cluster restart fewer brokers than the replication factor may be
+    /// registered yet, and placing replicas would answer INVALID_REPLICATION_FACTOR for a topic that exists (seen
+    /// with `zkafka chaos`: librdkafka's producer gave up on the topic for good).
     private static func autoCreate(_ name: String, context: BrokerContext, snapshot: MetadataSnapshot) async -> KafkaErrorCode {
+        if (try? await context.topicAdministration.topicExists(name)) == true { return .leaderNotAvailable }
         let topic = CreateTopicsRequest.CreatableTopic(
             name: name, numPartitions: TopicCreation.useDefault, replicationFactor: Int16(TopicCreation.useDefault))
         switch await TopicCreation.create(
