@@ -77,6 +77,7 @@ struct ChaosCommand: AsyncParsableCommand {
         print("  duplicated        \(verdict.duplicated)  (retried sends stored twice; at-least-once without idempotence)")
         print("  consumed          \(verdict.consumed)")
         print("  replicas          " + (outcome.divergentPartitions.isEmpty ? "byte-identical" : "DIVERGENT: " + outcome.divergentPartitions.joined(separator: "; ")))
+        if let failure = outcome.producerFailure { print("  producer          DIED: \(failure)") }
         print("  full ISRs after   " + (outcome.secondsToFullISRs.map { String(format: "%.1f s", $0) } ?? "never (180 s)"))
         print("")
         print("round  fault            fault s  recovery s  acknowledged  target  (recovery: from the fault's start to full ISRs)")

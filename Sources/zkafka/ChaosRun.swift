@@ -34,11 +34,14 @@ struct ChaosRun: Sendable {
     struct Outcome: Sendable {
         var rounds: [Round]
         var verdict: ChaosVerdict
-        var producer: DemoTraffic.ProducerSummary
+        var producer: DemoTraffic.ProducerSummary?
+        /// Why the producer stopped before it was asked to, if it did (a broker answer it could not retry).
+        var producerFailure: String?
         var secondsToFullISRs: Double?
         var divergentPartitions: [String]
         var passed: Bool {
-            verdict.lostNothing && divergentPartitions.isEmpty && secondsToFullISRs != nil && rounds.allSatisfy { $0.recoverySeconds != nil }
+            verdict.lostNothing && divergentPartitions.isEmpty && secondsToFullISRs != nil && producerFailure == nil
+                && rounds.allSatisfy { $0.recoverySeconds != nil }
         }
     }
 
@@ -91,13 +94,27 @@ struct ChaosRun: Sendable {
         // The end: everything running, full ISRs, producer flushed, everything read back.
         try startEverything(descriptor)
         let fullISRs = try await waitForFullISRs(zk, timeout: .seconds(180))
-        let summary = try traffic.stopProducer(producer)
-        say("producer: \(summary.produced) sent, \(summary.acknowledged) acknowledged, \(summary.failed) failed")
+        // A producer that died on the way still leaves its acknowledgements: the verdict is computed all the same.
+        var summary: DemoTraffic.ProducerSummary?
+        var producerFailure: String?
+        do {
+            summary = try traffic.stopProducer(producer)
+        } catch {
+            let log = (try? String(contentsOfFile: traffic.producerLogPath, encoding: .utf8)) ?? ""
+            producerFailure = log.split(separator: "\n").last { $0.contains("Error") || $0.contains("Exception") }.map(String.init) ?? "\(error)"
+        }
+        if let summary {
+            say("producer: \(summary.produced) sent, \(summary.acknowledged) acknowledged, \(summary.failed) failed")
+        } else {
+            say("producer: stopped early: \(producerFailure ?? "?")")
+        }
         _ = try traffic.dumpConsumed(bootstrap: bootstrap, topic: Self.topic)
         let verdict = ChaosVerdict(
             acknowledged: try Self.records(traffic.acknowledgedPath), consumed: try Self.records(traffic.consumedPath))
         let divergent = try await divergentReplicas(try cluster.descriptor(), zk: zk)
-        return Outcome(rounds: rounds, verdict: verdict, producer: summary, secondsToFullISRs: fullISRs, divergentPartitions: divergent)
+        return Outcome(
+            rounds: rounds, verdict: verdict, producer: summary, producerFailure: producerFailure, secondsToFullISRs: fullISRs,
+            divergentPartitions: divergent)
     }
 
     // MARK: - Faults
