@@ -206,7 +206,9 @@ public final class ZooKeeperModeController: ControllerEventProcessor, @unchecked
             let client = session.current
             do {
                 return try BlockingBridge.run { try await body(client) }
-            } catch let error as ZooKeeperError where error.code == .connectionLoss && ContinuousClock.now < deadline {
+            } catch let error as ZooKeeperError where error.code.isRetriable && ContinuousClock.now < deadline {
+                // CONNECTIONLOSS, OPERATIONTIMEOUT (a request queued past the session's timeout while the server was
+                // slow: it dropped a BrokerChange under load) and throttling all mean "send it again".
                 logger.warning("ZooKeeper connection lost during a controller operation (\(error)); retrying once reconnected")
                 Thread.sleep(forTimeInterval: 0.2)
             }

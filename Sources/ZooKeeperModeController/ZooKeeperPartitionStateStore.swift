@@ -61,7 +61,7 @@ final class ZooKeeperPartitionStateStore: PartitionStateStore {
                             return (partition, .success(try TopicPartitionStateZNode.decode(partition, data: data, zkVersion: stat.version)), false)
                         } catch let error as ZooKeeperError where error.code == .noNode {
                             return (partition, .success(nil), false)
-                        } catch let error as ZooKeeperError where error.code == .connectionLoss {
+                        } catch let error as ZooKeeperError where error.code.isRetriable {
                             return (partition, .failure(Self.storeError(error)), true)
                         } catch {
                             return (partition, .failure(Self.storeError(error)), false)
