@@ -9,8 +9,8 @@ cd "$(dirname "$0")/.."
 
 # zookeeper: the servers `zkafka cluster` launches. libzookeeper-mt-dev: the C client our Swift
 # client wraps. zlib1g-dev: gzip record batches. kcat and the Python clients: independent Kafka/ZooKeeper clients for checking our
-# work. python3-jsonschema and python3-yaml: the docker-compose.yml validation.
-APT_PACKAGES=(zookeeper libzookeeper-mt-dev zlib1g-dev kcat python3-confluent-kafka python3-kafka python3-kazoo python3-jsonschema python3-yaml)
+# work. docker-compose (its parser, no daemon needed) and python3-yaml: the docker-compose.yml checks.
+APT_PACKAGES=(zookeeper libzookeeper-mt-dev zlib1g-dev kcat python3-confluent-kafka python3-kafka python3-kazoo docker-compose python3-yaml)
 # ZooKeeper needs a Java runtime; any installed `java` will do.
 JAVA_PACKAGE=default-jre-headless
 
