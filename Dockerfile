@@ -1,6 +1,7 @@
-# The zkafka image: the `zkafka` executable built from this repository, with the same system
-# packages scripts/setup.sh installs (scripts/check_containers.py checks the two agree).
-# Used by docker-compose.yml; build it alone with `docker build -t zkafka .`.
+# A development image: the Swift toolchain, the system packages scripts/setup.sh installs
+# (scripts/check_containers.py checks the two agree) and zkafka built from source in it, for hosts
+# that reach Docker Hub: `docker build -t zkafka-dev .`. docker-compose.yml does not use it: its
+# images (containers/*.Dockerfile) are built by scripts/build_images.sh from the host's release build.
 FROM swift:6.3-bookworm
 
 RUN apt-get update \

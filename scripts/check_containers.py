@@ -157,24 +157,55 @@ def check_compose():
 
     problems = []
     services = compose.get("services", {}) if isinstance(compose, dict) else {}
-    zookeepers = {name: service for name, service in services.items()
-                  if str(service.get("image", "")).startswith("zookeeper:")}
-    if sorted(zookeepers) != ["zookeeper-1", "zookeeper-2", "zookeeper-3"]:
-        problems.append(f"expected services zookeeper-1..3 from the zookeeper image, found {sorted(zookeepers)}")
-    for name, service in zookeepers.items():
-        environment = service.get("environment", {})
-        if service.get("image") != "zookeeper:3.8":
-            problems.append(f"{name}: image {service.get('image')}, expected zookeeper:3.8")
-        if str(environment.get("ZOO_MY_ID")) != name.rsplit("-", 1)[-1]:
-            problems.append(f"{name}: ZOO_MY_ID is {environment.get('ZOO_MY_ID')}")
-        servers = str(environment.get("ZOO_SERVERS", ""))
-        for peer in zookeepers:
-            if f"={peer}:2888:3888;2181" not in servers:
-                problems.append(f"{name}: ZOO_SERVERS does not list {peer}")
-    for name, service in services.items():
-        if "build" in service and not os.path.exists(os.path.join(ROOT, "Dockerfile")):
-            problems.append(f"{name} builds from a Dockerfile the repository does not have")
-    check("docker-compose.yml runs a 3-server zookeeper:3.8 ensemble", problems)
+    volumes = compose.get("volumes", {}) or {}
+    zookeepers = sorted(name for name in services if name.startswith("zookeeper-"))
+    brokers = sorted(name for name in services if name.startswith("broker-"))
+    if zookeepers != ["zookeeper-1", "zookeeper-2", "zookeeper-3"]:
+        problems.append(f"expected services zookeeper-1..3, found {zookeepers}")
+    if brokers != ["broker-1", "broker-2", "broker-3"]:
+        problems.append(f"expected services broker-1..3, found {brokers}")
+    for name in zookeepers + brokers:
+        service = services[name]
+        number = name.rsplit("-", 1)[-1]
+        build = service.get("build", {})
+        dockerfile = build.get("dockerfile") if isinstance(build, dict) else None
+        if not dockerfile or not os.path.exists(os.path.join(ROOT, build.get("context", "."), dockerfile)):
+            problems.append(f"{name}: builds from {dockerfile}, which the repository does not have")
+        if "healthcheck" not in service:
+            problems.append(f"{name}: no healthcheck")
+        for port in service.get("ports", []):
+            if not str(port).startswith("127.0.0.1:"):
+                problems.append(f"{name}: port {port} is not published on 127.0.0.1 only")
+        for volume in service.get("volumes", []):
+            if str(volume).split(":", 1)[0] not in volumes:
+                problems.append(f"{name}: volume {volume} is not a named volume")
+        if not service.get("volumes"):
+            problems.append(f"{name}: no named volume for its data")
+        if name.startswith("zookeeper-"):
+            environment = service.get("environment", {})
+            if str(environment.get("ZOO_MY_ID")) != number:
+                problems.append(f"{name}: ZOO_MY_ID is {environment.get('ZOO_MY_ID')}")
+            servers = str(environment.get("ZOO_SERVERS", ""))
+            for peer in zookeepers:
+                if f"server.{peer.rsplit('-', 1)[-1]}={peer}:2888:3888;2181" not in servers:
+                    problems.append(f"{name}: ZOO_SERVERS does not list {peer}")
+        else:
+            command = " ".join(str(word) for word in service.get("command", []))
+            if f"broker.id={number}" not in command:
+                problems.append(f"{name}: command does not set broker.id={number}")
+            if f"INTERNAL://{name}:19092" not in command or "EXTERNAL://127.0.0.1:" not in command:
+                problems.append(f"{name}: does not advertise INTERNAL://{name}:19092 and EXTERNAL://127.0.0.1:PORT")
+    properties = os.path.join(ROOT, "containers", "server.properties")
+    if os.path.exists(properties):
+        text = open(properties, encoding="utf-8").read()
+        for line in ("inter.broker.listener.name=INTERNAL",
+                     "listener.security.protocol.map=INTERNAL:PLAINTEXT,EXTERNAL:PLAINTEXT"):
+            if line not in text:
+                problems.append(f"containers/server.properties lacks {line}")
+    else:
+        problems.append("containers/server.properties is missing")
+    check("docker-compose.yml runs 3 ZooKeeper servers and 3 brokers (127.0.0.1 ports, health checks, "
+          "named volumes, INTERNAL/EXTERNAL listeners)", problems)
 
 
 def check_packages():
