@@ -12,7 +12,8 @@
 #
 # Environment: ZKAFKA_CONTAINER_ENGINE=podman|docker (default: podman if present, else docker),
 # ZKAFKA_BASE_IMAGE, ZKAFKA_DEBIAN_MIRROR (debootstrap's mirror; its default otherwise),
-# ZKAFKA_SKIP_SWIFT_BUILD=1 (use the existing .build/release/zkafka).
+# ZKAFKA_BUILD_CONFIGURATION=release|debug (default release; the container suite uses the debug
+# build scripts/test.sh has just made), ZKAFKA_SKIP_SWIFT_BUILD=1 (use the existing build as it is).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
@@ -75,15 +76,16 @@ build() {
 zookeeper="localhost/zkafka-zookeeper:$( { echo "$base_id"; cat containers/zookeeper.Dockerfile containers/zookeeper-*.sh; } | hash_of)"
 build zookeeper "$zookeeper"
 
-# 3. The broker: stage the release binary and every shared library it links but glibc's.
+# 3. The broker: stage the zkafka binary and every shared library it links but glibc's.
+configuration=${ZKAFKA_BUILD_CONFIGURATION:-release}
 if [ "${ZKAFKA_SKIP_SWIFT_BUILD:-0}" != 1 ]; then
     started=$SECONDS
-    log "swift build -c release --product zkafka"
-    swift build -c release --product zkafka >&2
-    log "release build: $((SECONDS - started)) s"
+    log "swift build -c $configuration --product zkafka"
+    swift build -c "$configuration" --product zkafka >&2
+    log "$configuration build: $((SECONDS - started)) s"
 fi
-binary="$(swift build -c release --show-bin-path)/zkafka"
-[ -x "$binary" ] || { log "$binary is missing: run swift build -c release --product zkafka"; exit 1; }
+binary="$(swift build -c "$configuration" --show-bin-path)/zkafka"
+[ -x "$binary" ] || { log "$binary is missing: run swift build -c $configuration --product zkafka"; exit 1; }
 stage=containers/.stage
 rm -rf "$stage" && mkdir -p "$stage/bin" "$stage/lib"
 cp "$binary" "$stage/bin/zkafka"
