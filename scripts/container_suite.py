@@ -206,7 +206,16 @@ class Suite:
                 key, value = line.split("=", 1)
                 self.env[key] = value
 
+    def healthy(self, service):
+        return run(["podman", "healthcheck", "run", self.container(service)], timeout=30, check=False).returncode == 0
+
     def step_up(self):
+        # The ensemble first, then the brokers once it is healthy: podman-compose 1.0.3 ignores
+        # depends_on's `condition: service_healthy`, and Podman without systemd runs no health
+        # check on its own, so the suite runs them (`docker compose up --wait` would do both).
+        zookeepers = ["zookeeper-1", "zookeeper-2", "zookeeper-3"]
+        self.compose("up", "-d", *zookeepers, timeout=300)
+        wait_for("a healthy ensemble", lambda: all(self.healthy(name) for name in zookeepers), timeout=120, interval=2)
         self.compose("up", "-d", timeout=300)
         self.connect_zookeeper()
         wait_for("3 brokers in /brokers/ids", lambda: self.registered() == [1, 2, 3], timeout=180)
@@ -297,7 +306,8 @@ class Suite:
             except Exception:
                 pass
         if os.environ.get("ZKAFKA_CONTAINER_KEEP") == "1":
-            log(f"left project {self.project} up (ZKAFKA_CONTAINER_KEEP=1); ports {self.env}")
+            log(f"left project {self.project} up (ZKAFKA_CONTAINER_KEEP=1): ZooKeeper on 127.0.0.1 ports "
+                f"{self.zookeeper_ports}, brokers on {list(self.broker_ports.values())}")
             return
         label = f"label=io.podman.compose.project={self.project}"
         for command, timeout in (
