@@ -229,12 +229,16 @@ class Suite:
             if protocols != {"INTERNAL": "PLAINTEXT", "EXTERNAL": "PLAINTEXT"}:
                 raise StepFailed(f"broker {broker} registered listener_security_protocol_map {protocols}")
         log(f"brokers registered with INTERNAL and EXTERNAL endpoints; controller is broker {self.controller()}")
-        # Metadata through the EXTERNAL listener names the brokers' 127.0.0.1 endpoints.
-        metadata = run(["kcat", "-L", "-b", f"127.0.0.1:{self.broker_ports[1]}", "-J"], timeout=60)
-        brokers = sorted(f"{b['name']}" for b in json.loads(metadata.stdout)["brokers"])
-        expected = sorted(f"127.0.0.1:{port}/{broker}" for broker, port in self.broker_ports.items())
-        if brokers != expected:
-            raise StepFailed(f"Metadata on EXTERNAL listed {brokers}, expected {expected}")
+        # Metadata through the EXTERNAL listener names the brokers' 127.0.0.1 endpoints (once the
+        # controller's UpdateMetadata has reached broker 1).
+        expected = {broker: f"127.0.0.1:{port}" for broker, port in self.broker_ports.items()}
+
+        def external_metadata():
+            metadata = run(["kcat", "-L", "-b", f"127.0.0.1:{self.broker_ports[1]}", "-J"], timeout=60)
+            self.metadata_brokers = {b["id"]: b["name"] for b in json.loads(metadata.stdout)["brokers"]}
+            return self.metadata_brokers == expected
+        wait_for(f"Metadata on the EXTERNAL listener to list {expected}", external_metadata, timeout=60, interval=2)
+        log(f"Metadata through EXTERNAL lists {self.metadata_brokers}")
 
     def step_produce(self):
         broker1 = self.container("broker-1")
@@ -263,6 +267,8 @@ class Suite:
             raise StepFailed(f"/controller_epoch {new_epoch} after the election, was {old_epoch}")
         log(f"killed broker {old_controller} (controller, epoch {old_epoch}); broker {new_controller} elected "
             f"after {time.monotonic() - started:.1f} s, epoch {new_epoch}")
+        wait_for(f"broker {old_controller} out of every ISR",
+                 lambda: all(old_controller not in s["isr"] for s in self.partition_states().values()), timeout=60)
         run(["podman", "start", container], timeout=60)
         wait_for(f"broker {old_controller} registered again", lambda: old_controller in self.registered(), timeout=120)
         wait_for("every ISR full again", self.all_isrs_full, timeout=120)
@@ -372,9 +378,9 @@ class Suite:
         for service in ("zookeeper-1", "broker-1", "broker-2", "broker-3"):
             try:
                 name = self.container(service)
-                tail = run(["podman", "logs", "--tail", "15", name], timeout=30, check=False)
+                tail = run(["podman", "logs", "--tail", "40", name], timeout=30, check=False)
                 print(f"     --- {service} ({name}), last lines ---")
-                for line in (tail.stdout + tail.stderr).splitlines()[-15:]:
+                for line in (tail.stdout + tail.stderr).splitlines()[-40:]:
                     print("     " + line[:300])
             except Exception:
                 pass

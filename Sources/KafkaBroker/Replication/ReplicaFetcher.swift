@@ -82,7 +82,10 @@ final class ReplicaFetcher: Sendable {
                         timeout: .milliseconds(Int64(config.controllerSocketTimeoutMs)))
                 }
                 let (request, sent) = fetchRequest(fetchable, session: &session)
-                let response = try await connection!.send(request, version: 12)
+                // Bounded by replica.socket.timeout.ms: a connection the network dropped without a
+                // reset (a partitioned leader) fails the fetch, and the next round reconnects.
+                let response = try await connection!.send(
+                    request, version: 12, timeout: .milliseconds(Int64(config.replicaSocketTimeoutMs)))
                 let answered = response.responses.flatMap { topic in
                     topic.partitionResponses.map { TopicPartition(topic: topic.topic, partition: $0.partition) }
                 }
