@@ -70,6 +70,10 @@ build() {
     "${engine_cmd[@]}" build --quiet --build-arg "BASE_IMAGE=$base" --label "zkafka.inputs=${tag##*:}" \
         -f "containers/$name.Dockerfile" -t "$tag" containers >/dev/null
     log "$name $tag: built in $((SECONDS - started)) s"
+    # Older builds of this image (other input hashes) are only disk space now; an image a
+    # container still uses stays.
+    "${engine_cmd[@]}" images --format '{{.Repository}}:{{.Tag}}' | grep -F "${tag%%:*}:" | grep -vxF "$tag" \
+        | while read -r old; do "${engine_cmd[@]}" rmi "$old" >/dev/null 2>&1 || true; done
 }
 
 # 2. ZooKeeper.
