@@ -29,6 +29,7 @@ and a release build would add minutes to CI); ZKAFKA_CONTAINER_KEEP=1 leaves the
 import json
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -110,6 +111,43 @@ def skip_reason():
 
 
 ENV = dict(os.environ, CONTAINERS_CONF=os.environ.get("CONTAINERS_CONF", CONTAINERS_CONF))
+
+
+def remove_project(project, env):
+    """Removes a compose project's containers, volumes and network: `podman-compose down -v`, then by label."""
+    label = f"label=io.podman.compose.project={project}"
+    try:
+        subprocess.run(["podman-compose", "--project-name", project, "--file", "docker-compose.yml", "down", "-v"],
+                       capture_output=True, timeout=180, env=env, cwd=ROOT)
+    except subprocess.TimeoutExpired:
+        log(f"`podman-compose down` of {project} did not finish within 180 s; removing by label")
+    for listing, removal in ((["podman", "ps", "--all", "--quiet", "--filter", label], ["podman", "rm", "--force", "--time", "0"]),
+                             (["podman", "volume", "ls", "--quiet", "--filter", label], ["podman", "volume", "rm", "--force"])):
+        try:
+            names = subprocess.run(listing, capture_output=True, text=True, timeout=60, env=ENV).stdout.split()
+            if names:
+                subprocess.run(removal + names, capture_output=True, timeout=120, env=ENV)
+        except subprocess.TimeoutExpired:
+            log(f"`{' '.join(listing)}` timed out during teardown")
+    try:
+        subprocess.run(["podman", "network", "rm", "--force", f"{project}_default"], capture_output=True, timeout=60, env=ENV)
+        left = subprocess.run(["podman", "ps", "--all", "--quiet", "--filter", label], capture_output=True, text=True,
+                              timeout=60, env=ENV).stdout.split()
+    except subprocess.TimeoutExpired:
+        left = ["(unknown: podman timed out)"]
+    log(f"{project} torn down" + (f", but containers remain: {left}" if left else ""))
+
+
+def remove_stale_projects():
+    """Projects of earlier runs of this suite whose process is gone (killed before its teardown)."""
+    listing = subprocess.run(["podman", "ps", "--all", "--filter", "label=io.podman.compose.project",
+                              "--format", '{{index .Labels "io.podman.compose.project"}}'],
+                             capture_output=True, text=True, timeout=60, env=ENV)
+    for project in sorted(set(listing.stdout.split())):
+        if project.startswith("zkafka-test-") and project[len("zkafka-test-"):].isdigit():
+            if not os.path.exists(f"/proc/{project[len('zkafka-test-'):]}"):
+                log(f"removing {project}, left by an earlier run")
+                remove_project(project, ENV)
 
 
 class Suite:
@@ -315,30 +353,7 @@ class Suite:
             log(f"left project {self.project} up (ZKAFKA_CONTAINER_KEEP=1): ZooKeeper on 127.0.0.1 ports "
                 f"{self.zookeeper_ports}, brokers on {list(self.broker_ports.values())}")
             return
-        label = f"label=io.podman.compose.project={self.project}"
-        for command, timeout in (
-            (["podman-compose", "--project-name", self.project, "--file", "docker-compose.yml", "down", "-v"], 180),
-        ):
-            try:
-                subprocess.run(command, capture_output=True, timeout=timeout, env=self.env, cwd=ROOT)
-            except subprocess.TimeoutExpired:
-                log(f"`{' '.join(command)}` did not finish within {timeout} s; removing by label")
-        # Whatever `down` left: containers, volumes, the network.
-        for listing, removal in ((["podman", "ps", "--all", "--quiet", "--filter", label], ["podman", "rm", "--force", "--time", "0"]),
-                                 (["podman", "volume", "ls", "--quiet", "--filter", label], ["podman", "volume", "rm", "--force"])):
-            try:
-                names = subprocess.run(listing, capture_output=True, text=True, timeout=60, env=ENV).stdout.split()
-                if names:
-                    subprocess.run(removal + names, capture_output=True, timeout=120, env=ENV)
-            except subprocess.TimeoutExpired:
-                log(f"`{' '.join(listing)}` timed out during teardown")
-        try:
-            subprocess.run(["podman", "network", "rm", "--force", self.network], capture_output=True, timeout=60, env=ENV)
-        except subprocess.TimeoutExpired:
-            log("network removal timed out")
-        left = subprocess.run(["podman", "ps", "--all", "--quiet", "--filter", label], capture_output=True, text=True,
-                              timeout=60, env=ENV).stdout.split()
-        log("torn down" + (f", but containers remain: {left}" if left else ""))
+        remove_project(self.project, self.env)
 
     def main(self):
         steps = [("images: base, ZooKeeper and broker images built or reused", self.step_images),
@@ -391,6 +406,12 @@ def main():
     if reason:
         print(f"SKIP container suite: {reason}")
         return 0
+
+    def interrupted(signum, frame):
+        raise KeyboardInterrupt(f"signal {signum}")
+    # A CI timeout's SIGTERM still runs the teardown (the `finally` in Suite.main).
+    signal.signal(signal.SIGTERM, interrupted)
+    remove_stale_projects()
     return Suite().main()
 
 
