@@ -28,6 +28,7 @@ if [ "$engine" = podman ]; then
     export CONTAINERS_CONF=${CONTAINERS_CONF:-$root/containers/podman-containers.conf}
 fi
 log() { echo "build_images: $*" >&2; }
+trap 'log "failed (exit status $?) at line $LINENO: $BASH_COMMAND"' ERR
 hash_of() { sha256sum | cut -c1-16; }
 image_exists() { "${engine_cmd[@]}" image exists "$1" 2>/dev/null || "${engine_cmd[@]}" image inspect "$1" >/dev/null 2>&1; }
 image_id() { "${engine_cmd[@]}" image inspect --format '{{.Id}}' "$1"; }
@@ -73,7 +74,7 @@ build() {
     # Older builds of this image (other input hashes) are only disk space now; an image a
     # container still uses stays.
     "${engine_cmd[@]}" images --format '{{.Repository}}:{{.Tag}}' | grep -F "${tag%%:*}:" | grep -vxF "$tag" \
-        | while read -r old; do "${engine_cmd[@]}" rmi "$old" >/dev/null 2>&1 || true; done
+        | while read -r old; do "${engine_cmd[@]}" rmi "$old" >/dev/null 2>&1 || true; done || true
 }
 
 # 2. ZooKeeper.
