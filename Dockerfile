@@ -6,7 +6,7 @@ FROM swift:6.3-bookworm
 
 RUN apt-get update \
     && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
-        zookeeper libzookeeper-mt-dev zlib1g-dev kcat python3-confluent-kafka python3-kafka python3-kazoo \
+        zookeeper libzookeeper-mt-dev zlib1g-dev libsnappy-dev liblz4-dev libzstd-dev kcat python3-confluent-kafka python3-kafka python3-kazoo \
         docker-compose python3-yaml default-jre-headless \
     && rm -rf /var/lib/apt/lists/*
 

@@ -41,6 +41,8 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // SplitMix64: the one seeded generator behind everything that replays from a seed (Raft, fuzz, chaos).
+        .target(name: "SeededRandom"),
         // Value types shared by the controller, the broker and the ZooKeeper data layer.
         .target(name: "KafkaModel"),
         // Kafka 2.8's znode layout and JSON formats (ZkData.scala), and the high-level ZooKeeper
@@ -57,6 +59,10 @@ let package = Package(
             path: "Sources/CZlib",
             providers: [.apt(["zlib1g-dev"])]
         ),
+        // snappy, lz4 and zstd from Debian's libsnappy-dev, liblz4-dev and libzstd-dev: the other record codecs.
+        .systemLibrary(name: "CSnappy", path: "Sources/CSnappy", providers: [.apt(["libsnappy-dev"])]),
+        .systemLibrary(name: "CLZ4", path: "Sources/CLZ4", providers: [.apt(["liblz4-dev"])]),
+        .systemLibrary(name: "CZstd", path: "Sources/CZstd", providers: [.apt(["libzstd-dev"])]),
         // Partition log storage (kafka.log.Log, LogSegment, OffsetIndex, TimeIndex, LogManager):
         // segment files of raw magic-2 record batches with offset and time indexes.
         .target(
@@ -78,7 +84,7 @@ let package = Package(
         .target(
             name: "KafkaProtocol",
             dependencies: [
-                "CZlib",
+                "CZlib", "CSnappy", "CLZ4", "CZstd",
                 .product(name: "NIOCore", package: "swift-nio"),
             ]
         ),
@@ -116,10 +122,20 @@ let package = Package(
             name: "KafkaBroker",
             dependencies: [
                 "KafkaProtocol", "KafkaNetwork", "KafkaMetadata", "KafkaModel", "KafkaConfig", "KafkaController",
-                "KafkaLog", "KafkaClient",
+                "KafkaLog", "KafkaClient", "KafkaGroupCoordinator",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ]
+        ),
+        // Kafka 2.8's classic group coordinator as values: the group state machine (GroupMetadata +
+        // GroupCoordinator rules) and the __consumer_offsets record formats. No I/O, no clock.
+        .target(
+            name: "KafkaGroupCoordinator",
+            dependencies: ["KafkaModel", "KafkaProtocol", .product(name: "NIOCore", package: "swift-nio")]
+        ),
+        .testTarget(
+            name: "KafkaGroupCoordinatorTests",
+            dependencies: ["KafkaGroupCoordinator", "KafkaModel", "KafkaProtocol", .product(name: "NIOCore", package: "swift-nio")]
         ),
         // A whole broker process: composition of ZooKeeper session, network, handlers, controller.
         .target(
@@ -133,6 +149,15 @@ let package = Package(
                 .product(name: "NIOHTTP1", package: "swift-nio"),
             ]
         ),
+        // `zkafka fuzz`: regression cases, then mutated and random request frames against a live broker.
+        .target(
+            name: "RequestFuzzer",
+            dependencies: ["KafkaProtocol", "SeededRandom", .product(name: "NIOCore", package: "swift-nio")]
+        ),
+        .testTarget(name: "RequestFuzzerTests", dependencies: ["RequestFuzzer", "KafkaProtocol"]),
+        // `zkafka chaos`: the nemesis schedule and the durability verdict (pure; the shell is in zkafka).
+        .target(name: "ChaosTesting", dependencies: ["SeededRandom"]),
+        .testTarget(name: "ChaosTestingTests", dependencies: ["ChaosTesting"]),
         // Benchmarks behind `zkafka bench`: measuring code lives here, the CLI only prints.
         .target(
             name: "Benchmarks",
@@ -147,6 +172,8 @@ let package = Package(
                 "ZooKeeper",
                 "LocalCluster",
                 "Benchmarks",
+                "RequestFuzzer",
+                "ChaosTesting",
                 "KafkaProtocol",
                 "KafkaServer",
                 "KafkaConfig",
@@ -169,14 +196,16 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        .testTarget(name: "KafkaControllerTests", dependencies: ["KafkaController", "KafkaModel"]),
+        .testTarget(name: "KafkaControllerTests", dependencies: ["KafkaController", "KafkaModel", "SeededRandom"]),
+        // The ZooKeeper-mode shell's own rules (watch arming), without a ZooKeeper server.
+        .testTarget(name: "ZooKeeperModeControllerTests", dependencies: ["ZooKeeperModeController", "ZooKeeper"]),
         // Reads, merges, filters and renders the brokers' controller-trace.jsonl files (`zkafka trace`, `zkafka demo`).
         .target(name: "ControllerTraceReader", dependencies: ["KafkaController", "KafkaModel"]),
         .testTarget(name: "ControllerTraceReaderTests", dependencies: ["ControllerTraceReader", "KafkaController", "KafkaModel"]),
         .testTarget(
             name: "KafkaProtocolTests",
             dependencies: [
-                "KafkaProtocol",
+                "KafkaProtocol", "SeededRandom",
                 .product(name: "NIOCore", package: "swift-nio"),
             ],
             exclude: ["Fixtures"]
@@ -197,7 +226,12 @@ let package = Package(
             exclude: ["Scripts"]),
         .testTarget(name: "LocalClusterTests", dependencies: ["LocalCluster"]),
         // The broker's replication rules (high watermark, ISR shrink and expand) and request waiters.
-        .testTarget(name: "KafkaBrokerTests", dependencies: ["KafkaBroker", "KafkaModel", "KafkaController", "KafkaServer"]),
+        .testTarget(
+            name: "KafkaBrokerTests",
+            dependencies: [
+                "KafkaBroker", "KafkaModel", "KafkaController", "KafkaServer", "KafkaLog", "KafkaProtocol",
+                .product(name: "NIOCore", package: "swift-nio"),
+            ]),
         // Kafka's Reactor network layer on SwiftNIO: acceptor, processors, request channel, handler pool.
         // Deals in size-prefixed frames only; knows nothing of the protocol codecs.
         .target(
@@ -212,7 +246,7 @@ let package = Package(
         .testTarget(
             name: "KafkaNetworkTests",
             dependencies: [
-                "KafkaNetwork",
+                "KafkaNetwork", "SeededRandom",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
@@ -221,6 +255,25 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // MARK: KRaft
+        // KIP-595 Raft (Kafka 3.3's KafkaRaftClient) as a pure core, with KIP-630 snapshots, plus the
+        // file-backed shell pieces (quorum-state, metadata log, checkpoints).
+        .target(name: "KafkaRaft", dependencies: ["SeededRandom"]),
+        .target(
+            name: "KafkaRaftStorage",
+            dependencies: ["KafkaRaft", "KafkaRaftProtocol"]),
+        // Kafka 3.3.2's quorum APIs (Vote, BeginQuorumEpoch, EndQuorumEpoch, DescribeQuorum,
+        // FetchSnapshot) generated by `KafkaProtocolGenerator --raft`, and their mapping to KafkaRaft.
+        .target(
+            name: "KafkaRaftProtocol",
+            dependencies: ["KafkaRaft", "KafkaProtocol", .product(name: "NIOCore", package: "swift-nio")]),
+        .testTarget(
+            name: "KafkaRaftTests",
+            dependencies: [
+                "KafkaRaft", "KafkaRaftStorage", "KafkaRaftProtocol", "KafkaProtocol",
+                .product(name: "NIOCore", package: "swift-nio"),
+            ]),
+        // MARK: end KRaft
     ],
     swiftLanguageModes: [.v6]
 )

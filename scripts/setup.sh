@@ -9,8 +9,9 @@ cd "$(dirname "$0")/.."
 
 # zookeeper: the servers `zkafka cluster` launches. libzookeeper-mt-dev: the C client our Swift
 # client wraps. zlib1g-dev: gzip record batches. kcat and the Python clients: independent Kafka/ZooKeeper clients for checking our
-# work. docker-compose (its parser, no daemon needed) and python3-yaml: the docker-compose.yml checks.
-APT_PACKAGES=(zookeeper libzookeeper-mt-dev zlib1g-dev kcat python3-confluent-kafka python3-kafka python3-kazoo docker-compose python3-yaml)
+# work. libsnappy-dev, liblz4-dev, libzstd-dev: the other record codecs. docker-compose (its parser, no
+# daemon needed) and python3-yaml: the docker-compose.yml checks.
+APT_PACKAGES=(zookeeper libzookeeper-mt-dev zlib1g-dev libsnappy-dev liblz4-dev libzstd-dev kcat python3-confluent-kafka python3-kafka python3-kazoo docker-compose python3-yaml)
 # ZooKeeper needs a Java runtime; any installed `java` will do.
 JAVA_PACKAGE=default-jre-headless
 # The container suite (scripts/container_suite.py): Podman with runc, podman-compose, and

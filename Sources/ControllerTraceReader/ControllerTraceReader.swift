@@ -103,7 +103,7 @@ public enum ControllerTraceReader {
                 case .elected:
                     epoch = milestone.controllerEpoch ?? epoch
                     electedSincePreviousEvent = true
-                case .brokerChange: epoch = milestone.controllerEpoch ?? epoch
+                case .brokerChange, .failoverCompleted: epoch = milestone.controllerEpoch ?? epoch
                 case .resigned: epoch = nil
                 }
             }

@@ -87,6 +87,8 @@ public struct TraceTimelineRenderer: Sendable {
             case .elected:
                 let version = milestone.epochZKVersion.map { " (znode version \($0))" } ?? ""
                 return "★ elected controller: /controller_epoch is now \(milestone.controllerEpoch.map(String.init) ?? "?")\(version)"
+            case .failoverCompleted:
+                return "failover complete: serving as controller with epoch \(milestone.controllerEpoch.map(String.init) ?? "?")"
             case .resigned:
                 return "resigned as controller"
             case .brokerChange:

@@ -16,6 +16,8 @@ final class BrokerContext: Sendable {
     let topicAdministration: any TopicAdministration
     /// KIP-227 fetch sessions (Kafka's `FetchManager`).
     let fetchSessions: Mutex<FetchSessionCache>
+    /// The consumer groups of the `__consumer_offsets` partitions this broker leads.
+    let groupCoordinator: GroupCoordinator
     let logger: Logger
 
     init(
@@ -31,6 +33,7 @@ final class BrokerContext: Sendable {
         self.replicaManager = replicaManager
         self.topicAdministration = topicAdministration
         self.fetchSessions = Mutex(FetchSessionCache(maxEntries: config.maxIncrementalFetchSessionCacheSlots))
+        self.groupCoordinator = GroupCoordinator(brokerConfig: config, replicaManager: replicaManager, logger: logger)
         self.logger = logger
     }
 }
@@ -52,7 +55,9 @@ enum BrokerApiTable {
             produce(context: context),
             fetch(context: context),
             listOffsets(context: context),
-        ] + groupCoordinatorUnavailable()
+            findCoordinator(context: context),
+            offsetForLeaderEpoch(context: context),
+        ] + groupMembership(context: context) + offsetCommitAndFetch(context: context) + groupAdministration(context: context)
         let kafkaApis = KafkaApis(apis: apis, logger: context.logger)
         advertised.ranges = kafkaApis.advertisedRanges
         return kafkaApis

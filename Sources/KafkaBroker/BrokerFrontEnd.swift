@@ -48,6 +48,7 @@ public final class BrokerFrontEnd: Sendable {
         let link = ControllerLinkBox()
         requestHandler = BrokerApiTable.make(context: context, controller: { link.link })
         link.owner = self
+        context.groupCoordinator.startup()
     }
 
     public var metadataCache: MetadataCache { context.metadataCache }
@@ -57,6 +58,9 @@ public final class BrokerFrontEnd: Sendable {
     public func setBrokerEpoch(_ epoch: Int64) { context.fence.brokerEpoch = epoch }
 
     public func attach(controller link: any ControllerLink) { controller.withLock { $0 = link } }
+
+    /// Stops the group coordinator, answering its parked requests (call before the network stops).
+    public func shutdownGroupCoordinator() { context.groupCoordinator.shutdown() }
 
     var controllerLink: (any ControllerLink)? { controller.withLock { $0 } }
 }

@@ -49,6 +49,8 @@ public final class ReplicaManager: Sendable {
     let config: BrokerConfig
     public let logManager: LogManager
     public let activity = PartitionActivity()
+    /// What Produce validates each topic's batches against (Kafka's `LogValidator` settings).
+    let validationPolicies: TopicValidationPolicies
     let logger: Logger
     let fetchers: ReplicaFetcherManager
     private let partitions = Mutex<[TopicPartition: Partition]>([:])
@@ -70,6 +72,7 @@ public final class ReplicaManager: Sendable {
         self.config = config
         self.logManager = logManager
         self.logger = logger
+        self.validationPolicies = TopicValidationPolicies(broker: config)
         self.fetchers = ReplicaFetcherManager(brokerID: brokerID, config: config, logger: logger)
         fetchers.replicaManager = self
     }
@@ -124,27 +127,32 @@ public final class ReplicaManager: Sendable {
                 let replication = PartitionReplicationState(
                     brokerID: brokerID, leader: state.leader, leaderEpoch: state.leaderEpoch, isr: state.isr,
                     replicas: state.replicas, zkVersion: state.zkVersion, controllerEpoch: state.controllerEpoch, nowMs: now)
-                let leaderIsLive = replication.isLeader || leaderEndpoints[state.leader] != nil
                 do {
                     let partition: Partition
                     if let existing {
                         partition = existing
-                        try partition.apply(replication, leaderIsLive: leaderIsLive)
+                        try partition.apply(replication)
                     } else {
                         let log = try logManager.getOrCreateLog(state.topicPartition)
                         log.updateConfig(TopicLogConfig.logConfig(broker: config, topic: topicConfig))
+                        validationPolicies.update(topic: state.topicPartition.topic, broker: config, config: topicConfig)
                         partition = Partition(
                             topicPartition: state.topicPartition, log: log, state: replication,
                             minInsyncReplicas: TopicLogConfig.minInsyncReplicas(broker: config, topic: topicConfig))
-                        try partition.apply(replication, leaderIsLive: leaderIsLive, isNew: true)
+                        try partition.apply(replication)
                         partitions.withLock { $0[state.topicPartition] = partition }
                     }
                     if replication.isLeader {
                         leaders.insert(state.topicPartition)
                     } else if let endpoint = leaderEndpoints[state.leader] {
+                        // Kafka's initialFetchOffset: with leader epochs the follower fetches from its
+                        // log end offset and the leader points out any divergence (Fetch v12); a log
+                        // without epochs first truncates to its high watermark (the Truncating state).
+                        let latestEpoch = partition.log.latestEpoch
                         followers[state.topicPartition] = .init(
-                            leader: state.leader, endpoint: endpoint, fetchOffset: partition.log.logEndOffset,
-                            leaderEpoch: state.leaderEpoch)
+                            leader: state.leader, endpoint: endpoint,
+                            fetchOffset: latestEpoch != nil ? partition.log.logEndOffset : partition.log.highWatermark,
+                            leaderEpoch: state.leaderEpoch, lastFetchedEpoch: latestEpoch)
                     } else {
                         // Kafka logs the same: a follower whose leader is not among the live leaders waits.
                         logger.warning("No live endpoint for leader \(state.leader) of \(state.topicPartition); not fetching")

@@ -10,6 +10,10 @@ public protocol TopicAdministration: Sendable {
     /// Every topic in `/brokers/topics` (for Kafka's collision check of `.` against `_`).
     func allTopics() async throws -> [String]
 
+    /// The brokers registered with the control plane (`/brokers/ids` in ZooKeeper mode), which auto-creation
+    /// places replicas on, as Kafka's `AdminZkClient.createTopic` does.
+    func registeredBrokers() async throws -> [BrokerID]
+
     /// Kafka's `AdminZkClient.createTopicWithAssignment`: writes `config` to `/config/topics/<topic>`
     /// (set or create, not atomic with the next step), then creates `/brokers/topics/<topic>` with
     /// `assignment` (partition → replicas, first replica preferred). Throws
@@ -30,12 +34,15 @@ public enum TopicAdministrationError: Error, Sendable, Equatable, CustomStringCo
     case topicAlreadyExists(String)
     case unknownTopic(String)
     case alreadyMarkedForDeletion(String)
+    /// What the creation would write exceeds what the control plane can store (the message says which limit).
+    case tooLarge(String)
 
     public var description: String {
         switch self {
         case .topicAlreadyExists(let topic): "Topic '\(topic)' already exists."
         case .unknownTopic(let topic): "Topic `\(topic)` to delete does not exist"
         case .alreadyMarkedForDeletion(let topic): "topic \(topic) is already marked for deletion"
+        case .tooLarge(let message): message
         }
     }
 }
@@ -48,6 +55,7 @@ struct UnavailableTopicAdministration: TopicAdministration {
     }
     func topicExists(_ topic: String) async throws -> Bool { throw Unavailable() }
     func allTopics() async throws -> [String] { throw Unavailable() }
+    func registeredBrokers() async throws -> [BrokerID] { throw Unavailable() }
     func createTopic(name: String, assignment: [Int32: [BrokerID]], config: [String: String]) async throws {
         throw Unavailable()
     }

@@ -15,6 +15,17 @@ public struct ConsumerConfig: Sendable, Hashable {
     /// Most records one `poll` returns (`max.poll.records`).
     public var maxPollRecords = 500
     public var clientID = "zkafka-consumer"
+    /// The group `subscribe` joins (`group.id`); manual assignment ignores it.
+    public var groupID: String?
+    /// KIP-345 static membership (`group.instance.id`).
+    public var groupInstanceID: String?
+    public var sessionTimeoutMs = 10_000
+    public var heartbeatIntervalMs = 3_000
+    /// The rebalance timeout the member asks for (`max.poll.interval.ms`).
+    public var maxPollIntervalMs = 300_000
+    /// With `subscribe`: commit positions every `autoCommitIntervalMs`, before rejoining and on close.
+    public var enableAutoCommit = true
+    public var autoCommitIntervalMs = 5_000
 
     public init() {}
 
@@ -46,9 +57,20 @@ public struct ConsumerConfig: Sendable, Hashable {
                     "Invalid value '\(value)' for consumer property auto.offset.reset: expected earliest, latest or none")
             }
             autoOffsetReset = policy
-        // Group settings mean nothing to a consumer with manual assignment; accepted for compatibility.
-        case "group.id", "enable.auto.commit", "auto.commit.interval.ms", "key.deserializer", "value.deserializer",
-            "bootstrap.servers", "isolation.level":
+        case "group.id": groupID = value
+        case "group.instance.id": groupInstanceID = value
+        case "session.timeout.ms": sessionTimeoutMs = try int(1...Int(Int32.max))
+        case "heartbeat.interval.ms": heartbeatIntervalMs = try int(1...Int(Int32.max))
+        case "max.poll.interval.ms": maxPollIntervalMs = try int(1...Int(Int32.max))
+        case "auto.commit.interval.ms": autoCommitIntervalMs = try int()
+        case "enable.auto.commit":
+            guard let flag = Bool(value) else {
+                throw KafkaClientError.invalidConfig("Invalid value '\(value)' for consumer property enable.auto.commit: expected true or false")
+            }
+            enableAutoCommit = flag
+        // Accepted for compatibility: byte arrays are all this client deserializes, and without
+        // transactions every isolation level reads the same.
+        case "key.deserializer", "value.deserializer", "bootstrap.servers", "isolation.level":
             break
         default:
             throw KafkaClientError.invalidConfig("Unknown consumer property '\(key)'")

@@ -20,6 +20,8 @@ public enum KafkaClientError: Error, Sendable, CustomStringConvertible, Equatabl
     case closed
     case invalidConfig(String)
     case protocolError(String)
+    /// The group coordinator refused a group request (after the retries allowed).
+    case groupError(group: String, api: String, code: Int16)
 
     public var description: String {
         switch self {
@@ -44,6 +46,8 @@ public enum KafkaClientError: Error, Sendable, CustomStringConvertible, Equatabl
         case .closed: "The client is closed"
         case .invalidConfig(let message): message
         case .protocolError(let message): message
+        case .groupError(let group, let api, let code):
+            "\(api) of group '\(group)' failed: \(KafkaErrorCode(rawValue: code).kafkaName)"
         }
     }
 }
@@ -80,6 +84,21 @@ extension KafkaErrorCode {
         case .unsupportedCompressionType: "UNSUPPORTED_COMPRESSION_TYPE"
         case .offsetNotAvailable: "OFFSET_NOT_AVAILABLE"
         case .invalidRecord: "INVALID_RECORD"
+        case .offsetMetadataTooLarge: "OFFSET_METADATA_TOO_LARGE"
+        case .coordinatorLoadInProgress: "COORDINATOR_LOAD_IN_PROGRESS"
+        case .coordinatorNotAvailable: "COORDINATOR_NOT_AVAILABLE"
+        case .notCoordinator: "NOT_COORDINATOR"
+        case .illegalGeneration: "ILLEGAL_GENERATION"
+        case .inconsistentGroupProtocol: "INCONSISTENT_GROUP_PROTOCOL"
+        case .invalidGroupID: "INVALID_GROUP_ID"
+        case .unknownMemberID: "UNKNOWN_MEMBER_ID"
+        case .invalidSessionTimeout: "INVALID_SESSION_TIMEOUT"
+        case .rebalanceInProgress: "REBALANCE_IN_PROGRESS"
+        case .memberIDRequired: "MEMBER_ID_REQUIRED"
+        case .groupMaxSizeReached: "GROUP_MAX_SIZE_REACHED"
+        case .fencedInstanceID: "FENCED_INSTANCE_ID"
+        case .groupIDNotFound: "GROUP_ID_NOT_FOUND"
+        case .nonEmptyGroup: "NON_EMPTY_GROUP"
         default: "ERROR_\(rawValue)"
         }
     }

@@ -15,12 +15,14 @@ public actor KafkaConsumer {
     private let ownsMetadata: Bool
 
     /// Assigned partitions in assignment order, with the next offset to fetch (nil: to be reset).
-    private var assignment: [TopicPartitionKey] = []
-    private var positions: [TopicPartitionKey: Int64] = [:]
+    var assignment: [TopicPartitionKey] = []
+    var positions: [TopicPartitionKey: Int64] = [:]
+    /// The group of `subscribe` (KafkaConsumer+Group.swift); nil with manual assignment.
+    var groupMembership: GroupMembership?
     private var pendingResets: [TopicPartitionKey: OffsetSpec] = [:]
     /// Records fetched and not yet returned (at most `maxPollRecords` leave per poll).
-    private var buffered: [ConsumerRecord] = []
-    private var bufferedStart = 0
+    var buffered: [ConsumerRecord] = []
+    var bufferedStart = 0
     /// The Fetch in flight to each leader, the partitions they cover, and the answers not yet applied.
     private var inFlight: [Int32: Task<Void, Never>] = [:]
     private var fetching: Set<TopicPartitionKey> = []
@@ -188,7 +190,9 @@ public actor KafkaConsumer {
     /// busy partition for `fetch.max.wait.ms` behind the leader of an idle one.
     public func poll(timeout: Duration) async throws -> [ConsumerRecord] {
         let deadline = ContinuousClock.now + timeout
+        try await maintainGroupMembership()
         while true {
+            if groupMembership?.needsJoin == true { try await maintainGroupMembership() }
             if !completed.isEmpty {
                 let results = completed
                 completed = []
@@ -310,6 +314,7 @@ public actor KafkaConsumer {
 
     /// Closes the metadata client if the consumer opened it.
     public func close() async {
+        await leaveGroup()
         discardFetched()
         for task in inFlight.values { task.cancel() }
         if ownsMetadata { await metadata.close() }

@@ -63,9 +63,12 @@ public struct ProducerConfig: Sendable, Hashable {
             switch value {
             case "none": compression = .none
             case "gzip": compression = .gzip
+            case "snappy": compression = .snappy
+            case "lz4": compression = .lz4
+            case "zstd": compression = .zstd
             default:
                 throw KafkaClientError.invalidConfig(
-                    "Unsupported compression.type '\(value)': this client writes none or gzip")
+                    "Unsupported compression.type '\(value)': one of none, gzip, snappy, lz4, zstd")
             }
         // Accepted for compatibility; they change nothing here (no idempotence, byte-array serializers).
         case "enable.idempotence":

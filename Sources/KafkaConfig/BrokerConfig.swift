@@ -50,6 +50,22 @@ public struct BrokerConfig: Sendable, Equatable {
     public var offsetsTopicReplicationFactor: Int16
     public var offsetsTopicNumPartitions: Int32
     public var groupInitialRebalanceDelayMs: Int
+    /// The most partitions the cluster may hold, checked before a topic's replicas are placed (in the spirit of
+    /// KIP-578's `max.partitions`, which Kafka 2.8 lacks): a CreateTopics asking for 2^31 - 1 partitions is refused
+    /// at once instead of computing an assignment for two billion partitions.
+    public var maxPartitions: Int
+    /// `log.message.timestamp.type` (CreateTime or LogAppendTime) and `log.message.timestamp.difference.max.ms`:
+    /// the topic defaults Kafka's `LogValidator` applies to produced batches.
+    public var logMessageTimestampType: String
+    public var logMessageTimestampDifferenceMaxMs: Int64
+    public var groupMinSessionTimeoutMs: Int32
+    public var groupMaxSessionTimeoutMs: Int32
+    public var groupMaxSize: Int32
+    public var offsetsRetentionMinutes: Int64
+    public var offsetsRetentionCheckIntervalMs: Int64
+    public var offsetMetadataMaxBytes: Int
+    public var offsetsCommitTimeoutMs: Int32
+    public var offsetsTopicSegmentBytes: Int32
 
     // MARK: Logs
     public var logDirs: [String]
@@ -170,6 +186,22 @@ public struct BrokerConfig: Sendable, Equatable {
         offsetsTopicReplicationFactor = try reader.int("offsets.topic.replication.factor", default: 3, in: 1...Int16.max)
         offsetsTopicNumPartitions = try reader.int("offsets.topic.num.partitions", default: 50, in: 1...Int32.max)
         groupInitialRebalanceDelayMs = try reader.int("group.initial.rebalance.delay.ms", default: 3_000, in: 0...Int(Int32.max))
+        maxPartitions = try reader.int("max.partitions", default: 1_000_000, in: 1...Int(Int32.max))
+        logMessageTimestampType = reader.string("log.message.timestamp.type", default: "CreateTime")
+        guard ["CreateTime", "LogAppendTime"].contains(logMessageTimestampType) else {
+            throw .invalidValue(
+                key: "log.message.timestamp.type", value: logMessageTimestampType, reason: "must be CreateTime or LogAppendTime")
+        }
+        logMessageTimestampDifferenceMaxMs = try reader.int(
+            "log.message.timestamp.difference.max.ms", default: Int64.max, in: 0...Int64.max)
+        groupMinSessionTimeoutMs = try reader.int("group.min.session.timeout.ms", default: 6_000, in: 0...Int32.max)
+        groupMaxSessionTimeoutMs = try reader.int("group.max.session.timeout.ms", default: 1_800_000, in: 0...Int32.max)
+        groupMaxSize = try reader.int("group.max.size", default: Int32.max, in: 1...Int32.max)
+        offsetsRetentionMinutes = try reader.int("offsets.retention.minutes", default: 10_080, in: 1...Int64(Int32.max))
+        offsetsRetentionCheckIntervalMs = try reader.int("offsets.retention.check.interval.ms", default: 600_000, in: 1...Int64.max)
+        offsetMetadataMaxBytes = try reader.int("offset.metadata.max.bytes", default: 4_096, in: 0...Int(Int32.max))
+        offsetsCommitTimeoutMs = try reader.int("offsets.commit.timeout.ms", default: 5_000, in: 1...Int32.max)
+        offsetsTopicSegmentBytes = try reader.int("offsets.topic.segment.bytes", default: 104_857_600, in: 1...Int32.max)
         guard Int64(replicaFetchWaitMaxMs) <= replicaLagTimeMaxMs else {
             // Kafka's KafkaConfig.validateValues: a follower must fetch more often than it may lag.
             throw .invalidValue(

@@ -6,12 +6,11 @@ enum KnownKafkaKeys {
         "transaction.state.log.replication.factor", "transaction.state.log.min.isr", "log.cleaner.enable",
         "log.cleanup.policy", "compression.type", "zookeeper.set.acl", "zookeeper.sync.time.ms",
         "inter.broker.protocol.version", "log.message.format.version", "security.inter.broker.protocol",
-        "control.plane.listener.name", "request.timeout.ms", "group.min.session.timeout.ms",
-        "group.max.session.timeout.ms", "offsets.retention.minutes", "offsets.commit.required.acks",
+        "control.plane.listener.name", "request.timeout.ms", "offsets.commit.required.acks",
         "log.preallocate", "socket.listen.backlog.size",
         "max.connections", "max.connections.per.ip", "background.threads", "metric.reporters",
         "ssl.keystore.location", "ssl.keystore.password", "ssl.key.password", "ssl.truststore.location",
         "ssl.truststore.password", "sasl.enabled.mechanisms", "sasl.mechanism.inter.broker.protocol",
-        "authorizer.class.name", "super.users", "log.message.timestamp.type", "num.replica.alter.log.dirs.threads",
+        "authorizer.class.name", "super.users", "num.replica.alter.log.dirs.threads",
     ]
 }

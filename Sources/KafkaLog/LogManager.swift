@@ -52,9 +52,11 @@ public final class LogManager: Sendable {
         for dir in dirs {
             let markerPath = dir + "/" + LogFileNames.cleanShutdownFile
             let clean = FileSystem.exists(markerPath)
-            let recoveryPoints = Self.readCheckpoint(dir, LogFileNames.recoveryPointCheckpoint, logger)
-            let startOffsets = Self.readCheckpoint(dir, LogFileNames.logStartOffsetCheckpoint, logger)
-            let highWatermarks = Self.readCheckpoint(dir, LogFileNames.replicationOffsetCheckpoint, logger)
+            let recoveryPoints = Self.readResettableCheckpoint(dir, LogFileNames.recoveryPointCheckpoint, logger)
+            let startOffsets = Self.readResettableCheckpoint(dir, LogFileNames.logStartOffsetCheckpoint, logger)
+            // Kafka reads the high watermarks through `OffsetCheckpointFile.read`, which fails the log
+            // dir (KafkaStorageException) on a malformed file: an error naming the file, not zeros.
+            let highWatermarks = try OffsetCheckpointFile(path: dir + "/" + LogFileNames.replicationOffsetCheckpoint).read()
             for name in try FileSystem.list(dir).sorted() where FileSystem.isDirectory(dir + "/" + name) {
                 let path = dir + "/" + name
                 if name.hasSuffix(LogFileNames.deleteDirSuffix) {
@@ -82,8 +84,10 @@ public final class LogManager: Sendable {
         self.state = Mutex(state)
     }
 
-    /// A malformed checkpoint is logged and treated as empty (Kafka resets the offsets to 0 → full recovery).
-    private static func readCheckpoint(_ dir: String, _ name: String, _ logger: Logger) -> [TopicPartition: Int64] {
+    /// Recovery points and log start offsets: a malformed file is logged and treated as empty, as
+    /// Kafka's `loadLogs` does ("resetting the recovery checkpoint to 0" → full recovery, which is
+    /// safe). Other checkpoint files are errors naming the file.
+    private static func readResettableCheckpoint(_ dir: String, _ name: String, _ logger: Logger) -> [TopicPartition: Int64] {
         do {
             return try OffsetCheckpointFile(path: dir + "/" + name).read()
         } catch {

@@ -84,6 +84,14 @@ final class LogSegment: @unchecked Sendable {
     /// indexes and truncates the file at the first invalid or partial batch. Returns bytes truncated.
     @discardableResult
     func recover() throws(LogError) -> Int {
+        var noCache: LeaderEpochFileCache?
+        return try recover(epochCache: &noCache)
+    }
+
+    /// `recover` that also records each batch's leader epoch in `epochCache` when it is newer than
+    /// the latest cached one (Kafka's `LogSegment.recover(producerStateManager, leaderEpochCache)`).
+    @discardableResult
+    func recover(epochCache: inout LeaderEpochFileCache?) throws(LogError) -> Int {
         try offsetIndex.reset()
         try timeIndex.reset()
         bytesSinceLastIndexEntry = 0
@@ -100,6 +108,11 @@ final class LogSegment: @unchecked Sendable {
             else { return false }
             guard let view = try? RecordBatchView(from: &buffer), (try? view.validate()) != nil else { return false }
             if validBytes == 0 { rollingBasedTimestamp = info.maxTimestamp }
+            if info.partitionLeaderEpoch >= 0, epochCache != nil,
+                epochCache!.latestEpoch.map({ info.partitionLeaderEpoch > $0 }) ?? true
+            {
+                epochCache!.assign(epoch: info.partitionLeaderEpoch, startOffset: info.baseOffset)
+            }
             try indexBatch(info)
             validBytes = info.position + info.size
             previousLast = info.lastOffset
@@ -187,8 +200,8 @@ final class LogSegment: @unchecked Sendable {
                 batch = try RecordBatch(from: &buffer, verifyCRC: false)
             } catch let error as KafkaProtocolError {
                 if case .unsupportedCompression = error.kind {
-                    // A codec this broker cannot decompress (snappy, lz4, zstd): the batch is the
-                    // answer's batch, its first offset the closest answer (see docs/log-storage.md).
+                    // An undefined codec (bits 5–7; Produce refuses them, so only a log written by something
+                    // else holds one): the batch is the answer's batch, its first offset the closest answer.
                     if info.baseOffset >= startingOffset { result = (info.baseOffset, info.maxTimestamp) }
                     return result == nil
                 }

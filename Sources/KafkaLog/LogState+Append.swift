@@ -86,6 +86,12 @@ extension LogState {
         }
         try activeSegment.append(out, batches: infos, nowMs: nowMs)
         logEndOffset = lastOffset + 1
+        // Kafka's append: "update the epoch cache with the epoch stamped onto the message by the leader".
+        try updateEpochCache { cache in
+            var changed = false
+            for info in infos where cache.assign(epoch: info.partitionLeaderEpoch, startOffset: info.baseOffset) { changed = true }
+            return changed
+        }
         let info = LogAppendInfo(
             firstOffset: infos[0].baseOffset, lastOffset: lastOffset, maxTimestamp: maxTimestamp,
             recordCount: records, validBytes: size)

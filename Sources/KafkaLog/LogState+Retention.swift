@@ -40,6 +40,8 @@ extension LogState {
         try removeSegments(victims)
         logStartOffset = max(logStartOffset, segments[0].baseOffset)
         recoveryPoint = max(recoveryPoint, logStartOffset)
+        let start = logStartOffset
+        try updateEpochCache { $0.truncateFromStart(startOffset: start) }
         return victims.count
     }
 }

@@ -27,6 +27,12 @@ struct LogState: Sendable {
     var pendingFlushOffset: Int64?
     var pendingDeletions: [PendingDeletion] = []
     var isClosed = false
+    /// Kafka's `leaderEpochCache`, persisted to `leader-epoch-checkpoint` on every change.
+    var epochCache = LeaderEpochFileCache()
+    /// The cache holds a leader's epoch assigned at the log end offset that is not on disk yet
+    /// (see `assignEpochAtLogEnd`).
+    var epochCheckpointStale = false
+    var epochCheckpoint: LeaderEpochCheckpointFile { LeaderEpochCheckpointFile(directory: directory) }
 
     var activeSegment: LogSegment { segments[segments.count - 1] }
 
@@ -73,6 +79,11 @@ struct LogState: Sendable {
             if let base, !logBases.contains(base) { try FileSystem.remove(directory + "/" + name) }
         }
         bases.sort()
+        // Kafka's initializeLeaderEpochCache: the checkpoint as written; recovery adds epochs of
+        // recovered batches, then entries beyond the recovered log end are dropped.
+        let checkpoint = LeaderEpochCheckpointFile(directory: directory)
+        let checkpointed = try checkpoint.read()
+        var epochCache: LeaderEpochFileCache? = LeaderEpochFileCache(entries: checkpointed)
         var segments: [LogSegment] = []
         for base in bases { segments.append(try LogSegment(directory: directory, baseOffset: base, config: config, nowMs: nowMs)) }
 
@@ -81,7 +92,7 @@ struct LogState: Sendable {
             // everything after it garbage (Kafka deletes those segments too).
             var i = segments.firstIndex { $0.baseOffset > recoveryPoint }.map { max(0, $0 - 1) } ?? segments.count - 1
             while i < segments.count {
-                let truncated = try segments[i].recover()
+                let truncated = try segments[i].recover(epochCache: &epochCache)
                 if truncated > 0 {
                     for segment in segments[(i + 1)...] {
                         for path in try segment.closeAndRenameForDeletion() { try FileSystem.remove(path) }
@@ -105,10 +116,16 @@ struct LogState: Sendable {
         var state = LogState(
             directory: directory, config: config, segments: segments, logStartOffset: start,
             logEndOffset: logEndOffset, highWatermark: 0, recoveryPoint: 0, clockMs: nowMs, lastFlushMs: nowMs)
+        state.epochCache = epochCache ?? LeaderEpochFileCache()
         if logEndOffset < start {
             // The checkpointed start offset is beyond the data (Kafka: truncateFullyAndStartAt).
             try state.truncateFullyAndStartAt(start)
         }
+        // Kafka's Log constructor: truncateFromEnd(log end offset), then truncateFromStart(log start
+        // offset) ("the earliest leader epoch may not be flushed during a hard failure").
+        state.epochCache.truncateFromEnd(endOffset: state.logEndOffset)
+        state.epochCache.truncateFromStart(startOffset: state.logStartOffset)
+        if state.epochCache.entries != checkpointed { try checkpoint.write(state.epochCache.entries) }
         state.recoveryPoint =
             hadCleanShutdown ? state.logEndOffset : min(max(recoveryPoint, state.logStartOffset), state.logEndOffset)
         state.highWatermark = min(max(highWatermark, state.logStartOffset), state.logEndOffset)
@@ -172,6 +189,7 @@ struct LogState: Sendable {
     /// Kafka's `Log.truncateFullyAndStartAt`: drops every segment and starts empty at `offset`.
     mutating func truncateFullyAndStartAt(_ offset: Int64) throws(LogError) {
         try removeSegments(segments)
+        try updateEpochCache { $0.clear() }
         segments = [try LogSegment(directory: directory, baseOffset: offset, config: config, nowMs: clockMs)]
         logEndOffset = offset
         logStartOffset = offset
@@ -182,7 +200,13 @@ struct LogState: Sendable {
 
     /// Kafka's `Log.truncateTo`: removes everything at or after `offset`.
     mutating func truncate(to offset: Int64) throws(LogError) {
-        guard offset < logEndOffset else { return }
+        guard offset < logEndOffset else {
+            // Kafka truncates the epoch cache anyway: a leader may have cached its epoch's start
+            // and been replaced before appending anything under it.
+            let end = logEndOffset
+            try updateEpochCache { $0.truncateFromEnd(endOffset: end) }
+            return
+        }
         if segments[0].baseOffset > offset {
             try truncateFullyAndStartAt(offset)
             return
@@ -190,6 +214,8 @@ struct LogState: Sendable {
         try removeSegments(segments.filter { $0.baseOffset > offset })
         _ = try activeSegment.truncate(to: offset)
         logEndOffset = try activeSegment.loadTail()
+        let end = logEndOffset
+        try updateEpochCache { $0.truncateFromEnd(endOffset: end) }
         recoveryPoint = min(recoveryPoint, logEndOffset)
         highWatermark = min(highWatermark, logEndOffset)
         logStartOffset = min(logStartOffset, logEndOffset)

@@ -51,33 +51,14 @@ struct OffsetCheckpointFile: Sendable {
             return hasher.finalize()
         }
         if digest == unlessDigest { return digest }
-        let tmp = path + ".tmp"
-        let file = try PosixFile.open(tmp, create: true)
-        do {
-            try file.truncate(to: 0)
-            try file.write(buffer, at: 0)
-            try file.sync()
-        } catch {
-            try? file.close()
-            throw error
-        }
-        try file.close()
-        try FileSystem.rename(tmp, path)
-        if let slash = path.lastIndex(of: "/") {
-            try FileSystem.syncDirectory(slash == path.startIndex ? "/" : String(path[..<slash]))
-        }
+        try CheckpointFileIO.writeAtomically(buffer, to: path)
         return digest
     }
 
     /// The entries; an absent file is empty. A malformed file throws `corruptRecord` naming the path
     /// (Kafka's "Malformed line in checkpoint file").
     func read() throws(LogError) -> [TopicPartition: Int64] {
-        guard FileSystem.exists(path) else { return [:] }
-        let file = try PosixFile.open(path, create: false)
-        defer { try? file.close() }
-        let bytes = try file.read(count: try file.size(), at: 0)
-        let text = bytes.getString(at: bytes.readerIndex, length: bytes.readableBytes) ?? ""
-        let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map { $0.trimmingSuffix("\r") }
+        guard let lines = try CheckpointFileIO.readLines(path) else { return [:] }
         func malformed(_ what: String) -> LogError { .corruptRecord("malformed checkpoint file \(path): \(what)") }
         guard lines.count >= 2, let version = Int(lines[0]) else { throw malformed("missing header") }
         guard version == Self.currentVersion else { throw malformed("unrecognized version \(version)") }
@@ -96,8 +77,3 @@ struct OffsetCheckpointFile: Sendable {
     }
 }
 
-extension Substring {
-    fileprivate func trimmingSuffix(_ suffix: String) -> Substring {
-        hasSuffix(suffix) ? dropLast(suffix.count) : self
-    }
-}

@@ -60,20 +60,64 @@ public final class PartitionLog: Sendable {
 
     /// Leader append (`Log.appendAsLeader`); flushes when `flushIntervalMessages` messages are unflushed.
     public func appendAsLeader(_ batches: [RecordBatchView], leaderEpoch: Int32, nowMs: Int64) throws(LogError) -> LogAppendInfo {
-        let (info, flushNeeded) = try state.withLock { (state) throws(LogError) in
-            try state.appendAsLeader(batches, leaderEpoch: leaderEpoch, nowMs: nowMs)
+        let (info, flushNeeded, rolledAt) = try state.withLock { (state) throws(LogError) in
+            let (info, flushNeeded) = try state.appendAsLeader(batches, leaderEpoch: leaderEpoch, nowMs: nowMs)
+            return (info, flushNeeded, state.pendingFlushOffset)
         }
-        if flushNeeded { try flush() }
+        try flushAfterAppend(flushNeeded: flushNeeded, rolledAt: rolledAt)
         return info
     }
 
     /// Follower append (`Log.appendAsFollower`) of bytes fetched from the leader.
     public func appendAsFollower(_ records: ByteBuffer, nowMs: Int64) throws(LogError) -> LogAppendInfo? {
-        let (info, flushNeeded) = try state.withLock { (state) throws(LogError) in
-            try state.appendAsFollower(records, nowMs: nowMs)
+        let (info, flushNeeded, rolledAt) = try state.withLock { (state) throws(LogError) in
+            let (info, flushNeeded) = try state.appendAsFollower(records, nowMs: nowMs)
+            return (info, flushNeeded, state.pendingFlushOffset)
         }
-        if flushNeeded { try flush() }
+        try flushAfterAppend(flushNeeded: flushNeeded, rolledAt: rolledAt)
         return info
+    }
+
+    /// `flushIntervalMessages` reached: flush everything. A roll happened: fsync the rolled segment
+    /// and move the recovery point to the new segment's base offset (Kafka's `roll` schedules
+    /// `flush(newOffset)` at once), so a crash recovers only the active segment.
+    private func flushAfterAppend(flushNeeded: Bool, rolledAt: Int64?) throws(LogError) {
+        if flushNeeded {
+            try flush()
+        } else if let rolledAt {
+            try flush(upTo: rolledAt)
+        }
+    }
+
+    // MARK: Leader epochs (KIP-101)
+
+    /// The leader epoch cache's entries (Kafka's `leaderEpochCache.epochEntries`).
+    public var leaderEpochCache: LeaderEpochFileCache { state.withLock { $0.epochCache } }
+
+    /// Kafka's `Log.latestEpoch`.
+    public var latestEpoch: Int32? { state.withLock { $0.epochCache.latestEpoch } }
+
+    /// Kafka's `Log.endOffsetForEpoch`: the largest epoch ≤ `epoch` this log knows and the offset
+    /// where it ends; nil when undefined.
+    public func endOffsetForEpoch(_ epoch: Int32) -> (epoch: Int32, endOffset: Int64)? {
+        state.withLock { $0.endOffsetForEpoch(epoch) }
+    }
+
+    /// Kafka's `Log.maybeAssignEpochStartOffset`: records that `epoch` starts at `startOffset`.
+    public func maybeAssignEpochStartOffset(epoch: Int32, startOffset: Int64) throws(LogError) {
+        try state.withLock { (state) throws(LogError) in
+            try state.ensureOpen()
+            try state.updateEpochCache { $0.assign(epoch: epoch, startOffset: startOffset) }
+        }
+    }
+
+    /// `Partition.makeLeader`: a new leader records its epoch at its log end offset, under the log
+    /// lock so no append slips in between. Written to the checkpoint lazily (`LogState.assignEpochAtLogEnd`).
+    public func assignLeaderEpochAtLogEnd(_ epoch: Int32) throws(LogError) {
+        try state.withLock { (state) throws(LogError) in
+            try state.ensureOpen()
+            state.assignEpochAtLogEnd(epoch)
+        }
     }
 
     /// Reads whole batches from the one containing `startOffset` (see `LogState.read`).
@@ -115,12 +159,13 @@ public final class PartitionLog: Sendable {
 
     /// Kafka's `maybeIncrementLogStartOffset` (DeleteRecords): never beyond the high watermark.
     /// Whole segments below the new start go at the next `deleteOldSegments`.
-    public func maybeIncrementLogStartOffset(_ offset: Int64) {
-        state.withLock { state in
+    public func maybeIncrementLogStartOffset(_ offset: Int64) throws(LogError) {
+        try state.withLock { (state) throws(LogError) in
             let target = min(offset, state.highWatermark)
             if target > state.logStartOffset {
                 state.logStartOffset = target
                 state.recoveryPoint = max(state.recoveryPoint, target)
+                try state.updateEpochCache { $0.truncateFromStart(startOffset: target) }
             }
         }
     }

@@ -42,6 +42,9 @@ public struct MetadataSnapshot: Sendable, Hashable {
 
     public var topics: [String] { partitions.keys.sorted() }
 
+    /// How many partitions the cluster holds, every topic together.
+    public var partitionCount: Int { partitions.values.reduce(0) { $0 + $1.count } }
+
     public func partitions(of topic: String) -> [PartitionMetadata] {
         (partitions[topic] ?? [:]).values.sorted { $0.topicPartition.partition < $1.topicPartition.partition }
     }

@@ -49,6 +49,7 @@ public final class SocketServer: Sendable {
         var serverChannels: [any Channel]
         var bound: [BoundListener]
         var handlerPool: Task<Void, Never>
+        var handlerThreads: RequestHandlerThreads
     }
 
     public let configuration: SocketServerConfiguration
@@ -116,13 +117,16 @@ public final class SocketServer: Sendable {
         }
         let pool = RequestHandlerPool(
             channel: requestChannel, handler: handler, numWorkers: configuration.numIOThreads, logger: logger)
-        let poolTask = Task { await pool.run() }
+        // Handlers run on threads of their own, not on the cooperative pool (see RequestHandlerThreads).
+        let handlerThreads = RequestHandlerThreads(numberOfThreads: configuration.numIOThreads)
+        let poolTask = Task(executorPreference: handlerThreads) { await pool.run() }
         let running = Running(
             acceptorGroup: acceptorGroup,
             processorGroup: processorGroup,
             serverChannels: serverChannels,
             bound: bound,
-            handlerPool: poolTask
+            handlerPool: poolTask,
+            handlerThreads: handlerThreads
         )
         lifecycle.withLockedValue { $0 = .running(running) }
         return bound
@@ -172,6 +176,7 @@ public final class SocketServer: Sendable {
         for channel in open { try? await channel.closeFuture.get() }
         running.handlerPool.cancel()
         await running.handlerPool.value
+        await running.handlerThreads.shutdown()
         try? await running.processorGroup.shutdownGracefully()
         try? await running.acceptorGroup.shutdownGracefully()
         logger.info("socket server shut down")

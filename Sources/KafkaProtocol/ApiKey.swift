@@ -25,6 +25,7 @@ public struct ApiKey: RawRepresentable, Hashable, Sendable, Comparable, CustomSt
     public static let createTopics = Self(rawValue: 19)
     public static let deleteTopics = Self(rawValue: 20)
     public static let initProducerId = Self(rawValue: 22)
+    public static let offsetForLeaderEpoch = Self(rawValue: 23)
     public static let describeConfigs = Self(rawValue: 32)
 
     public static func < (lhs: ApiKey, rhs: ApiKey) -> Bool { lhs.rawValue < rhs.rawValue }

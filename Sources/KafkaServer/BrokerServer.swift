@@ -156,6 +156,8 @@ public final class BrokerServer: @unchecked Sendable {
         heapTrimmer?.cancel()
         await metricsEndpoint?.close()
         controller?.shutdown()
+        // Parked JoinGroup/SyncGroup requests are answered, so the request handlers can finish.
+        broker?.shutdownGroupCoordinator()
         await socketServer?.shutdown()
         // Kafka's order: the network is down, then the replica manager (fetchers), then the logs,
         // which leave checkpoints and the clean-shutdown marker so the next start skips recovery.

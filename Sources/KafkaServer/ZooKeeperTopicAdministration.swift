@@ -17,14 +17,29 @@ struct ZooKeeperTopicAdministration: TopicAdministration {
         try await session.current.getAllTopicsInCluster()
     }
 
+    func registeredBrokers() async throws -> [BrokerID] {
+        try await session.current.getAllBrokersInCluster().map(\.id)
+    }
+
+    /// What one znode may hold: a create or setData larger than the server's `jute.maxbuffer` (1 MB by default)
+    /// makes ZooKeeper drop the session's connection, failing every other request on it, the controller's too.
+    /// The margin leaves room for the path and the request's framing.
+    static let maxZNodeBytes = 1_048_575 - 4_096
+
     /// The config first (not atomic with the assignment, as in Kafka), then the topic znode with a
-    /// fresh topic id (Kafka 2.8 with IBP 2.8 writes `topic_id`).
+    /// fresh topic id (Kafka 2.8 with IBP 2.8 writes `topic_id`). Both are sized before anything is written.
     func createTopic(name: String, assignment: [Int32: [BrokerID]], config: [String: String]) async throws {
         let client = session.current
-        try await client.setOrCreateTopicConfig(name, config: config)
         let znode = TopicZNode(
             topic: name, topicID: ClusterIdentifier.random(),
             partitions: assignment.mapValues { ReplicaAssignment(replicas: $0) })
+        let sizes = [("/brokers/topics/\(name)", znode.encode().count), ("/config/topics/\(name)", TopicConfigZNode.encode(config).count)]
+        for (path, size) in sizes where size > Self.maxZNodeBytes {
+            throw TopicAdministrationError.tooLarge(
+                "\(path) would hold \(size) bytes, more than ZooKeeper accepts in one znode (\(Self.maxZNodeBytes) bytes "
+                    + "within the default jute.maxbuffer of 1 MB); create fewer partitions or smaller configs per topic")
+        }
+        try await client.setOrCreateTopicConfig(name, config: config)
         do {
             try await client.createTopicAssignment(znode)
         } catch let error as ZooKeeperError where error.code == .nodeExists {

@@ -107,9 +107,10 @@ final class ZooKeeperHandle: @unchecked Sendable {
         }
     }
 
-    /// Reads a value from the live handle, or nil once it is closed.
+    /// Reads a value from the live handle, or nil once closing has begun: `zookeeper_close` frees the handle on
+    /// the closing thread while `handlePointer` is still set, so only `isClosing` tells that it may be gone.
     func withHandle<T>(_ body: (OpaquePointer) -> T) -> T? {
-        lock.withLock { handlePointer.map(body) }
+        lock.withLock { isClosing ? nil : handlePointer.map(body) }
     }
 
     // MARK: - Watcher (C completion thread)

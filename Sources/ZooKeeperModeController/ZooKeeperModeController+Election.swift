@@ -123,6 +123,7 @@ extension ZooKeeperModeController {
         try initializePartitionReassignments()
         try topicDeletionManager.tryTopicDeletion()
         logger.info("Ready to serve as the new controller with epoch \(context.epoch)")
+        traceFailoverCompleted()
         // Pending preferred elections and ISR notifications left from before the failover.
         put(.replicaLeaderElection(partitions: nil, electionType: .preferred, trigger: .zkTriggered))
         put(.isrChangeNotification)
@@ -187,16 +188,34 @@ extension ZooKeeperModeController {
     }
 
     /// Re-reads partition states from ZooKeeper into the context (Kafka's `updateLeaderAndIsrCache`).
+    ///
+    /// A partition whose state could not be read (after the store's connection-loss retries) fails the event:
+    /// in a failover that resigns and re-elects (Kafka's `triggerControllerMove` on a failed
+    /// `onControllerFailover`), instead of going on with partitions the context knows no leader for.
     func updateLeaderAndISRCache(_ partitions: [TopicPartition]) throws {
         guard !partitions.isEmpty else { return }
+        var failures: [(TopicPartition, PartitionStateStoreError)] = []
         for (partition, result) in try partitionStateMachine.store.partitionStates(partitions) {
-            if case .success(let state?) = result { context.putPartitionLeadershipInfo(partition, state) }
+            switch result {
+            case .success(let state?): context.putPartitionLeadershipInfo(partition, state)
+            case .success(nil): break
+            case .failure(let error): failures.append((partition, error))
+            }
+        }
+        if let (partition, error) = failures.first {
+            throw PartitionStatesUnreadable(count: failures.count, example: "\(partition): \(error)")
         }
     }
 
     func watchBrokerModifications(_ id: BrokerID) throws {
-        let handler = watch("data:" + ZNodePaths.broker(id)) { .brokerModifications(brokerID: id) }
-        _ = try? blocking { try await $0.zooKeeper.exists(ZNodePaths.broker(id), watch: handler) }
+        let key = "data:" + ZNodePaths.broker(id)
+        let handler = watch(key) { .brokerModifications(brokerID: id) }
+        do {
+            _ = try blocking { try await $0.zooKeeper.exists(ZNodePaths.broker(id), watch: handler) }
+        } catch {
+            // Not fatal to the event (the broker may be gone), but the watch was not set: arm it on the next read.
+            if handler != nil { watches.disarm(key) }
+        }
     }
 
     // MARK: - Resignation
@@ -211,4 +230,11 @@ extension ZooKeeperModeController {
         context.resetContext()
         logger.info("Resigned as the controller (broker \(configuration.brokerID))")
     }
+}
+
+/// Partition states that could not be read into the controller context.
+struct PartitionStatesUnreadable: Error, CustomStringConvertible {
+    var count: Int
+    var example: String
+    var description: String { "\(count) partition state(s) could not be read from ZooKeeper, e.g. \(example)" }
 }

@@ -14,6 +14,15 @@ extension ZooKeeperModeController {
                     epochZKVersion: epochZKVersion)))
     }
 
+    /// The failover that followed the election is done (`onControllerFailover` returned).
+    func traceFailoverCompleted() {
+        traceSink.append(
+            .milestone(
+                ControllerMilestoneTraceRecord(
+                    kind: .failoverCompleted, brokerID: configuration.brokerID, controllerEpoch: context.epoch)))
+        traceSink.flush()
+    }
+
     /// This broker is giving up the controller role; recorded only when it held one (a context epoch is set).
     func traceResignation() {
         guard context.epoch > 0 else { return }

@@ -117,6 +117,17 @@ public final class ZooKeeperModeController: ControllerEventProcessor, @unchecked
     // MARK: - Event processing (event thread)
 
     public func process(_ event: ControllerEvent) throws {
+        watches.beginEvent()
+        do {
+            try processArmingWatches(event)
+        } catch {
+            // A read meant to re-arm a watch may be what failed: believing it set would lose it for good.
+            watches.disarmFailedEvent()
+            throw error
+        }
+    }
+
+    private func processArmingWatches(_ event: ControllerEvent) throws {
         do {
             switch event {
             case .startup: try processStartup()

@@ -1,3 +1,4 @@
+import Foundation
 import KafkaController
 import KafkaModel
 import KafkaZooKeeperData
@@ -21,28 +22,54 @@ final class ZooKeeperPartitionStateStore: PartitionStateStore {
     func partitionStates(
         _ partitions: [TopicPartition]
     ) throws -> [TopicPartition: Result<LeaderISRAndControllerEpoch?, PartitionStateStoreError>] {
+        // Reads lost to CONNECTIONLOSS are read again once the session reconnects, as every other controller
+        // operation is (Kafka's `retryRequestsUntilConnected`): a failover must not leave partitions out of its
+        // context because the connection dropped mid-read. Other failures are answered as they are.
+        let deadline = ContinuousClock.now + ZooKeeperModeController.connectionLossRetryLimit
+        var (states, lost) = try readPartitionStates(partitions)
+        while !lost.isEmpty && ContinuousClock.now < deadline {
+            Thread.sleep(forTimeInterval: 0.2)
+            let retried = try readPartitionStates(lost)
+            for (partition, state) in retried.states { states[partition] = state }
+            lost = retried.lost
+        }
+        return states
+    }
+
+    private func readPartitionStates(
+        _ partitions: [TopicPartition]
+    ) throws -> (states: [TopicPartition: Result<LeaderISRAndControllerEpoch?, PartitionStateStoreError>], lost: [TopicPartition]) {
+        typealias Read = (TopicPartition, Result<LeaderISRAndControllerEpoch?, PartitionStateStoreError>, lostConnection: Bool)
         let zooKeeper = session.current.zooKeeper
         return try BlockingBridge.run {
-            try await withThrowingTaskGroup(of: (TopicPartition, Result<LeaderISRAndControllerEpoch?, PartitionStateStoreError>).self) { group in
+            try await withThrowingTaskGroup(of: Read.self) { group in
                 // At most `maxOutstandingReads` child tasks at a time (far more than the session's in-flight
                 // window, so the pipeline stays full): one task per partition at once costs hundreds of
                 // megabytes at 100,000 partitions.
                 var states: [TopicPartition: Result<LeaderISRAndControllerEpoch?, PartitionStateStoreError>] = [:]
+                var lost: [TopicPartition] = []
                 states.reserveCapacity(partitions.count)
+                func record(_ read: Read) {
+                    states[read.0] = read.1
+                    if read.lostConnection { lost.append(read.0) }
+                }
                 for (index, partition) in partitions.enumerated() {
-                    if index >= Self.maxOutstandingReads, let (done, state) = try await group.next() { states[done] = state }
+                    if index >= Self.maxOutstandingReads, let read = try await group.next() { record(read) }
                     group.addTask {
                         do {
                             let (data, stat) = try await zooKeeper.getData(ZNodePaths.partitionState(partition.topic, partition.partition))
-                            return (partition, .success(try TopicPartitionStateZNode.decode(partition, data: data, zkVersion: stat.version)))
+                            return (partition, .success(try TopicPartitionStateZNode.decode(partition, data: data, zkVersion: stat.version)), false)
                         } catch let error as ZooKeeperError where error.code == .noNode {
-                            return (partition, .success(nil))
+                            return (partition, .success(nil), false)
+                        } catch let error as ZooKeeperError where error.code == .connectionLoss {
+                            return (partition, .failure(Self.storeError(error)), true)
                         } catch {
-                            return (partition, .failure(Self.storeError(error)))
+                            return (partition, .failure(Self.storeError(error)), false)
                         }
                     }
                 }
-                return try await group.reduce(into: states) { $0[$1.0] = $1.1 }
+                while let read = try await group.next() { record(read) }
+                return (states, lost)
             }
         }
     }

@@ -3,15 +3,16 @@ import Foundation
 import KafkaClient
 import KafkaConsoleTools
 
-/// `zkafka console-consumer`: Kafka's `kafka-console-consumer.sh` without a group. It reads one
-/// partition (`--partition`) or all of the topic's partitions, from the end unless
-/// `--from-beginning` or `--offset`, printing each record with `DefaultMessageFormatter`'s layout;
+/// `zkafka console-consumer`: Kafka's `kafka-console-consumer.sh`. Without `--group` it reads one
+/// partition (`--partition`) or all of the topic's partitions by manual assignment, from the end
+/// unless `--from-beginning` or `--offset`; with `--group` it joins that consumer group and reads
+/// the partitions the group assigns it, from the group's committed offsets. It prints each record with `DefaultMessageFormatter`'s layout;
 /// it stops after `--max-messages`, after `--timeout-ms` without a new record, or on Ctrl-C, and
 /// then prints `Processed a total of N messages` on stderr.
 struct ConsoleConsumerCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "console-consumer",
-        abstract: "Print a topic's records, like kafka-console-consumer.sh (manual assignment, no group).",
+        abstract: "Print a topic's records, like kafka-console-consumer.sh (manual assignment, or a group with --group).",
         discussion: """
             Formatter properties (--property): print.key, print.offset, print.partition, print.timestamp, \
             print.headers, print.value, key.separator (default tab), line.separator, headers.separator, \
@@ -33,6 +34,9 @@ struct ConsoleConsumerCommand: AsyncParsableCommand {
 
     @Option(help: "With --partition: earliest, latest or an offset.")
     var offset: String?
+
+    @Option(help: "Join this consumer group (subscribe): the group assigns partitions and keeps the offsets.")
+    var group: String?
 
     @Option(name: .customLong("property"), help: "A formatter property key=value; repeatable.")
     var properties: [String] = []
@@ -57,22 +61,40 @@ struct ConsoleConsumerCommand: AsyncParsableCommand {
         }
     }
 
-    func validate() throws { _ = try settings() }
+    func validate() throws {
+        _ = try settings()
+        if group != nil && (partition != nil || offset != nil) {
+            throw ValidationError("Options group and partition/offset cannot be specified together.")
+        }
+        if let group, group.isEmpty { throw ValidationError("--group must not be empty") }
+    }
 
     func run() async throws {
         let settings = try settings()
         var processed = 0
         let output = FileHandle.standardOutput
         do {
-            let consumer = try KafkaConsumer(bootstrapServers: bootstrapServer, config: settings.consumer)
+            var config = settings.consumer
+            if let group {
+                config.groupID = group
+                // Where the group has no committed offset: --from-beginning or the end (Kafka's console consumer).
+                config.autoOffsetReset = fromBeginning ? .earliest : .latest
+            }
+            let consumer = try KafkaConsumer(bootstrapServers: bootstrapServer, config: config)
             let partitions: [TopicPartitionKey]
-            if let partition = settings.partition {
+            if group != nil {
+                try await consumer.subscribe([topic])
+                partitions = []
+            } else if let partition = settings.partition {
                 partitions = [TopicPartitionKey(topic: topic, partition: partition)]
             } else {
                 partitions = try await consumer.partitions(of: topic)
             }
-            try await consumer.assign(partitions)
-            switch settings.start {
+            if group == nil {
+                try await consumer.assign(partitions)
+            }
+            switch group == nil ? settings.start : nil {
+            case nil: break
             case .earliest: await consumer.seek(partitions, to: .earliest)
             case .latest: await consumer.seek(partitions, to: .latest)
             case .offset(let offset): await consumer.seek(partitions[0], to: offset)

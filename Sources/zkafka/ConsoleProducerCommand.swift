@@ -16,7 +16,7 @@ struct ConsoleProducerCommand: AsyncParsableCommand {
             Reader properties (--property): parse.key, key.separator (default tab), ignore.error. \
             Producer properties (--producer-property): acks, linger.ms, batch.size, request.timeout.ms, \
             delivery.timeout.ms, retries, retry.backoff.ms, max.in.flight.requests.per.connection, \
-            max.request.size, buffer.memory, compression.type (none, gzip), client.id.
+            max.request.size, buffer.memory, compression.type (none, gzip, snappy, lz4, zstd), client.id.
             """
     )
 

@@ -159,9 +159,19 @@ struct DemoTour: Sendable {
             OnlinePartition with a new leader from the ISR. If broker \(first.id)'s registration outlives \
             /controller, the new controller's BrokerChange handles it the same way.
             """)
+        // States read before the new controller has finished its failover can be half-way (a partition offline,
+        // leader -1, while its replicas are alive): wait for the trace's failover-complete milestone of the new
+        // epoch, then for every partition to be led and clear of the dead broker.
+        _ = try? await poll("broker \(second.id) to complete its failover (controller trace)", timeout: .seconds(30)) { () async throws -> Bool? in
+            let trace = try TraceCommand.readTrace(directory: cluster.directory)
+            return trace.entries.contains { entry in
+                guard let milestone = entry.milestone else { return false }
+                return milestone.kind == .failoverCompleted && milestone.controllerEpoch == secondEpoch.epoch
+            } ? true : nil
+        }
         let afterFirstKill = try await poll("broker \(first.id) to leave every leader and ISR", timeout: .seconds(30)) { () async throws -> [Int32: PartitionStateView]? in
             let states = try await partitionStates(zk)
-            return states.count == Int(Self.partitionCount) && !mentions(states, first.id) ? states : nil
+            return states.count == Int(Self.partitionCount) && !mentions(states, first.id) && everyPartitionLed(states) ? states : nil
         }
         showStates(afterFirstKill, before: created)
         try await showBrokers(zk)
@@ -189,7 +199,7 @@ struct DemoTour: Sendable {
         try cluster.kill(.broker(victim), signal: .kill)
         let afterSecondKill = try await poll("broker \(victim) to leave every leader and ISR", timeout: .seconds(45)) { () async throws -> [Int32: PartitionStateView]? in
             let states = try await partitionStates(zk)
-            return states.count == Int(Self.partitionCount) && !mentions(states, victim) ? states : nil
+            return states.count == Int(Self.partitionCount) && !mentions(states, victim) && everyPartitionLed(states) ? states : nil
         }
         narrator.say(String(format: "Partition states %.1f s after the kill:", seconds(since: killedLeaderAt)))
         showStates(afterSecondKill, before: afterFirstKill)
@@ -363,6 +373,11 @@ struct DemoTour: Sendable {
                 narrator.say("  → \(Self.topic)-\(partition): \(changes.joined(separator: ", ")) (written by controller epoch \(new.controllerEpoch))")
             }
         }
+    }
+
+    /// Every partition has a leader (with one replica alive at least, the controller always elects one).
+    private func everyPartitionLed(_ states: [Int32: PartitionStateView]) -> Bool {
+        states.values.allSatisfy { $0.state.leaderAndISR.leader >= 0 }
     }
 
     private func mentions(_ states: [Int32: PartitionStateView], _ broker: Int) -> Bool {

@@ -7,14 +7,18 @@ import Foundation
 /// `partition offset value` per acknowledged record.
 struct DemoTraffic: Sendable {
     let directory: String
+    /// Names the files: `demo` for the tour, `chaos` for `zkafka chaos`.
+    var prefix = "demo"
     static let python = "/usr/bin/python3"
 
-    var scriptPath: String { directory + "/demo-traffic.py" }
-    var acknowledgedPath: String { directory + "/demo-acknowledged.txt" }
+    var scriptPath: String { directory + "/\(prefix)-traffic.py" }
+    var acknowledgedPath: String { directory + "/\(prefix)-acknowledged.txt" }
     /// The producer stops (and flushes what it still holds) once this file exists.
-    var stopPath: String { directory + "/demo-producer.stop" }
-    var producerOutputPath: String { directory + "/demo-producer.out" }
-    var producerLogPath: String { directory + "/demo-producer.log" }
+    var stopPath: String { directory + "/\(prefix)-producer.stop" }
+    var producerOutputPath: String { directory + "/\(prefix)-producer.out" }
+    var producerLogPath: String { directory + "/\(prefix)-producer.log" }
+    /// `zkafka chaos`: every record read back, one `partition offset value` line each.
+    var consumedPath: String { directory + "/\(prefix)-consumed.txt" }
 
     /// Why the demo cannot produce here, or nil when python3 can import confluent_kafka.
     static func unavailableReason() -> String? {
@@ -69,13 +73,25 @@ struct DemoTraffic: Sendable {
     /// Consumes every partition of `topic` from the beginning to its high watermark and counts the
     /// acknowledged records that are not stored at their acknowledged partition and offset.
     func verify(bootstrap: String, topic: String) throws -> Verification {
-        let output = directory + "/demo-consumer.out"
-        let log = directory + "/demo-consumer.log"
-        let consumer = try DemoChildProcess.spawn(
-            [Self.python, scriptPath, "verify", bootstrap, topic, acknowledgedPath], output: output, errors: log)
-        guard let status = consumer.wait(timeout: .seconds(150)) else {
+        try runConsumer(["verify", bootstrap, topic, acknowledgedPath], timeout: .seconds(150))
+    }
+
+    /// Reads every partition of `topic` from the beginning to its high watermark into ``consumedPath`` and
+    /// returns how many records that was.
+    func dumpConsumed(bootstrap: String, topic: String) throws -> Int {
+        struct Dumped: Decodable { var consumed: Int }
+        let dumped: Dumped = try runConsumer(["dump", bootstrap, topic, consumedPath], timeout: .seconds(300))
+        return dumped.consumed
+    }
+
+    /// Runs the script's consumer side with `arguments` to completion and decodes the summary it prints last.
+    private func runConsumer<T: Decodable>(_ arguments: [String], timeout: Duration) throws -> T {
+        let output = directory + "/\(prefix)-consumer.out"
+        let log = directory + "/\(prefix)-consumer.log"
+        let consumer = try DemoChildProcess.spawn([Self.python, scriptPath] + arguments, output: output, errors: log)
+        guard let status = consumer.wait(timeout: timeout) else {
             consumer.forceStop()
-            throw DemoTimeout(description: "the consumer did not finish within 150 s (log: \(log))")
+            throw DemoTimeout(description: "the consumer did not finish within \(timeout.components.seconds) s (log: \(log))")
         }
         guard status == 0 else { throw DemoTrafficError(description: "the consumer exited with status \(status) (log: \(log))") }
         return try Self.lastJSONLine(of: output, what: "consumer", log: log)
@@ -129,9 +145,8 @@ struct DemoTraffic: Sendable {
             print(json.dumps({"produced": produced, "acknowledged": counts["acknowledged"], "failed": counts["failed"],
                               "undelivered": undelivered, "errors": errors}))
 
-        def verify(bootstrap, topic, acknowledged_path):
-            acknowledged = [line.split() for line in open(acknowledged_path) if line.strip()]
-            # A group id is required, but nothing is committed: there is no group coordinator.
+        def read_all(bootstrap, topic, seconds):
+            # A group id is required, but nothing is committed: the partitions are assigned by hand.
             consumer = Consumer({"bootstrap.servers": bootstrap, "group.id": "zkafka-demo-verifier",
                                  "enable.auto.commit": False, "auto.offset.reset": "earliest"})
             partitions = sorted(consumer.list_topics(topic, timeout=30).topics[topic].partitions)
@@ -139,7 +154,7 @@ struct DemoTraffic: Sendable {
             consumer.assign([TopicPartition(topic, p, OFFSET_BEGINNING) for p in partitions])
             stored = {}
             reached = {p: 0 for p in partitions}
-            deadline = time.monotonic() + 120
+            deadline = time.monotonic() + seconds
             while any(reached[p] < ends[p] for p in partitions) and time.monotonic() < deadline:
                 for message in consumer.consume(num_messages=1000, timeout=1.0):
                     if message.error() is not None:
@@ -147,12 +162,24 @@ struct DemoTraffic: Sendable {
                     stored[(message.partition(), message.offset())] = message.value().decode()
                     reached[message.partition()] = message.offset() + 1
             consumer.close()
+            return stored
+
+        def dump(bootstrap, topic, out_path):
+            stored = read_all(bootstrap, topic, 240)
+            with open(out_path, "w") as out:
+                for (partition, offset), value in sorted(stored.items()):
+                    out.write(f"{partition} {offset} {value}\n")
+            print(json.dumps({"consumed": len(stored)}))
+
+        def verify(bootstrap, topic, acknowledged_path):
+            acknowledged = [line.split() for line in open(acknowledged_path) if line.strip()]
+            stored = read_all(bootstrap, topic, 120)
             missing = [" ".join(a) for a in acknowledged if stored.get((int(a[0]), int(a[1]))) != a[2]]
             print(json.dumps({"acknowledged": len(acknowledged), "consumed": len(stored), "missing": len(missing),
                               "firstMissing": missing[:5]}))
 
         if __name__ == "__main__":
-            {"produce": produce, "verify": verify}[sys.argv[1]](*sys.argv[2:])
+            {"produce": produce, "verify": verify, "dump": dump}[sys.argv[1]](*sys.argv[2:])
         """#
 }
 

@@ -9,7 +9,8 @@ struct ZKafkaCommand: AsyncParsableCommand {
         abstract: "ZKafka: Apache Kafka's ZooKeeper-mode architecture, reproduced in Swift.",
         subcommands: [
             DemoCommand.self, ClusterCommand.self, ServerStartCommand.self, TopicsCommand.self, ConsoleProducerCommand.self,
-            ConsoleConsumerCommand.self, TraceCommand.self, BenchCommand.self,
+            ConsoleConsumerCommand.self, TraceCommand.self, BenchCommand.self, FuzzCommand.self, ChaosCommand.self,
+            ConsumerGroupsCommand.self,
         ]
     )
 }

@@ -226,6 +226,52 @@ struct TopicAdministrationTests {
         #expect(nodes["/brokers/topics/not-by-me"] is NSNull)
     }
 
+    /// The request that once wedged a broker (found by mutating frames): CreateTopics for 2^31 - 1 partitions,
+    /// sent to the controller. It is refused at once with POLICY_VIOLATION naming max.partitions, nothing is
+    /// written, and the cluster goes on answering and creating topics.
+    @Test func createTopics_twoBillionPartitions_refusedNamingTheLimit_clusterKeepsWorking() throws {
+        let cluster = try RunningCluster.current
+        let script = """
+            import json, sys
+            from kafka import KafkaAdminClient
+            from kafka.client_async import KafkaClient
+            from kafka.protocol.admin import CreateTopicsRequest_v1
+            admin = KafkaAdminClient(bootstrap_servers=sys.argv[1], request_timeout_ms=15000)
+            controller = admin.describe_cluster()["controller_id"]
+            admin.close()
+            client = KafkaClient(bootstrap_servers=sys.argv[1], request_timeout_ms=60000)
+            client.poll(timeout_ms=1000)
+            while not client.ready(controller):
+                client.poll(timeout_ms=200)
+            request = CreateTopicsRequest_v1(create_topic_requests=[
+                ("two-billion", 2**31 - 1, 1, [], []),
+                ("too-many-replicas", 1, 32767, [], []),
+            ], timeout=10000, validate_only=False)
+            future = client.send(controller, request)
+            client.poll(future=future, timeout_ms=60000)
+            client.close()
+            print(json.dumps({"errors": [list(e) for e in future.value.topic_errors]}))
+            """
+        let result = try python(script, [cluster.bootstrapServers], timeout: .seconds(90))
+        let errors = try #require(result["errors"] as? [[Any]], "output: \(result)")
+        let byName = Dictionary(errors.compactMap { entry in (entry.first as? String).map { ($0, entry) } }, uniquingKeysWith: { a, _ in a })
+        let huge = try #require(byName["two-billion"], "errors: \(errors)")
+        #expect(huge[1] as? Int == 44, "POLICY_VIOLATION expected: \(huge)")
+        #expect((huge.last as? String)?.contains("max.partitions") == true, "message: \(huge)")
+        let replicas = try #require(byName["too-many-replicas"], "errors: \(errors)")
+        #expect(replicas[1] as? Int == 38, "INVALID_REPLICATION_FACTOR expected: \(replicas)")
+        let nodes = try znodes(["/brokers/topics/two-billion", "/config/topics/two-billion"])
+        #expect(nodes.values.allSatisfy { $0 is NSNull }, "znodes: \(nodes)")
+
+        // Every broker still answers, and the cluster still creates a topic that gets leaders.
+        let create = try topics(["--create", "--topic", "after-two-billion", "--partitions", "3", "--replication-factor", "3"])
+        #expect(create.status == 0, "create failed: \(create.standardError)")
+        let kcat = try Command.run(
+            ["/usr/bin/kcat", "-b", cluster.bootstrapServers, "-L", "-J", "-t", "after-two-billion", "-m", "15"], timeout: .seconds(30))
+        #expect(kcat.status == 0, "kcat failed: \(kcat.standardError)")
+        #expect(kcat.standardOutput.contains("\"leader\""))
+    }
+
     @Test func delete_marksTheTopicInZooKeeper_unknownTopicFails() throws {
         let create = try topics(["--create", "--topic", "doomed", "--partitions", "1", "--replication-factor", "2"])
         #expect(create.status == 0, "create failed: \(create.standardError)")

@@ -76,6 +76,17 @@ struct FetchSessionCacheTests {
         #expect(cache.selectResponse(sessionID: id, [(a0, answer(a0, hw: 10))]).count == 1)
     }
 
+    @Test("a diverging epoch is always sent, even with nothing else new (Kafka's isDivergingEpoch)")
+    func divergingEpochIsAlwaysSent() {
+        var cache = FetchSessionCache(maxEntries: 10)
+        let id = established(&cache)
+        _ = cache.newContext(sessionID: id, epoch: 1, fetch: [], forget: [], isFromFollower: true, nowMs: 1_100)
+        var diverging = answer(a0, hw: 10)
+        diverging.divergingEpoch = .init(epoch: 3, endOffset: 8)
+        #expect(cache.selectResponse(sessionID: id, [(a0, answer(a0, hw: 10)), (a1, answer(a1, hw: 10))]).isEmpty)
+        #expect(cache.selectResponse(sessionID: id, [(a0, diverging)]).map(\.0) == [a0])
+    }
+
     @Test("an unknown session id and a wrong epoch are top-level errors")
     func sessionErrors() {
         var cache = FetchSessionCache(maxEntries: 10)

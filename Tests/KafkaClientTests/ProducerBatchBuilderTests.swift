@@ -34,13 +34,14 @@ import Testing
         #expect(batch.records[2].value == nil)
     }
 
-    @Test func gzipBatchesDecodeBack() throws {
-        var builder = ProducerBatchBuilder(compression: .gzip)
+    @Test(arguments: [CompressionCodec.gzip, .snappy, .lz4, .zstd])
+    func compressedBatchesDecodeBack(codec: CompressionCodec) throws {
+        var builder = ProducerBatchBuilder(compression: codec)
         for index in 0..<100 { builder.append(key: nil, value: Array("value-\(index)".utf8), timestamp: 5) }
         var buffer = try builder.build()
         let view = try RecordBatchView(from: &buffer)
         try view.validate()
-        #expect(view.header.attributes.compression == .gzip)
+        #expect(view.header.attributes.compression == codec)
         #expect(try view.decode().records.map { String(decoding: $0.value!, as: UTF8.self) } == (0..<100).map { "value-\($0)" })
     }
 

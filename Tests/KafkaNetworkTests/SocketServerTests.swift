@@ -1,4 +1,5 @@
 import Logging
+import SeededRandom
 import NIOConcurrencyHelpers
 import NIOCore
 import NIOPosix
@@ -110,6 +111,38 @@ struct SocketServerTests {
             #expect(try await slow.readResponse(timeout: .seconds(20)).correlationID == 1)
             await slow.close()
             await fast.close()
+        }
+    }
+
+    @Test func handlersHoldingTheirThreads_leaveTheCooperativePoolFree() async throws {
+        // More handlers holding their threads than Swift's cooperative pool has threads: were handlers run on that
+        // pool (as they were until a CreateTopics for 2^31 - 1 partitions wedged a broker), nothing else in the
+        // process could run until they finish — not this test, not another connection's request.
+        let blockers = max(2, System.coreCount) + 1
+        let handler = TestRequestHandler()
+        try await withServer({ $0.numIOThreads = blockers + 1 }, handler: handler) { server, port in
+            var clients: [TestClient] = []
+            for id in 0..<blockers {
+                let client = try await TestClient.connect(port: port)
+                try await client.send(makeFrame(apiKey: TestAPI.blockThread, correlationID: Int32(id), body: [7]))
+                clients.append(client)
+            }
+            defer { handler.releaseBlockedThreads() }
+            let allBlocked = await eventually(timeout: .seconds(8)) { handler.threadsBlocked == blockers }
+            #expect(allBlocked, "only \(handler.threadsBlocked) of \(blockers) handlers started")
+            #expect(handler.blockedOnCooperativePool == 0)
+            // The cooperative pool still runs work, and another connection is still answered.
+            let ran = await Task.detached { true }.value
+            #expect(ran)
+            let other = try await TestClient.connect(port: port)
+            try await other.send(makeFrame(apiKey: TestAPI.echo, correlationID: 99, body: [1]))
+            #expect(try await other.readResponse(timeout: .seconds(6)).correlationID == 99)
+            handler.releaseBlockedThreads()
+            for (id, client) in clients.enumerated() {
+                #expect(try await client.readResponse(timeout: .seconds(15)).correlationID == Int32(id))
+                await client.close()
+            }
+            await other.close()
         }
     }
 
@@ -348,18 +381,5 @@ struct SocketServerTests {
         #expect(try await again.start()[0].port == port)
         await again.shutdown()
         await #expect(throws: (any Error).self) { try await TestClient.connect(port: port) }
-    }
-}
-
-/// Deterministic generator for the garbage test.
-struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49EB_133A_111B
-        return z ^ (z >> 31)
     }
 }

@@ -3,6 +3,10 @@ import NIOConcurrencyHelpers
 import NIOCore
 import NIOPosix
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 @testable import KafkaNetwork
 
 enum TestAPI {
@@ -16,6 +20,10 @@ enum TestAPI {
     static let close: Int16 = 3
     /// Body is a UInt32 n: response = correlation id + n zero bytes.
     static let large: Int16 = 4
+    /// Holds its thread without suspending (as a handler computing for long would) until
+    /// ``TestRequestHandler/releaseBlockedThreads()`` or 10 s, then echoes; records whether the thread it ran on
+    /// was one of the server's request-handler threads.
+    static let blockThread: Int16 = 5
 }
 
 /// A request handler whose behaviour is picked by the API key (see ``TestAPI``); records how many requests of one
@@ -25,12 +33,18 @@ final class TestRequestHandler: KafkaRequestHandler {
         var active: [String: Int] = [:]
         var maxActivePerConnection = 0
         var handled = 0
+        var threadsBlocked = 0
+        var released = false
+        var blockedOnCooperativePool = 0
     }
 
     private let state = NIOLockedValueBox(State())
 
     var maxActivePerConnection: Int { state.withLockedValue { $0.maxActivePerConnection } }
     var handled: Int { state.withLockedValue { $0.handled } }
+    var threadsBlocked: Int { state.withLockedValue { $0.threadsBlocked } }
+    var blockedOnCooperativePool: Int { state.withLockedValue { $0.blockedOnCooperativePool } }
+    func releaseBlockedThreads() { state.withLockedValue { $0.released = true } }
 
     func handle(_ request: ByteBuffer, context: RequestContext) async -> ResponseAction {
         state.withLockedValue {
@@ -57,6 +71,16 @@ final class TestRequestHandler: KafkaRequestHandler {
             } catch {
                 return .noResponse
             }
+            response.writeImmutableBuffer(body)
+        case TestAPI.blockThread:
+            // NIOThreadPool names its threads "TP-#n"; Swift's cooperative pool does not.
+            let onHandlerThread = currentThreadName().hasPrefix("TP-")
+            state.withLockedValue {
+                $0.threadsBlocked += 1
+                if !onHandlerThread { $0.blockedOnCooperativePool += 1 }
+            }
+            let deadline = NIODeadline.now() + .seconds(10)
+            while !state.withLockedValue({ $0.released }) && NIODeadline.now() < deadline { usleep(1_000) }
             response.writeImmutableBuffer(body)
         case TestAPI.noResponse:
             return .noResponse
@@ -262,4 +286,13 @@ func withServer<Result>(
         await server.shutdown()
         throw error
     }
+}
+
+/// The calling thread's name, from `/proc/thread-self/comm` (Linux).
+func currentThreadName() -> String {
+    guard let file = fopen("/proc/thread-self/comm", "r") else { return "" }
+    defer { fclose(file) }
+    var buffer = [UInt8](repeating: 0, count: 64)
+    let count = fread(&buffer, 1, buffer.count, file)
+    return String(decoding: buffer[..<count].prefix { $0 != 10 }, as: UTF8.self)
 }

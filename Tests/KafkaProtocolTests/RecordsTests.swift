@@ -1,4 +1,5 @@
 import NIOCore
+import SeededRandom
 import Testing
 
 @testable import KafkaProtocol
@@ -114,25 +115,21 @@ import Testing
         #expect(view.header.lastOffset == 1234)
     }
 
-    @Test func recordBatch_unsupportedCodecs_mapToUnsupportedCompressionType() throws {
-        // Codec 2 (snappy): accepted opaquely, rejected when the broker must decompress.
+    @Test func recordBatch_corruptSnappyPayload_isCorruptMessage_undefinedCodec_isUnsupported() throws {
+        // Codec bits say snappy, the payload is not: stored as sent when not decompressed, refused when it must be.
         var snappy = try RecordBatch(baseTimestamp: 0, records: [(key: nil, value: [1], headers: [], timestamp: 0)]).encoded()
         snappy.setInteger(Int16(2), at: 21)
         let crc = CRC32C.checksum(snappy.getSlice(at: 21, length: snappy.readableBytes - 21)!)
         snappy.setInteger(crc, at: 17)
-        guard case .batches = ProduceRecordsValidator.validate(records: snappy, produceVersion: 7) else {
-            Issue.record("opaque snappy batch rejected")
-            return
-        }
-        guard case .rejected(let code, _) = ProduceRecordsValidator.validate(
-            records: snappy, produceVersion: 7, requireDecompressible: true)
-        else {
-            Issue.record("snappy accepted with requireDecompressible")
-            return
-        }
-        #expect(code == .unsupportedCompressionType)
         var snappyCopy = snappy
         #expect(throws: KafkaProtocolError.self) { _ = try RecordBatch(from: &snappyCopy) }
+        guard case .rejected(let code, _) = ProduceRecordsValidator.validate(
+            records: snappy, produceVersion: 7, policy: LogValidationPolicy(), nowMs: 0)
+        else {
+            Issue.record("a corrupt snappy payload was accepted")
+            return
+        }
+        #expect(code == .corruptMessage)
         // Codec 7 is undefined.
         snappy.setInteger(Int16(7), at: 21)
         snappy.setInteger(CRC32C.checksum(snappy.getSlice(at: 21, length: snappy.readableBytes - 21)!), at: 17)
@@ -210,7 +207,7 @@ import Testing
                 #expect(throws: KafkaProtocolError.self) { _ = try RecordBatch(from: &b, verifyCRC: false) }
             }
         }
-        var rng = RobustnessTests.SplitMix64(state: 7)
+        var rng = SplitMix64(seed: 7)
         let base = Array(try Fixtures.load("records_v2_headers").readableBytesView)
         for _ in 0..<2000 {
             var bytes = base

@@ -1,22 +1,11 @@
 import NIOCore
+import SeededRandom
 import Testing
 
 @testable import KafkaProtocol
 
 /// Truncated, oversized and random input must make decoders throw, never trap.
 @Suite struct RobustnessTests {
-    /// Small deterministic PRNG so failures reproduce.
-    struct SplitMix64: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     @Test func everyDecoder_truncatedInput_throws() throws {
         var truncationsChecked = 0
         for type in allGeneratedMessageTypes {
@@ -45,7 +34,7 @@ import Testing
     }
 
     @Test func everyDecoder_randomBytes_neverTraps() {
-        var rng = SplitMix64(state: 0x5EED)
+        var rng = SplitMix64(seed: 0x5EED)
         var outcomes = (ok: 0, failed: 0)
         for type in allGeneratedMessageTypes {
             for version in type.validVersions {
@@ -60,7 +49,7 @@ import Testing
     }
 
     @Test func everyDecoder_mutatedValidBytes_neverTraps() {
-        var rng = SplitMix64(state: 42)
+        var rng = SplitMix64(seed: 42)
         for type in allGeneratedMessageTypes {
             for version in type.validVersions {
                 mutate(type, version: version, rng: &rng)

@@ -55,7 +55,7 @@ public struct CachedFetchPartition: Sendable, Hashable {
     }
 
     /// Kafka's `maybeUpdateResponseData`: whether an incremental response must carry this partition
-    /// (records, an error, or a moved high watermark or log start offset), and with `update` remember
+    /// (records, an error, a diverging epoch, or a moved high watermark or log start offset), and with `update` remember
     /// what it carries.
     mutating func mustRespond(_ answer: FetchResponse.FetchablePartitionResponse, update: Bool) -> Bool {
         var must = (answer.recordSet?.readableBytes ?? 0) > 0
@@ -72,6 +72,8 @@ public struct CachedFetchPartition: Sendable, Hashable {
             if update { highWatermark = -1 }
             must = true
         }
+        // "Partitions with diverging epoch are always included in response to trigger truncation."
+        if answer.divergingEpoch.epoch >= 0 || answer.divergingEpoch.endOffset >= 0 { must = true }
         return must
     }
 }

@@ -20,14 +20,20 @@ extension BrokerApiTable {
                     })
             }
             var outcomes: [String: TopicCreationOutcome] = [:]
+            // Partitions created by earlier topics of this request count against max.partitions too.
+            var pending = 0
+            let existing = snapshot.partitionCount
             let counts = Dictionary(request.topics.map { ($0.name, 1) }, uniquingKeysWith: +)
             for topic in request.topics where outcomes[topic.name] == nil {
                 if counts[topic.name, default: 0] > 1 {
                     outcomes[topic.name] = .failed(.invalidRequest, "Found multiple entries for this topic.")
                     continue
                 }
-                outcomes[topic.name] = await TopicCreation.create(
-                    topic, validateOnly: request.validateOnly, context: context, snapshot: snapshot)
+                let outcome = await TopicCreation.create(
+                    topic, validateOnly: request.validateOnly, context: context, snapshot: snapshot,
+                    existingPartitions: existing + pending)
+                if case .created(let partitions) = outcome { pending += partitions }
+                outcomes[topic.name] = outcome
             }
             let created = outcomes.compactMapValues { outcome -> Int? in
                 if case .created(let partitions) = outcome { partitions } else { nil }
@@ -76,8 +82,19 @@ enum TopicCreation {
     /// Kafka's `CreateTopicsRequest.NO_NUM_PARTITIONS` / `NO_REPLICATION_FACTOR`.
     static let useDefault: Int32 = -1
 
+    /// Where the live brokers that replicas are placed on come from.
+    enum BrokerSource: Sendable {
+        /// The metadata cache (CreateTopics: Kafka's `ZkAdminManager.createTopics` uses `metadataCache.getAliveBrokers`).
+        case metadataCache
+        /// The control plane's own record of registered brokers (auto-creation: Kafka's `AdminZkClient.createTopic`
+        /// reads `/brokers/ids`), so a broker whose cache is still empty after a restart does not answer
+        /// INVALID_REPLICATION_FACTOR for a topic that exists.
+        case controlPlane
+    }
+
     static func create(
-        _ topic: CreateTopicsRequest.CreatableTopic, validateOnly: Bool, context: BrokerContext, snapshot: MetadataSnapshot
+        _ topic: CreateTopicsRequest.CreatableTopic, validateOnly: Bool, context: BrokerContext, snapshot: MetadataSnapshot,
+        brokerSource: BrokerSource = .metadataCache, existingPartitions: Int? = nil
     ) async -> TopicCreationOutcome {
         if let problem = TopicName.problem(with: topic.name) { return .failed(.invalidTopicException, problem) }
         if snapshot.contains(topic: topic.name) { return .failed(.topicAlreadyExists, "Topic '\(topic.name)' already exists.") }
@@ -90,6 +107,9 @@ enum TopicCreation {
                 .invalidRequest,
                 "Both numPartitions or replicationFactor and replicasAssignments were set. Both cannot be used at the same time.")
         }
+        // What the request asks for is checked against max.partitions before any replica is placed.
+        let limits = TopicCreationLimits(maxPartitions: context.config.maxPartitions)
+        let existingPartitions = existingPartitions ?? snapshot.partitionCount
         // Assignment: explicit, or Kafka's rack-unaware placement over the live brokers sorted by id.
         var assignment: [Int32: [BrokerID]] = [:]
         if topic.assignments.isEmpty {
@@ -97,10 +117,22 @@ enum TopicCreation {
             let replicationFactor =
                 Int32(topic.replicationFactor) == useDefault
                 ? Int(context.config.defaultReplicationFactor) : Int(topic.replicationFactor)
+            if let problem = limits.problem(
+                topic: topic.name, partitions: Int(partitions), replicationFactor: replicationFactor,
+                existingPartitions: existingPartitions)
+            {
+                return .failed(problem.code, problem.message)
+            }
+            let brokers: [BrokerID]
+            do {
+                brokers = try await liveBrokers(context: context, snapshot: snapshot, source: brokerSource)
+            } catch {
+                return .failed(.unknownServerError, "could not read the live brokers: \(error)")
+            }
             var generator = SystemRandomNumberGenerator()
             do throws(ReplicaAssignmentError) {
                 assignment = try ReplicaAssignmentAlgorithm.assignReplicasToBrokers(
-                    brokers: snapshot.liveBrokers.keys.sorted(), partitionCount: partitions,
+                    brokers: brokers, partitionCount: partitions,
                     replicationFactor: replicationFactor, using: &generator)
             } catch {
                 switch error {
@@ -109,6 +141,13 @@ enum TopicCreation {
                 }
             }
         } else {
+            if let problem = limits.problem(
+                topic: topic.name, partitions: topic.assignments.count,
+                replicationFactor: topic.assignments.map(\.brokerIds.count).max() ?? 0,
+                existingPartitions: existingPartitions)
+            {
+                return .failed(problem.code == .policyViolation ? problem.code : .invalidReplicaAssignment, problem.message)
+            }
             // Like Kafka, brokers named in an explicit assignment are not checked against the live ones.
             for entry in topic.assignments { assignment[entry.partitionIndex] = entry.brokerIds }
         }
@@ -134,16 +173,27 @@ enum TopicCreation {
                 }
             }
             if validateOnly { return .validated }
-            context.logger.info(
-                "Creating topic \(topic.name) with configuration \(config) and initial partition assignment \(assignment.sorted { $0.key < $1.key })")
+            // Kafka logs the whole assignment; past a few hundred partitions that line is megabytes.
+            let shown = assignment.count <= 200 ? "\(assignment.sorted { $0.key < $1.key })" : "(\(assignment.count) partitions)"
+            context.logger.info("Creating topic \(topic.name) with configuration \(config) and initial partition assignment \(shown)")
             try await administration.createTopic(name: topic.name, assignment: assignment, config: config)
             return .created(partitions: assignment.count)
         } catch let error as TopicAdministrationError {
             if case .topicAlreadyExists = error { return .failed(.topicAlreadyExists, error.description) }
+            if case .tooLarge = error { return .failed(.policyViolation, error.description) }
             return .failed(.unknownServerError, error.description)
         } catch {
             context.logger.error("Error creating topic \(topic.name): \(error)")
             return .failed(.unknownServerError, "\(error)")
+        }
+    }
+
+    private static func liveBrokers(
+        context: BrokerContext, snapshot: MetadataSnapshot, source: BrokerSource
+    ) async throws -> [BrokerID] {
+        switch source {
+        case .metadataCache: snapshot.liveBrokers.keys.sorted()
+        case .controlPlane: try await context.topicAdministration.registeredBrokers().sorted()
         }
     }
 

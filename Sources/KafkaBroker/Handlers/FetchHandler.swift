@@ -119,11 +119,17 @@ extension BrokerApiTable {
                     let result = try partition.read(
                         fetchOffset: fetch.fetchOffset, maxBytes: min(Int(max(fetch.partitionMaxBytes, 0)), budget),
                         minOneMessage: version < 3 || total == 0, replicaID: replicaID,
-                        currentLeaderEpoch: version >= 9 ? fetch.currentLeaderEpoch : -1, nowMs: now)
+                        currentLeaderEpoch: version >= 9 ? fetch.currentLeaderEpoch : -1,
+                        lastFetchedEpoch: version >= 12 ? fetch.lastFetchedEpoch : -1, nowMs: now)
                     answer.highWatermark = result.highWatermark
                     answer.lastStableOffset = result.highWatermark
                     answer.logStartOffset = result.logStartOffset
                     answer.recordSet = result.records
+                    if let diverging = result.divergingEpoch {
+                        // Answered at once, like an error (Kafka's `hasDivergingEpoch`).
+                        answer.divergingEpoch = .init(epoch: diverging.epoch, endOffset: diverging.endOffset)
+                        hadError = true
+                    }
                     total += result.records.readableBytes
                     budget = max(0, budget - result.records.readableBytes)
                     if result.highWatermarkMoved { replicaManager.activity.notify(topicPartition) }

@@ -52,6 +52,17 @@ extension BrokerApiTable {
                 for (partition, reason) in refused {
                     context.logger.info("Ignoring LeaderAndIsr for partition \(partition) from controller \(request.controllerId): \(reason)")
                 }
+                // Kafka's onLeadershipChange: the group coordinator loads the groups of the offsets
+                // partitions it now leads and unloads those it follows.
+                for (state, topic) in states where topic == GroupCoordinator.offsetsTopic {
+                    let topicPartition = TopicPartition(topic: topic, partition: state.partitionIndex)
+                    guard refused[topicPartition] == nil else { continue }
+                    if state.leader == context.brokerID {
+                        context.groupCoordinator.onElection(partition: state.partitionIndex)
+                    } else {
+                        context.groupCoordinator.onResignation(partition: state.partitionIndex)
+                    }
+                }
                 return response(.none, partitionErrors: refused.mapValues {
                     switch $0 {
                     case .notAReplica: .unknownTopicOrPartition
@@ -92,6 +103,9 @@ extension BrokerApiTable {
             case .staleControllerEpoch: return response(.staleControllerEpoch)
             case .accept:
                 let refused = context.replicaManager.stopReplicas(partitions, delete: deleted)
+                for (topicPartition, _) in partitions where topicPartition.topic == GroupCoordinator.offsetsTopic && refused[topicPartition] == nil {
+                    context.groupCoordinator.onResignation(partition: topicPartition.partition)
+                }
                 return response(.none, partitionErrors: refused.mapValues {
                     if case .storage = $0 { .kafkaStorageError } else { .staleControllerEpoch }
                 })

@@ -44,10 +44,16 @@ extension BrokerApiTable {
     /// Kafka 2.8 `KafkaApis.createTopic` for `auto.create.topics.enable`: `num.partitions` and
     /// `default.replication.factor`, answered LEADER_NOT_AVAILABLE until the controller elected
     /// leaders (the client retries), or the creation's own error (e.g. INVALID_REPLICATION_FACTOR).
+    /// Replicas are placed on the brokers registered in `/brokers/ids`, as Kafka's `AdminZkClient.createTopic`
+    /// does, not on the metadata cache's: a broker that has not had its first UpdateMetadata yet (just restarted)
+    /// knows no live brokers and would answer INVALID_REPLICATION_FACTOR, a permanent error to librdkafka, even for
+    /// a topic that exists; this way it finds the topic and answers LEADER_NOT_AVAILABLE, which clients retry.
     private static func autoCreate(_ name: String, context: BrokerContext, snapshot: MetadataSnapshot) async -> KafkaErrorCode {
         let topic = CreateTopicsRequest.CreatableTopic(
             name: name, numPartitions: TopicCreation.useDefault, replicationFactor: Int16(TopicCreation.useDefault))
-        switch await TopicCreation.create(topic, validateOnly: false, context: context, snapshot: snapshot) {
+        switch await TopicCreation.create(
+            topic, validateOnly: false, context: context, snapshot: snapshot, brokerSource: .controlPlane)
+        {
         case .created, .validated: return .leaderNotAvailable
         case .failed(let code, let message):
             if code == .topicAlreadyExists { return .leaderNotAvailable }

@@ -6,7 +6,7 @@ import NIOCore
 
 extension BrokerApiTable {
     /// Produce (key 0), Kafka 2.8 `handleProduceRequest` + `ReplicaManager.appendRecords`: each
-    /// partition's batch is validated (CRC, magic, codec), appended by its leader with offsets
+    /// partition's batch is validated (CRC, magic, codec, then `LogValidator`'s record checks), appended by its leader with offsets
     /// assigned there, and answered at once for acks=1, never for acks=0, and for acks=all once
     /// the high watermark passed the batch with at least `min.insync.replicas` in the ISR (Kafka's
     /// `DelayedProduce`), or with REQUEST_TIMED_OUT after `timeout_ms`.
@@ -35,7 +35,9 @@ extension BrokerApiTable {
                         continue
                     }
                     let batches: [RecordBatchView]
-                    switch ProduceRecordsValidator.validate(records: data.records, produceVersion: version) {
+                    // Kafka's LogValidator: every record parsed (whatever the codec), counts, keys, timestamps.
+                    let policy = replicaManager.validationPolicies.policy(for: topic.name)
+                    switch ProduceRecordsValidator.validate(records: data.records, produceVersion: version, policy: policy, nowMs: now) {
                     case .rejected(let code, let error):
                         context.logger.info("Rejected produce to \(topicPartition): \(error)")
                         fail(code, "\(error)")
@@ -50,7 +52,8 @@ extension BrokerApiTable {
                     do throws(Partition.AppendError) {
                         let (info, _) = try partition.appendRecordsToLeader(batches, requiredAcks: request.acks, nowMs: now)
                         results[topicPartition] = .init(
-                            index: data.index, errorCode: 0, baseOffset: info.firstOffset, logAppendTimeMs: -1,
+                            index: data.index, errorCode: 0, baseOffset: info.firstOffset,
+                            logAppendTimeMs: policy.timestampType == .logAppendTime ? now : -1,
                             logStartOffset: partition.log.logStartOffset)
                         // Wakes parked follower fetches (new data) and consumers (a lone-ISR leader's HW moved).
                         replicaManager.activity.notify(topicPartition)

@@ -13,13 +13,23 @@ public final class Partition: Sendable {
 
     struct Guarded: Sendable {
         var replication: PartitionReplicationState
-        /// An ISR write to ZooKeeper is under way; no second one starts until it is answered
-        /// (Kafka's "pending ISR update" guard).
-        var isrUpdateInFlight = false
+        /// The ISR write to ZooKeeper under way; no second one starts until it is answered
+        /// (Kafka's `IsrState.isInflight`).
+        var pendingIsrUpdate: IsrUpdate?
         var minInsyncReplicas: Int
+
+        var isrUpdateInFlight: Bool { pendingIsrUpdate != nil }
+
+        /// Kafka 2.8's `IsrState.maximalIsr`: while an expansion is being written the new member
+        /// already counts (`PendingExpandIsr`: ISR + the addition), while a shrink is being written
+        /// the old ISR still does (`PendingShrinkIsr`). The high watermark and acks=all use it.
+        var maximalIsr: [BrokerID] {
+            guard let pending = pendingIsrUpdate else { return replication.isr }
+            return replication.isr + pending.isr.filter { !replication.isr.contains($0) }
+        }
     }
 
-    private let guarded: Mutex<Guarded>
+    let guarded: Mutex<Guarded>
 
     init(topicPartition: TopicPartition, log: PartitionLog, state: PartitionReplicationState, minInsyncReplicas: Int) {
         self.topicPartition = topicPartition
@@ -45,26 +55,21 @@ public final class Partition: Sendable {
         set { guarded.withLock { $0.minInsyncReplicas = newValue } }
     }
 
-    /// Applies a newer LeaderAndIsr state: becoming leader keeps the log and recomputes the high
-    /// watermark (Kafka's `makeLeader` ends with `maybeIncrementLeaderHW`: a leader alone in the ISR
-    /// commits its whole log at once, instead of waiting for the next append). Becoming the follower
-    /// of a *new*, live leader truncates the log to the high watermark, so an uncommitted tail never
-    /// diverges from the new leader's log (Kafka before KIP-101; see docs/data-plane.md). As in Kafka
-    /// 0.10's `makeFollowers`, nothing is truncated when only the epoch or ISR changed under the same
-    /// leader: a follower's high watermark trails the leader's by a fetch, and truncating to it would
-    /// drop acknowledged records this replica may be elected with next. Without a live leader
-    /// (leader -1: every replica was down) the log is kept whole too.
-    /// `isNew`: the partition was just created or loaded here, so there is no previous leader.
-    func apply(_ state: PartitionReplicationState, leaderIsLive: Bool, isNew: Bool = false) throws(LogError) {
+    /// Applies a newer LeaderAndIsr state. Becoming leader keeps the log, records the new leader
+    /// epoch at the log end offset in the epoch cache (Kafka's `makeLeader`) and recomputes the high
+    /// watermark (a leader alone in the ISR commits its whole log at once). Becoming follower
+    /// truncates nothing (Kafka 2.8's `makeFollower`): the replica fetcher finds the diverging tail,
+    /// if any, through leader epochs (KIP-101/KIP-279) and truncates exactly that.
+    func apply(_ state: PartitionReplicationState) throws(LogError) {
         try guarded.withLock { (guarded: inout Guarded) throws(LogError) in
-            let previous = guarded.replication
-            let leaderChanged = isNew || previous.isLeader || previous.leader != state.leader
             guarded.replication = state
-            guarded.isrUpdateInFlight = false
+            guarded.pendingIsrUpdate = nil
             if state.isLeader {
-                _ = maybeIncrementHighWatermark(state)
-            } else if leaderIsLive && leaderChanged {
-                try log.truncate(to: log.highWatermark)
+                // "In the case of successive leader elections in a short time period, a follower may
+                // have entries in its log from a later epoch than any entry in the new leader's log":
+                // the new epoch starts at the log end offset, so followers can find their divergence.
+                try log.assignLeaderEpochAtLogEnd(state.leaderEpoch)
+                _ = maybeIncrementHighWatermark(guarded)
             }
         }
     }
@@ -93,7 +98,7 @@ public final class Partition: Sendable {
             } catch {
                 throw .log(error)
             }
-            return (info, maybeIncrementHighWatermark(guarded.replication))
+            return (info, maybeIncrementHighWatermark(guarded))
         }
     }
 
@@ -107,7 +112,8 @@ public final class Partition: Sendable {
         guarded.withLock { guarded in
             guard guarded.replication.isLeader, guarded.replication.leaderEpoch == leaderEpoch else { return .notLeader }
             guard log.highWatermark >= requiredOffset else { return .pending }
-            return guarded.replication.isr.count < guarded.minInsyncReplicas ? .notEnoughReplicasAfterAppend : .acknowledged
+            // Kafka's checkEnoughReplicasReachOffset counts the maximal ISR.
+            return guarded.maximalIsr.count < guarded.minInsyncReplicas ? .notEnoughReplicasAfterAppend : .acknowledged
         }
     }
 
@@ -127,13 +133,19 @@ public final class Partition: Sendable {
         public var highWatermarkMoved: Bool
         /// Set when a follower caught up and should rejoin the ISR.
         public var isrUpdate: IsrUpdate?
+        /// Fetch v12: the follower's last fetched epoch diverges from this log; it must truncate
+        /// to (epoch, end offset) — no records are returned.
+        public var divergingEpoch: (epoch: Int32, endOffset: Int64)?
     }
 
     /// Kafka's `Partition.readRecords` + `updateFollowerFetchState`: a follower reads up to the log
     /// end offset and its fetch offset is its log end offset; a consumer reads up to the high watermark.
+    /// Fetch v12's `lastFetchedEpoch` (≥ 0) is checked first (`FetchDivergence`): a diverging
+    /// follower gets `divergingEpoch` and no records, and its fetch state is not updated (Kafka's
+    /// `updateFollowerFetchState` skips diverging reads).
     func read(
         fetchOffset: Int64, maxBytes: Int, minOneMessage: Bool, replicaID: BrokerID?, currentLeaderEpoch: Int32,
-        nowMs: Int64
+        lastFetchedEpoch: Int32 = -1, nowMs: Int64
     ) throws(ReadError) -> ReadResult {
         try guarded.withLock { (guarded: inout Guarded) throws(ReadError) in
             let state = guarded.replication
@@ -141,6 +153,19 @@ public final class Partition: Sendable {
             if currentLeaderEpoch >= 0 {
                 if currentLeaderEpoch < state.leaderEpoch { throw .fencedLeaderEpoch }
                 if currentLeaderEpoch > state.leaderEpoch { throw .unknownLeaderEpoch }
+            }
+            let divergence = FetchDivergence.check(
+                lastFetchedEpoch: lastFetchedEpoch, fetchOffset: fetchOffset, leaderEpochs: log.leaderEpochCache,
+                logStartOffset: log.logStartOffset, logEndOffset: log.logEndOffset)
+            switch divergence {
+            case .none: break
+            case .offsetOutOfRange:
+                throw .log(.offsetOutOfRange(requested: fetchOffset, logStartOffset: log.logStartOffset, logEndOffset: log.logEndOffset))
+            case .diverging(let epoch, let endOffset):
+                return ReadResult(
+                    records: ByteBuffer(), highWatermark: log.highWatermark, logStartOffset: log.logStartOffset,
+                    logEndOffset: log.logEndOffset, highWatermarkMoved: false, isrUpdate: nil,
+                    divergingEpoch: (epoch, endOffset))
             }
             let records: ByteBuffer
             do throws(LogError) {
@@ -163,10 +188,10 @@ public final class Partition: Sendable {
             if let replicaID, state.followers[replicaID] != nil {
                 guarded.replication.recordFollowerFetch(
                     replica: replicaID, fetchOffset: fetchOffset, leaderLogEndOffset: log.logEndOffset, nowMs: nowMs)
-                moved = maybeIncrementHighWatermark(guarded.replication)
+                moved = maybeIncrementHighWatermark(guarded)
                 if !guarded.isrUpdateInFlight, let isr = guarded.replication.expandedIsr(highWatermark: log.highWatermark) {
-                    guarded.isrUpdateInFlight = true
                     update = isrUpdate(guarded.replication, isr: isr)
+                    guarded.pendingIsrUpdate = update
                 }
             }
             return ReadResult(
@@ -182,8 +207,9 @@ public final class Partition: Sendable {
             guard !guarded.isrUpdateInFlight,
                 let isr = guarded.replication.shrunkIsr(leaderLogEndOffset: log.logEndOffset, nowMs: nowMs, maxLagMs: maxLagMs)
             else { return nil }
-            guarded.isrUpdateInFlight = true
-            return isrUpdate(guarded.replication, isr: isr)
+            let update = isrUpdate(guarded.replication, isr: isr)
+            guarded.pendingIsrUpdate = update
+            return update
         }
     }
 
@@ -193,11 +219,11 @@ public final class Partition: Sendable {
     func completeIsrUpdate(_ update: IsrUpdate, newZkVersion: Int32?) -> Bool {
         guarded.withLock { guarded in
             guard guarded.replication.leaderEpoch == update.leaderEpoch, guarded.replication.isLeader else { return false }
-            guarded.isrUpdateInFlight = false
+            guarded.pendingIsrUpdate = nil
             guard let newZkVersion else { return false }
             guarded.replication.isr = update.isr
             guarded.replication.zkVersion = newZkVersion
-            return maybeIncrementHighWatermark(guarded.replication)
+            return maybeIncrementHighWatermark(guarded)
         }
     }
 
@@ -207,27 +233,14 @@ public final class Partition: Sendable {
             controllerEpoch: state.controllerEpoch, zkVersion: state.zkVersion)
     }
 
-    private func maybeIncrementHighWatermark(_ state: PartitionReplicationState) -> Bool {
-        guard let mark = state.newHighWatermark(leaderLogEndOffset: log.logEndOffset, current: log.highWatermark) else {
+    /// Kafka's `maybeIncrementLeaderHW` over the maximal ISR.
+    private func maybeIncrementHighWatermark(_ guarded: Guarded) -> Bool {
+        guard let mark = guarded.replication.newHighWatermark(
+            leaderLogEndOffset: log.logEndOffset, current: log.highWatermark, inSyncReplicas: guarded.maximalIsr)
+        else {
             return false
         }
         log.updateHighWatermark(mark)
         return true
-    }
-
-    // MARK: - Follower side
-
-    /// Kafka's `ReplicaFetcherThread.processPartitionData`: appends what the leader sent and takes
-    /// the leader's high watermark, capped at the local log end offset.
-    func appendAsFollower(_ records: ByteBuffer, leaderHighWatermark: Int64, nowMs: Int64) throws(LogError) -> Bool {
-        try guarded.withLock { (guarded: inout Guarded) throws(LogError) in
-            guard !guarded.replication.isLeader else { return false }
-            var appended = false
-            if records.readableBytes > 0 {
-                appended = try log.appendAsFollower(records, nowMs: nowMs) != nil
-            }
-            log.updateHighWatermark(min(leaderHighWatermark, log.logEndOffset))
-            return appended
-        }
     }
 }

@@ -68,9 +68,10 @@ public struct PartitionReplicationState: Sendable, Hashable {
 
     /// Kafka's `Partition.maybeIncrementLeaderHW`: the smallest log end offset among the ISR (the
     /// leader's own included). Never moves backwards: returns nil unless it is above `current`.
-    public func newHighWatermark(leaderLogEndOffset: Int64, current: Int64) -> Int64? {
+    /// `inSyncReplicas`: the maximal ISR when an ISR change is being written (Kafka 2.8), else the ISR.
+    public func newHighWatermark(leaderLogEndOffset: Int64, current: Int64, inSyncReplicas: [BrokerID]? = nil) -> Int64? {
         var minimum = leaderLogEndOffset
-        for replica in isr where replica != brokerID {
+        for replica in inSyncReplicas ?? isr where replica != brokerID {
             // An ISR member that has not fetched since this broker became leader holds the mark.
             let offset = followers[replica]?.logEndOffset ?? -1
             minimum = min(minimum, offset)

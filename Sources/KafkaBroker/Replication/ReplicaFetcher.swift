@@ -8,12 +8,21 @@ import NIOCore
 import Synchronization
 
 /// Kafka 2.8 `ReplicaFetcherThread`: fetches every partition this broker follows from one leader
-/// with Fetch requests carrying its broker id as `replica_id`, appends what comes back to the local
-/// logs with the leader's offsets, and takes the leader's high watermark. Runs as one task.
+/// with Fetch v12 requests carrying its broker id as `replica_id` and each partition's last fetched
+/// leader epoch; appends what comes back to the local logs with the leader's offsets and takes the
+/// leader's high watermark, or truncates the diverging tail the leader points out
+/// (`diverging_epoch`, KIP-101 truncation on fetch). Every truncation and append goes through the
+/// `Partition`, under its lock, fenced by the leader and epoch the fetch was made under. Runs as
+/// one task.
 final class ReplicaFetcher: Sendable {
     struct PartitionFetchState: Sendable, Hashable {
         var fetchOffset: Int64
         var leaderEpoch: Int32
+        /// Kafka's `PartitionFetchState.lastFetchedEpoch`: the latest epoch in the local log.
+        var lastFetchedEpoch: Int32?
+        /// Kafka's Truncating state for a log without epochs: truncate to `fetchOffset` (the high
+        /// watermark) before the first fetch.
+        var truncatingToHighWatermark: Bool
         /// Kafka's delayed partitions: after an error, wait `replica.fetch.backoff.ms`.
         var delayedUntilMs: Int64 = 0
     }
@@ -46,8 +55,41 @@ final class ReplicaFetcher: Sendable {
     var partitions: Set<TopicPartition> { states.withLock { Set($0.keys) } }
     var isIdle: Bool { states.withLock { $0.isEmpty } }
 
-    func add(_ topicPartition: TopicPartition, offset: Int64, leaderEpoch: Int32) {
-        states.withLock { $0[topicPartition] = PartitionFetchState(fetchOffset: offset, leaderEpoch: leaderEpoch) }
+    func add(_ topicPartition: TopicPartition, offset: Int64, leaderEpoch: Int32, lastFetchedEpoch: Int32?) {
+        states.withLock {
+            $0[topicPartition] = PartitionFetchState(
+                fetchOffset: offset, leaderEpoch: leaderEpoch, lastFetchedEpoch: lastFetchedEpoch,
+                truncatingToHighWatermark: lastFetchedEpoch == nil)
+        }
+    }
+
+    private func fence(_ state: PartitionFetchState) -> FollowerFence {
+        FollowerFence(leader: leader, leaderEpoch: state.leaderEpoch)
+    }
+
+    /// Moves a partition's fetch state on, unless it was removed or re-added meanwhile.
+    private func update(_ topicPartition: TopicPartition, from sent: PartitionFetchState, to position: Partition.FollowerPosition, fetchOffset: Int64? = nil) {
+        states.withLock { states in
+            guard states[topicPartition] == sent else { return }
+            states[topicPartition]?.fetchOffset = fetchOffset ?? position.logEndOffset
+            states[topicPartition]?.lastFetchedEpoch = position.latestEpoch
+            states[topicPartition]?.truncatingToHighWatermark = false
+        }
+    }
+
+    /// Kafka's `maybeTruncate` for partitions without epochs: `truncateToHighWatermark`.
+    private func truncateToHighWatermark(_ partitions: [TopicPartition: PartitionFetchState]) {
+        guard let replicaManager = manager.replicaManager else { return }
+        for (topicPartition, sent) in partitions where sent.truncatingToHighWatermark {
+            guard let partition = replicaManager.partition(topicPartition) else { continue }
+            do {
+                let position = try partition.truncateAsFollower(to: sent.fetchOffset, fence: fence(sent))
+                update(topicPartition, from: sent, to: position, fetchOffset: sent.fetchOffset)
+            } catch {
+                logger.warning("[\(name)] Could not truncate \(topicPartition) to its high watermark \(sent.fetchOffset): \(error)")
+                delay(topicPartition, sent, now: ReplicaManager.nowMs())
+            }
+        }
     }
 
     func remove(_ partitions: Set<TopicPartition>) {
@@ -70,7 +112,11 @@ final class ReplicaFetcher: Sendable {
         defer { if let connection { Task { await connection.close() } } }
         while !Task.isCancelled {
             let now = ReplicaManager.nowMs()
-            let fetchable = states.withLock { $0.filter { $0.value.delayedUntilMs <= now } }
+            var fetchable = states.withLock { $0.filter { $0.value.delayedUntilMs <= now } }
+            if fetchable.contains(where: { $0.value.truncatingToHighWatermark }) {
+                truncateToHighWatermark(fetchable)
+                fetchable = states.withLock { $0.filter { $0.value.delayedUntilMs <= now && !$0.value.truncatingToHighWatermark } }
+            }
             if fetchable.isEmpty {
                 try? await Task.sleep(for: .milliseconds(50))
                 continue
@@ -125,7 +171,8 @@ final class ReplicaFetcher: Sendable {
         let next = partitions.map { topicPartition, state in
             (topicPartition, FetchRequest.FetchPartition(
                 partition: topicPartition.partition, currentLeaderEpoch: state.leaderEpoch,
-                fetchOffset: state.fetchOffset, lastFetchedEpoch: -1, logStartOffset: -1, partitionMaxBytes: maxBytes))
+                fetchOffset: state.fetchOffset, lastFetchedEpoch: state.lastFetchedEpoch ?? -1, logStartOffset: -1,
+                partitionMaxBytes: maxBytes))
         }
         let sent = session.build(next)
         var topics: [FetchRequest.FetchTopic] = []
@@ -165,14 +212,16 @@ final class ReplicaFetcher: Sendable {
                 else { continue }
                 let error = KafkaErrorCode(rawValue: data.errorCode)
                 switch error {
+                case .none where data.divergingEpoch.epoch >= 0 || data.divergingEpoch.endOffset >= 0:
+                    truncateOnFetchResponse(
+                        topicPartition, sent, partition: partition, leaderEpoch: data.divergingEpoch.epoch,
+                        leaderEndOffset: data.divergingEpoch.endOffset)
                 case .none:
                     do {
-                        let records = data.recordSet ?? ByteBuffer()
-                        _ = try partition.appendAsFollower(records, leaderHighWatermark: data.highWatermark, nowMs: now)
-                        let next = partition.log.logEndOffset
-                        states.withLock { states in
-                            if states[topicPartition] == sent { states[topicPartition]?.fetchOffset = next }
-                        }
+                        let position = try partition.appendRecordsToFollower(
+                            data.recordSet ?? ByteBuffer(), leaderHighWatermark: data.highWatermark,
+                            leaderLogStartOffset: data.logStartOffset, fence: fence(sent), nowMs: now)
+                        update(topicPartition, from: sent, to: position)
                     } catch {
                         logger.error("[\(name)] Could not append to the log of \(topicPartition): \(error)")
                         delay(topicPartition, sent, now: now)
@@ -186,6 +235,25 @@ final class ReplicaFetcher: Sendable {
                     delay(topicPartition, sent, now: now)
                 }
             }
+        }
+    }
+
+    /// Kafka's `truncateOnFetchResponse`: the leader answered `diverging_epoch` instead of records;
+    /// truncate exactly the diverging tail (`FollowerTruncation`) and fetch again from there with
+    /// the new last epoch (an intermediate truncation leads to another `diverging_epoch`).
+    private func truncateOnFetchResponse(
+        _ topicPartition: TopicPartition, _ sent: PartitionFetchState, partition: Partition, leaderEpoch: Int32,
+        leaderEndOffset: Int64
+    ) {
+        do {
+            let (truncation, position) = try partition.truncateToLeaderEpochEnd(
+                leaderEpoch: leaderEpoch, leaderEndOffset: leaderEndOffset, fetchOffset: sent.fetchOffset, fence: fence(sent))
+            logger.info(
+                "[\(name)] Truncated \(topicPartition) to \(truncation.offset) for the leader's epoch \(leaderEpoch) ending at \(leaderEndOffset) (completed: \(truncation.truncationCompleted))")
+            update(topicPartition, from: sent, to: position, fetchOffset: truncation.offset)
+        } catch {
+            logger.warning("[\(name)] Could not truncate \(topicPartition) for the diverging epoch \(leaderEpoch): \(error)")
+            delay(topicPartition, sent, now: ReplicaManager.nowMs())
         }
     }
 
@@ -205,19 +273,21 @@ final class ReplicaFetcher: Sendable {
         do {
             let leaderEnd = try await leaderOffset(topicPartition, timestamp: -1, leaderEpoch: sent.leaderEpoch, connection: connection)
             let localEnd = partition.log.logEndOffset
-            let next: Int64
             if leaderEnd < localEnd {
                 logger.warning("[\(name)] Truncating \(topicPartition) from \(localEnd) to the leader's log end offset \(leaderEnd)")
-                try partition.log.truncate(to: leaderEnd)
-                next = leaderEnd
+                let position = try partition.truncateAsFollower(to: leaderEnd, fence: fence(sent))
+                update(topicPartition, from: sent, to: position, fetchOffset: leaderEnd)
             } else {
                 let leaderStart = try await leaderOffset(topicPartition, timestamp: -2, leaderEpoch: sent.leaderEpoch, connection: connection)
-                logger.warning("[\(name)] Resetting \(topicPartition) to the leader's log start offset \(leaderStart) (local end \(localEnd))")
-                try partition.log.truncateFullyAndStartAt(leaderStart)
-                next = leaderStart
-            }
-            states.withLock { states in
-                if states[topicPartition] == sent { states[topicPartition]?.fetchOffset = next }
+                if leaderStart > localEnd {
+                    logger.warning("[\(name)] Resetting \(topicPartition) to the leader's log start offset \(leaderStart) (local end \(localEnd))")
+                    let position = try partition.truncateFullyAndStartAtAsFollower(leaderStart, fence: fence(sent))
+                    update(topicPartition, from: sent, to: position, fetchOffset: leaderStart)
+                } else {
+                    // Kafka: fetch from max(leader start, our end) without truncating.
+                    update(topicPartition, from: sent, to: Partition.FollowerPosition(
+                        logEndOffset: localEnd, latestEpoch: partition.log.latestEpoch))
+                }
             }
         } catch {
             logger.error("[\(name)] Could not resolve the out-of-range offset of \(topicPartition): \(error)")
@@ -233,7 +303,8 @@ final class ReplicaFetcher: Sendable {
             topics: [.init(name: topicPartition.topic, partitions: [
                 .init(partitionIndex: topicPartition.partition, currentLeaderEpoch: leaderEpoch, timestamp: timestamp)
             ])])
-        let response = try await connection.send(request, version: 5)
+        let response = try await connection.send(
+            request, version: 5, timeout: .milliseconds(Int64(config.replicaSocketTimeoutMs)))
         guard let answer = response.topics.first?.partitions.first else {
             throw KafkaClientError.protocolError("ListOffsets answer without partition \(topicPartition)")
         }

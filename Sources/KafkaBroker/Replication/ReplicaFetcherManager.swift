@@ -23,6 +23,9 @@ public final class ReplicaFetcherManager: Sendable {
         public var endpoint: Endpoint
         public var fetchOffset: Int64
         public var leaderEpoch: Int32
+        /// The latest epoch in the follower's log; nil: it has none and truncates to `fetchOffset`
+        /// (its high watermark) before fetching.
+        public var lastFetchedEpoch: Int32?
     }
 
     struct FetcherKey: Hashable, Sendable {
@@ -77,7 +80,9 @@ public final class ReplicaFetcherManager: Sendable {
                     started.append(created)
                     fetcher = created
                 }
-                fetcher?.add(topicPartition, offset: assignment.fetchOffset, leaderEpoch: assignment.leaderEpoch)
+                fetcher?.add(
+                    topicPartition, offset: assignment.fetchOffset, leaderEpoch: assignment.leaderEpoch,
+                    lastFetchedEpoch: assignment.lastFetchedEpoch)
             }
             return started
         }

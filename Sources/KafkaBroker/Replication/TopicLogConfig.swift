@@ -17,6 +17,16 @@ public enum TopicLogConfig {
         config.indexIntervalBytes = long("index.interval.bytes").map { Int($0) } ?? broker.logIndexIntervalBytes
         config.maxIndexSize = long("segment.index.bytes").map { Int($0) } ?? broker.logIndexSizeMaxBytes
         config.fileDeleteDelayMs = long("file.delete.delay.ms") ?? broker.logSegmentDeleteDelayMs
+        // Kafka deletes old segments only of logs whose cleanup.policy includes "delete"
+        // (`LogManager.cleanupLogs`): a compact-only topic such as __consumer_offsets keeps every
+        // segment (for the log cleaner, which ZKafka does not have yet), or group metadata and
+        // offsets committed long ago would vanish from it.
+        if let policy = topic["cleanup.policy"],
+            !policy.split(separator: ",").contains(where: { $0.trimmingCharacters(in: .whitespaces) == "delete" })
+        {
+            config.retentionMs = -1
+            config.retentionBytes = -1
+        }
         return config
     }
 

@@ -10,6 +10,9 @@ public struct ControllerMilestoneTraceRecord: Codable, Sendable, Hashable {
         /// The broker created `/controller` and incremented `/controller_epoch` (Kafka's "successfully
         /// elected as the controller").
         case elected
+        /// The new controller finished its failover (Kafka's "Ready to serve as the new controller"): its context is
+        /// loaded, its first LeaderAndIsr/UpdateMetadata requests are out. States read after this are its doing.
+        case failoverCompleted
         /// The broker stopped being the controller (lost `/controller`, session expiry or shutdown).
         case resigned
         /// The active controller read `/brokers/ids` and found new, dead or bounced brokers.
@@ -23,7 +26,8 @@ public struct ControllerMilestoneTraceRecord: Codable, Sendable, Hashable {
     public var timeMs: Int64
     /// The broker whose controller recorded the milestone.
     public var brokerID: BrokerID
-    /// The controller epoch won (`elected`) or given up (`resigned`), or current (`brokerChange`).
+    /// The controller epoch won (`elected`), served from (`failoverCompleted`), given up (`resigned`), or current
+    /// (`brokerChange`).
     public var controllerEpoch: Int32?
     /// The `/controller_epoch` znode version after the election.
     public var epochZKVersion: Int32?

@@ -9,12 +9,13 @@ public enum CompressionCodec: Int, Sendable, Hashable, CaseIterable {
     case lz4 = 3
     case zstd = 4
 
-    /// Whether this module can compress and decompress the codec (none and gzip).
-    public var isSupported: Bool { self == .none || self == .gzip }
+    /// Whether this module can compress and decompress the codec: all of them (gzip through zlib; snappy, lz4 and
+    /// zstd through their system libraries).
+    public var isSupported: Bool { true }
 }
 
-/// Compression and decompression of record payloads. gzip uses the system zlib; snappy, lz4
-/// and zstd throw `unsupportedCompression` (UNSUPPORTED_COMPRESSION_TYPE).
+/// Compression and decompression of record payloads through the system libraries: zlib for gzip, libsnappy,
+/// liblz4 (frame format) and libzstd (`Compression+Codecs.swift`).
 public enum Compression {
     /// Decompressed payloads larger than this are rejected (decompression-bomb guard).
     public static let defaultMaxDecompressedBytes = 256 * 1024 * 1024
@@ -23,7 +24,9 @@ public enum Compression {
         switch codec {
         case .none: return input
         case .gzip: return try gzipCompress(input)
-        default: throw KafkaProtocolError(.unsupportedCompression(codec: codec.rawValue), field: "compress")
+        case .snappy: return try snappyCompress(input)
+        case .lz4: return try lz4Compress(input)
+        case .zstd: return try zstdCompress(input)
         }
     }
 
@@ -33,7 +36,9 @@ public enum Compression {
         switch codec {
         case .none: return input
         case .gzip: return try gzipDecompress(input, maxBytes: maxBytes)
-        default: throw KafkaProtocolError(.unsupportedCompression(codec: codec.rawValue), field: "decompress")
+        case .snappy: return try snappyDecompress(input, maxBytes: maxBytes)
+        case .lz4: return try lz4Decompress(input, maxBytes: maxBytes)
+        case .zstd: return try zstdDecompress(input, maxBytes: maxBytes)
         }
     }
 

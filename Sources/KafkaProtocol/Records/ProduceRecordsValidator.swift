@@ -16,8 +16,11 @@ public enum ProduceRecordsValidator {
     /// * Produce v0–v2: legacy magic 0/1 sets are CRC-32 checked, decompressed and up-converted into one
     ///   magic-2 batch; magic-2 batches are accepted too.
     /// * `requireDecompressible`: reject codecs this module can't decompress (snappy, lz4, zstd).
+    /// * `policy`: also run Kafka's `LogValidator` on every batch (``LogValidator``): records parsed whatever the
+    ///   codec, counts, keys of compacted topics, timestamps, LogAppendTime stamping at `nowMs`.
     public static func validate(
-        records: ByteBuffer?, produceVersion: Int16, requireDecompressible: Bool = false
+        records: ByteBuffer?, produceVersion: Int16, requireDecompressible: Bool = false,
+        policy: LogValidationPolicy? = nil, nowMs: Int64 = 0
     ) -> Outcome {
         guard let records, records.readableBytes > 0 else {
             return .rejected(.invalidRecord, KafkaProtocolError(.invalidValue("no record batch"), field: "ProduceRequest.records"))
@@ -34,7 +37,7 @@ public enum ProduceRecordsValidator {
                 var batch = try LegacyMessageSet.convertToRecordBatch(messages).encoded()
                 return .batches([try RecordBatchView(from: &batch)])
             }
-            let batches = try RecordBatchView.batches(in: records)
+            var batches = try RecordBatchView.batches(in: records)
             if produceVersion >= 3 && batches.count != 1 {
                 return .rejected(
                     .invalidRecord,
@@ -46,6 +49,15 @@ public enum ProduceRecordsValidator {
                     return .rejected(
                         .unsupportedCompressionType,
                         KafkaProtocolError(.unsupportedCompression(codec: 4), field: "ProduceRequest.records"))
+                }
+            }
+            if let policy {
+                for index in batches.indices {
+                    do throws(LogValidator.Rejection) {
+                        try LogValidator.validate(&batches[index], policy: policy, nowMs: nowMs)
+                    } catch {
+                        return .rejected(error.code, KafkaProtocolError(.invalidValue(error.message), field: "ProduceRequest.records"))
+                    }
                 }
             }
             return .batches(batches)

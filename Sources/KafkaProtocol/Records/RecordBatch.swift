@@ -158,6 +158,17 @@ public struct RecordBatchView: Hashable, Sendable {
         bytes.setInteger(epoch, at: bytes.readerIndex + 12)
     }
 
+    /// Rewrites Attributes (offset 21) and MaxTimestamp (offset 35) in place, then the CRC they are covered by.
+    mutating func setHeaderFields(attributes: RecordBatchAttributes, maxTimestamp: Int64) {
+        header.attributes = attributes
+        header.maxTimestamp = maxTimestamp
+        bytes.setInteger(attributes.rawValue, at: bytes.readerIndex + RecordBatchHeader.crcCoverageStart)
+        bytes.setInteger(maxTimestamp, at: bytes.readerIndex + 35)
+        let crc = computedCRC
+        header.crc = crc
+        bytes.setInteger(crc, at: bytes.readerIndex + RecordBatchHeader.crcOffset)
+    }
+
     /// Splits a RECORDS payload into magic-2 batches. Throws for a partial trailing batch.
     public static func batches(in records: ByteBuffer) throws(KafkaProtocolError) -> [RecordBatchView] {
         var buffer = records

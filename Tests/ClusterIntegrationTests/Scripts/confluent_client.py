@@ -91,7 +91,7 @@ def consume(args):
     consumer = Consumer({
         "bootstrap.servers": args.bootstrap,
         # A group id is required by librdkafka, but offsets are never committed or fetched: the
-        # broker has no group coordinator (group APIs answer COORDINATOR_NOT_AVAILABLE).
+        # partitions are assigned by hand from the beginning and auto-commit is off.
         "group.id": "zkafka-itest-never-committed",
         "enable.auto.commit": False,
         "auto.offset.reset": "earliest",

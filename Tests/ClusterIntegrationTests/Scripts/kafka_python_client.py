@@ -46,7 +46,7 @@ def produce(args):
 
 
 def consume(args):
-    # group_id=None: no group coordinator is involved at all (the broker has none).
+    # group_id=None: no group coordinator is involved at all (manual assignment).
     consumer = KafkaConsumer(bootstrap_servers=args.bootstrap, group_id=None, enable_auto_commit=False,
                              request_timeout_ms=30_000)
     partitions = [TopicPartition(args.topic, p) for p in sorted(consumer.partitions_for_topic(args.topic) or [])]

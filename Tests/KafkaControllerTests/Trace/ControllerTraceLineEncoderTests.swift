@@ -75,6 +75,7 @@ import Testing
         ControllerMilestoneTraceRecord(
             kind: .elected, timeMs: 1_763_800_000_000, brokerID: 1, controllerEpoch: 5, epochZKVersion: 4),
         ControllerMilestoneTraceRecord(kind: .resigned, timeMs: 0, brokerID: 0, controllerEpoch: 5),
+        ControllerMilestoneTraceRecord(kind: .failoverCompleted, timeMs: 1_763_800_000_123, brokerID: 1, controllerEpoch: 5),
         ControllerMilestoneTraceRecord(kind: .resigned, timeMs: -42, brokerID: -1),
         ControllerMilestoneTraceRecord(
             kind: .brokerChange, timeMs: Int64.max, brokerID: 2, controllerEpoch: 7, newBrokers: [4],

@@ -46,6 +46,12 @@ let allGeneratedMessageTypes: [any (KafkaMessage & KafkaSampleProviding).Type] =
     InitProducerIdResponse.self,
     DescribeConfigsRequest.self,
     DescribeConfigsResponse.self,
+    DeleteGroupsRequest.self,
+    DeleteGroupsResponse.self,
+    OffsetDeleteRequest.self,
+    OffsetDeleteResponse.self,
+    OffsetForLeaderEpochRequest.self,
+    OffsetForLeaderEpochResponse.self,
     ConsumerProtocolSubscription.self,
     ConsumerProtocolAssignment.self,
 ]

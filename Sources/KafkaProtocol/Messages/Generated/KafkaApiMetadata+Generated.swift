@@ -25,5 +25,8 @@ extension KafkaApiMetadata {
         ApiKey(rawValue: 20): KafkaApiMetadata(apiKey: ApiKey(rawValue: 20), name: "DeleteTopics", validVersions: 0...6, firstFlexibleVersion: 4),
         ApiKey(rawValue: 22): KafkaApiMetadata(apiKey: ApiKey(rawValue: 22), name: "InitProducerId", validVersions: 0...4, firstFlexibleVersion: 2),
         ApiKey(rawValue: 32): KafkaApiMetadata(apiKey: ApiKey(rawValue: 32), name: "DescribeConfigs", validVersions: 0...4, firstFlexibleVersion: 4),
+        ApiKey(rawValue: 42): KafkaApiMetadata(apiKey: ApiKey(rawValue: 42), name: "DeleteGroups", validVersions: 0...2, firstFlexibleVersion: 2),
+        ApiKey(rawValue: 47): KafkaApiMetadata(apiKey: ApiKey(rawValue: 47), name: "OffsetDelete", validVersions: 0...0, firstFlexibleVersion: nil),
+        ApiKey(rawValue: 23): KafkaApiMetadata(apiKey: ApiKey(rawValue: 23), name: "OffsetForLeaderEpoch", validVersions: 0...4, firstFlexibleVersion: 4),
     ]
 }

@@ -26,6 +26,9 @@ public enum KafkaRequestBody: Sendable, Hashable {
     case deleteTopics(DeleteTopicsRequest)
     case initProducerId(InitProducerIdRequest)
     case describeConfigs(DescribeConfigsRequest)
+    case deleteGroups(DeleteGroupsRequest)
+    case offsetDelete(OffsetDeleteRequest)
+    case offsetForLeaderEpoch(OffsetForLeaderEpochRequest)
 
     public var apiKey: ApiKey {
         switch self {
@@ -51,6 +54,9 @@ public enum KafkaRequestBody: Sendable, Hashable {
         case .deleteTopics: return DeleteTopicsRequest.apiKey
         case .initProducerId: return InitProducerIdRequest.apiKey
         case .describeConfigs: return DescribeConfigsRequest.apiKey
+        case .deleteGroups: return DeleteGroupsRequest.apiKey
+        case .offsetDelete: return OffsetDeleteRequest.apiKey
+        case .offsetForLeaderEpoch: return OffsetForLeaderEpochRequest.apiKey
         }
     }
 
@@ -79,6 +85,9 @@ public enum KafkaRequestBody: Sendable, Hashable {
         case 20: return .deleteTopics(try DeleteTopicsRequest(from: &buffer, version: version))
         case 22: return .initProducerId(try InitProducerIdRequest(from: &buffer, version: version))
         case 32: return .describeConfigs(try DescribeConfigsRequest(from: &buffer, version: version))
+        case 42: return .deleteGroups(try DeleteGroupsRequest(from: &buffer, version: version))
+        case 47: return .offsetDelete(try OffsetDeleteRequest(from: &buffer, version: version))
+        case 23: return .offsetForLeaderEpoch(try OffsetForLeaderEpochRequest(from: &buffer, version: version))
         default: throw KafkaProtocolError(.unknownApiKey(apiKey.rawValue), field: "KafkaRequestBody")
         }
     }
@@ -108,6 +117,9 @@ public enum KafkaRequestBody: Sendable, Hashable {
         case .deleteTopics(let body): body.encode(into: &buffer, version: version)
         case .initProducerId(let body): body.encode(into: &buffer, version: version)
         case .describeConfigs(let body): body.encode(into: &buffer, version: version)
+        case .deleteGroups(let body): body.encode(into: &buffer, version: version)
+        case .offsetDelete(let body): body.encode(into: &buffer, version: version)
+        case .offsetForLeaderEpoch(let body): body.encode(into: &buffer, version: version)
         }
     }
 }

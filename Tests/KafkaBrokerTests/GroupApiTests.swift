@@ -1,0 +1,88 @@
+import Foundation
+import KafkaConfig
+import KafkaLog
+import KafkaNetwork
+import KafkaProtocol
+import Logging
+import NIOCore
+import Testing
+
+@testable import KafkaBroker
+
+/// The group APIs through the broker's request router, before this broker coordinates anything.
+@Suite("Group APIs on a broker without __consumer_offsets", .timeLimit(.minutes(1)))
+struct GroupApiTests {
+    func withBroker(_ body: (BrokerFrontEnd) async throws -> Void) async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("zkafka-groupapi-\(UUID().uuidString.prefix(8))").path
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let logger = Logger(label: "GroupApiTests")
+        let config = try BrokerConfig(values: ["broker.id": "1", "zookeeper.connect": "127.0.0.1:2181", "log.dirs": directory])
+        let logManager = try LogManager(logDirs: [directory], config: LogConfig(), logger: logger, nowMs: { ReplicaManager.nowMs() })
+        let broker = BrokerFrontEnd(
+            config: config, clusterID: "test", replicaManager: ReplicaManager(brokerID: 1, config: config, logManager: logManager, logger: logger),
+            logger: logger)
+        defer { broker.shutdownGroupCoordinator() }
+        try await body(broker)
+    }
+
+    func call<Request: KafkaRequest>(_ broker: BrokerFrontEnd, _ request: Request, version: Int16) async throws -> Request.Response {
+        var frame = ByteBuffer()
+        RequestHeader(apiKey: Request.apiKey, apiVersion: version, correlationId: 7, clientId: "test").encode(into: &frame)
+        request.encode(into: &frame, version: version)
+        let context = RequestContext(
+            connectionID: "c", clientAddress: "127.0.0.1:5000", listenerName: "PLAINTEXT",
+            header: RequestHeaderPrefix(apiKey: Request.apiKey.rawValue, apiVersion: version, correlationID: 7))
+        guard case .send(var response) = await broker.requestHandler.handle(frame, context: context) else {
+            throw KafkaProtocolError(.invalidValue("no response"), field: "test")
+        }
+        _ = try ResponseHeader(from: &response, headerVersion: ResponseHeader.headerVersion(apiKey: Request.apiKey, apiVersion: version))
+        return try Request.Response(from: &response, version: version)
+    }
+
+    @Test("FindCoordinator answers COORDINATOR_NOT_AVAILABLE while too few brokers are alive to create __consumer_offsets")
+    func findCoordinatorWithoutBrokers() async throws {
+        try await withBroker { broker in
+            for version: Int16 in 0...2 {
+                let response = try await call(broker, FindCoordinatorRequest(key: "g", keyType: 0), version: version)
+                #expect(response.errorCode == KafkaErrorCode.coordinatorNotAvailable.rawValue, "v\(version)")
+                #expect(response.nodeId == -1)
+            }
+        }
+    }
+
+    @Test("group requests for a group this broker does not coordinate get NOT_COORDINATOR in their own layouts")
+    func notCoordinator() async throws {
+        try await withBroker { broker in
+            let join = try await call(
+                broker,
+                JoinGroupRequest(groupId: "g", sessionTimeoutMs: 10_000, rebalanceTimeoutMs: 10_000, memberId: "", protocolType: "consumer",
+                                 protocols: [.init(name: "range", metadata: [])]),
+                version: 5)
+            #expect(join.errorCode == KafkaErrorCode.notCoordinator.rawValue)
+            #expect(join.protocolName == "", "not nullable before v7")
+            let heartbeat = try await call(broker, HeartbeatRequest(groupId: "g", generationId: 1, memberId: "m"), version: 3)
+            #expect(heartbeat.errorCode == KafkaErrorCode.notCoordinator.rawValue)
+            let fetch = try await call(broker, OffsetFetchRequest(groupId: "g", topics: [.init(name: "t", partitionIndexes: [0])]), version: 1)
+            #expect(fetch.topics.first?.partitions.first?.errorCode == KafkaErrorCode.notCoordinator.rawValue, "v1 reports it per partition")
+            let invalid = try await call(broker, HeartbeatRequest(groupId: "", generationId: 1, memberId: "m"), version: 3)
+            #expect(invalid.errorCode == KafkaErrorCode.invalidGroupID.rawValue)
+            let listed = try await call(broker, ListGroupsRequest(), version: 2)
+            #expect(listed.errorCode == 0 && listed.groups.isEmpty)
+        }
+    }
+}
+
+@Suite("Topic log config of compacted topics")
+struct CompactedTopicLogConfigTests {
+    @Test("a compact-only topic (like __consumer_offsets) is never trimmed by time or size; compact,delete is")
+    func compactOnlyKeepsSegments() throws {
+        let broker = try BrokerConfig(values: ["broker.id": "1", "zookeeper.connect": "127.0.0.1:2181"])
+        let compact = TopicLogConfig.logConfig(broker: broker, topic: ["cleanup.policy": "compact", "retention.ms": "1000"])
+        #expect(compact.retentionMs == -1)
+        #expect(compact.retentionBytes == -1)
+        let both = TopicLogConfig.logConfig(broker: broker, topic: ["cleanup.policy": "compact, delete", "retention.ms": "1000"])
+        #expect(both.retentionMs == 1_000)
+        #expect(TopicLogConfig.logConfig(broker: broker, topic: [:]).retentionMs == broker.logRetentionMs)
+    }
+}
