@@ -1,12 +1,13 @@
-# The zkafka image: the `zkafka` executable built from this repository, with the same system
-# packages scripts/setup.sh installs (scripts/check_containers.py checks the two agree).
-# Used by docker-compose.yml; build it alone with `docker build -t zkafka .`.
+# A development image: the Swift toolchain, the system packages scripts/setup.sh installs
+# (scripts/check_containers.py checks the two agree) and zkafka built from source in it, for hosts
+# that reach Docker Hub: `docker build -t zkafka-dev .`. docker-compose.yml does not use it: its
+# images (containers/*.Dockerfile) are built by scripts/build_images.sh from the host's release build.
 FROM swift:6.3-bookworm
 
 RUN apt-get update \
     && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
         zookeeper libzookeeper-mt-dev zlib1g-dev libsnappy-dev liblz4-dev libzstd-dev kcat python3-confluent-kafka python3-kafka python3-kazoo \
-        python3-jsonschema python3-yaml default-jre-headless \
+        docker-compose python3-yaml default-jre-headless \
     && rm -rf /var/lib/apt/lists/*
 
 WORKDIR /src

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Sets up and builds, checks the container files, then runs every test of the package (unit and
-# integration; integration tests start real ZooKeeper servers and brokers). The output ends with
+# integration; integration tests start real ZooKeeper servers and brokers) and the container suite
+# (docker-compose.yml under Podman; skipped with a reason where no engine works). The output ends with
 # `swift test`'s own summary lines; the exit status is non-zero if anything failed.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -11,6 +12,9 @@ failed=()
 # First because it takes a second, so its verdict is not buried under the test output.
 python3 scripts/check_containers.py || failed+=("scripts/check_containers.py")
 if swift build --build-tests; then
+    # The compose cluster under Podman (images from this build), or a printed reason to skip it.
+    # Before the package's tests so their summary stays the last lines.
+    /usr/bin/python3 scripts/container_suite.py || failed+=("scripts/container_suite.py")
     # Two runs of the same test bundle. In-process tests first (unit tests, loopback servers, single
     # ensembles): they time real sockets and must not share the process's two cooperative threads
     # with the cluster suites, whose client processes and polls block while they wait.

@@ -82,6 +82,10 @@ public struct BrokerConfig: Sendable, Equatable {
     public var logIndexSizeMaxBytes: Int
     public var logSegmentDeleteDelayMs: Int64
     public var replicaFetchBackoffMs: Int64
+    /// `replica.socket.timeout.ms`: how long a replica fetcher waits for a Fetch response before it
+    /// drops the connection and reconnects (Kafka's `ReplicaFetcherBlockingSend`), so a fetch on a
+    /// connection the network silently dropped does not wait forever.
+    public var replicaSocketTimeoutMs: Int
     public var replicaFetchResponseMaxBytes: Int
     /// Fetch sessions (KIP-227) the broker keeps at most.
     public var maxIncrementalFetchSessionCacheSlots: Int
@@ -224,6 +228,7 @@ public struct BrokerConfig: Sendable, Equatable {
         logIndexSizeMaxBytes = try reader.int("log.index.size.max.bytes", default: 10_485_760, in: 4...Int(Int32.max))
         logSegmentDeleteDelayMs = try reader.int("log.segment.delete.delay.ms", default: 60_000, in: 0...Int64.max)
         replicaFetchBackoffMs = try reader.int("replica.fetch.backoff.ms", default: 1_000, in: 0...Int64(Int32.max))
+        replicaSocketTimeoutMs = try reader.int("replica.socket.timeout.ms", default: 30_000, in: 1...Int(Int32.max))
         replicaFetchResponseMaxBytes = try reader.int("replica.fetch.response.max.bytes", default: 10_485_760, in: 0...Int(Int32.max))
         maxIncrementalFetchSessionCacheSlots = try reader.int(
             "max.incremental.fetch.session.cache.slots", default: 1_000, in: 0...Int(Int32.max))

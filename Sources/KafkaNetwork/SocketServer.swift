@@ -190,7 +190,7 @@ public final class SocketServer: Sendable {
         var bootstrap = ServerBootstrap(group: acceptorGroup, childGroup: processorGroup)
             .serverChannelOption(.backlog, value: Int32(configuration.listenBacklog))
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
-            .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
+            .childChannelOption(.tcpOption(.tcp_nodelay), value: 1)
             .childChannelOption(.socketOption(.so_keepalive), value: 1)
         if configuration.socketSendBufferBytes > 0 {
             bootstrap = bootstrap.childChannelOption(

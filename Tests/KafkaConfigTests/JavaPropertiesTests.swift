@@ -58,6 +58,7 @@ import Testing
         #expect(config.leaderImbalancePerBrokerPercentage == 10)
         #expect(config.leaderImbalanceCheckIntervalSeconds == 300)
         #expect(config.replicaLagTimeMaxMs == 30_000)
+        #expect(config.replicaSocketTimeoutMs == 30_000)
         #expect(config.logDirs == ["/tmp/kafka-logs"])
         #expect(config.logSegmentBytes == 1_073_741_824)
         #expect(config.logRetentionMs == 168 * 3_600_000)

@@ -128,7 +128,10 @@ final class ReplicaFetcher: Sendable {
                         timeout: .milliseconds(Int64(config.controllerSocketTimeoutMs)))
                 }
                 let (request, sent) = fetchRequest(fetchable, session: &session)
-                let response = try await connection!.send(request, version: 12)
+                // Bounded by replica.socket.timeout.ms: a connection the network dropped without a
+                // reset (a partitioned leader) fails the fetch, and the next round reconnects.
+                let response = try await connection!.send(
+                    request, version: 12, timeout: .milliseconds(Int64(config.replicaSocketTimeoutMs)))
                 let answered = response.responses.flatMap { topic in
                     topic.partitionResponses.map { TopicPartition(topic: topic.topic, partition: $0.partition) }
                 }
@@ -300,7 +303,8 @@ final class ReplicaFetcher: Sendable {
             topics: [.init(name: topicPartition.topic, partitions: [
                 .init(partitionIndex: topicPartition.partition, currentLeaderEpoch: leaderEpoch, timestamp: timestamp)
             ])])
-        let response = try await connection.send(request, version: 5)
+        let response = try await connection.send(
+            request, version: 5, timeout: .milliseconds(Int64(config.replicaSocketTimeoutMs)))
         guard let answer = response.topics.first?.partitions.first else {
             throw KafkaClientError.protocolError("ListOffsets answer without partition \(topicPartition)")
         }
