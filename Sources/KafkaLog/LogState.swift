@@ -61,6 +61,7 @@ struct LogState: Sendable {
         hadCleanShutdown: Bool, nowMs: Int64
     ) throws(LogError) -> LogState {
         try FileSystem.makeDirectory(directory)
+        try completeSwaps(directory: directory)
         let names = try FileSystem.list(directory)
         var bases: [Int64] = []
         for name in names {
