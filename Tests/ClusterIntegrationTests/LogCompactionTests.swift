@@ -6,10 +6,10 @@ import Testing
 
 /// Log compaction end to end (Kafka's log cleaner): a topic created with `cleanup.policy=compact`,
 /// short `segment.ms` and a tiny `min.cleanable.dirty.ratio` gets many overwrites of few keys from
-/// kcat; once the cleaner has run (every `log.cleaner.backoff.ms`, 15 s by default), a consumer from
+/// kcat; once the cleaner has run (every `log.cleaner.backoff.ms`, 2 s here), a consumer from
 /// the beginning sees the latest value of every key and fewer records than were produced, and every
 /// replica's segment files hold the same compacted records.
-@Suite(.cluster, .serialized, .timeLimit(.minutes(4)))
+@Suite(.cluster(brokerOverrides: ["log.cleaner.backoff.ms": "2000"]), .serialized, .timeLimit(.minutes(5)))
 struct LogCompactionTests {
     static let keys = 10
     static let overwrites = 3_000
