@@ -117,6 +117,18 @@ func cleanOnce(_ log: PartitionLog, checkpoint: Int64? = nil, nowMs: Int64, cras
         #expect(log.segmentBaseOffsets.count < segmentsBefore)  // the small cleaned segments are merged
     }
 
+    @Test func truncationBelowTheCheckpoint_makesTheReappendedRecordsDirty() throws {
+        let dir = TemporaryDirectory()
+        let log = try openLog(dir.path, config: compactConfig)
+        try overwrite(log)
+        let pass = try cleanOnce(log, nowMs: 2_000)
+        try log.truncate(to: pass.endOffset - 3)  // a follower truncated by its new leader
+        try overwrite(log, count: 100, from: Int(log.logEndOffset))
+        #expect(log.cleanableLog(checkpointedDirtyOffset: pass.endOffset, nowMs: 3_000)?.firstDirtyOffset == pass.endOffset - 3)
+        // Seen once: the cleaner keeps the lowered checkpoint from then on.
+        #expect(log.cleanableLog(checkpointedDirtyOffset: pass.endOffset, nowMs: 3_000)?.firstDirtyOffset == pass.endOffset)
+    }
+
     @Test func tombstones_stayUntilDeleteRetentionAfterCleaning_thenGo() throws {
         let dir = TemporaryDirectory()
         // One batch per segment (segment.bytes below two batches).

@@ -80,13 +80,27 @@ public final class LogCleaner: Sendable {
         let checkpoints = state.withLock { $0.checkpoints }
         var candidates: [(log: CleanableLog, minCleanableRatio: Double)] = []
         var byPartition: [TopicPartition: (log: PartitionLog, dir: String)] = [:]
-        for (log, dir) in logs() {
+        var adjusted: [(dir: String, tp: TopicPartition, offset: Int64)] = []
+        let current = logs()
+        for (log, dir) in current {
             let tp = log.topicPartition
-            guard let cleanable = log.cleanableLog(checkpointedDirtyOffset: checkpoints[dir]?[tp], nowMs: now) else {
-                continue
+            let checkpoint = checkpoints[dir]?[tp]
+            guard let cleanable = log.cleanableLog(checkpointedDirtyOffset: checkpoint, nowMs: now) else { continue }
+            // A checkpoint lowered by a truncation, or reset past the log end, is kept as computed.
+            if let checkpoint, checkpoint != cleanable.firstDirtyOffset {
+                adjusted.append((dir, tp, cleanable.firstDirtyOffset))
             }
             candidates.append((cleanable, log.config.minCleanableDirtyRatio))
             byPartition[tp] = (log, dir)
+        }
+        // Kafka's updateCheckpoints on log deletion: forget logs that are gone.
+        var live: [String: Set<TopicPartition>] = [:]
+        for (log, dir) in current { live[dir, default: []].insert(log.topicPartition) }
+        state.withLock { state in
+            for (dir, tp, offset) in adjusted { state.checkpoints[dir, default: [:]][tp] = offset }
+            for dir in state.checkpoints.keys {
+                state.checkpoints[dir] = state.checkpoints[dir]!.filter { live[dir]?.contains($0.key) ?? false }
+            }
         }
         let maxDirty = candidates.map(\.log.cleanableRatio).max() ?? 0
         state.withLock { $0.gauges.maxDirtyPercent = Int(100 * maxDirty) }
@@ -111,9 +125,7 @@ public final class LogCleaner: Sendable {
             state.gauges.passes += 1
             return state.checkpoints[target.dir]!
         }
-        let live = Set(logs().filter { $0.dir == target.dir }.map { $0.log.topicPartition })
-        try OffsetCheckpointFile(path: target.dir + "/" + LogFileNames.cleanerCheckpoint)
-            .write(entries.filter { live.contains($0.key) })
+        try OffsetCheckpointFile(path: target.dir + "/" + LogFileNames.cleanerCheckpoint).write(entries)
         logger.info(
             "cleaned log",
             metadata: [

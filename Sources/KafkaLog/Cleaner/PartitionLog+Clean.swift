@@ -3,14 +3,20 @@ extension PartitionLog {
     public var config: LogConfig { state.withLock { $0.config } }
 
     /// The log's clean and dirty sections (Kafka's `LogToClean`); nil unless its `cleanup.policy`
-    /// includes `compact`.
+    /// includes `compact`. A truncation since the last call lowers the checkpoint to the truncation
+    /// offset (Kafka's `maybeTruncateCheckpoint`): the records appended after it are dirty.
     public func cleanableLog(checkpointedDirtyOffset: Int64?, nowMs: Int64) -> CleanableLog? {
         state.withLock { state in
             guard state.config.compact, !state.isClosed else { return nil }
+            var checkpoint = checkpointedDirtyOffset
+            if let truncated = state.truncatedSinceCleanerLooked, let current = checkpoint {
+                checkpoint = min(current, truncated)
+            }
+            state.truncatedSinceCleanerLooked = nil
             return CleanableLog.compute(
                 topicPartition: topicPartition, segments: state.segmentSummaries, logStartOffset: state.logStartOffset,
                 logEndOffset: state.logEndOffset, highWatermark: state.highWatermark,
-                checkpointedDirtyOffset: checkpointedDirtyOffset, minCompactionLagMs: state.config.minCompactionLagMs,
+                checkpointedDirtyOffset: checkpoint, minCompactionLagMs: state.config.minCompactionLagMs,
                 nowMs: nowMs)
         }
     }
