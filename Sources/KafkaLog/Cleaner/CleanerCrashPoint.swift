@@ -8,8 +8,3 @@ public enum CleanerCrashPoint: Sendable, Hashable {
     /// The old segments are deleted, the swap not renamed yet (recovery completes the swap).
     case afterOldSegmentsDeleted
 }
-
-/// The simulated crash (only thrown when a crash point is given).
-public struct SimulatedCrash: Error, Sendable, Hashable {
-    public var point: CleanerCrashPoint
-}
