@@ -227,7 +227,10 @@ let package = Package(
         // Real clients (kcat, kafka-python, confluent-kafka) against clusters started by LocalCluster.
         .testTarget(
             name: "ClusterIntegrationTests",
-            dependencies: ["KafkaTestKit", "LocalCluster", "ZooKeeper", "KafkaZooKeeperData", "KafkaModel"],
+            dependencies: [
+                "KafkaTestKit", "LocalCluster", "ZooKeeper", "KafkaZooKeeperData", "KafkaModel", "KafkaProtocol",
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
             // Python client scripts the tests run with /usr/bin/python3, found via #filePath.
             exclude: ["Scripts"]),
         .testTarget(name: "LocalClusterTests", dependencies: ["LocalCluster"]),

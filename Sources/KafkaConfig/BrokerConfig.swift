@@ -81,6 +81,24 @@ public struct BrokerConfig: Sendable, Equatable {
     public var logIndexIntervalBytes: Int
     public var logIndexSizeMaxBytes: Int
     public var logSegmentDeleteDelayMs: Int64
+    /// `log.cleanup.policy` (delete): the default `cleanup.policy` of topics.
+    public var logCleanupPolicy: String
+    /// `log.cleaner.enable` (true).
+    public var logCleanerEnable: Bool
+    /// `log.cleaner.threads` (1).
+    public var logCleanerThreads: Int
+    /// `log.cleaner.backoff.ms` (15000).
+    public var logCleanerBackoffMs: Int64
+    /// `log.cleaner.dedupe.buffer.size` (128 MiB).
+    public var logCleanerDedupeBufferSize: Int
+    /// `log.cleaner.io.buffer.load.factor` (0.9).
+    public var logCleanerIoBufferLoadFactor: Double
+    /// `log.cleaner.delete.retention.ms` (1 day): default `delete.retention.ms`.
+    public var logCleanerDeleteRetentionMs: Int64
+    /// `log.cleaner.min.cleanable.ratio` (0.5): default `min.cleanable.dirty.ratio`.
+    public var logCleanerMinCleanableRatio: Double
+    /// `log.cleaner.min.compaction.lag.ms` (0): default `min.compaction.lag.ms`.
+    public var logCleanerMinCompactionLagMs: Int64
     public var replicaFetchBackoffMs: Int64
     /// `replica.socket.timeout.ms`: how long a replica fetcher waits for a Fetch response before it
     /// drops the connection and reconnects (Kafka's `ReplicaFetcherBlockingSend`), so a fetch on a
@@ -227,6 +245,15 @@ public struct BrokerConfig: Sendable, Equatable {
         logIndexIntervalBytes = try reader.int("log.index.interval.bytes", default: 4_096, in: 0...Int(Int32.max))
         logIndexSizeMaxBytes = try reader.int("log.index.size.max.bytes", default: 10_485_760, in: 4...Int(Int32.max))
         logSegmentDeleteDelayMs = try reader.int("log.segment.delete.delay.ms", default: 60_000, in: 0...Int64.max)
+        logCleanupPolicy = reader.string("log.cleanup.policy", default: "delete")
+        logCleanerEnable = try reader.bool("log.cleaner.enable", default: true)
+        logCleanerThreads = try reader.int("log.cleaner.threads", default: 1, in: 0...Int(Int32.max))
+        logCleanerBackoffMs = try reader.int("log.cleaner.backoff.ms", default: 15_000, in: 0...Int64.max)
+        logCleanerDedupeBufferSize = try reader.int("log.cleaner.dedupe.buffer.size", default: 134_217_728, in: 0...Int.max)
+        logCleanerIoBufferLoadFactor = try reader.double("log.cleaner.io.buffer.load.factor", default: 0.9, in: 0.01...1)
+        logCleanerDeleteRetentionMs = try reader.int("log.cleaner.delete.retention.ms", default: 86_400_000, in: 0...Int64.max)
+        logCleanerMinCleanableRatio = try reader.double("log.cleaner.min.cleanable.ratio", default: 0.5, in: 0...1)
+        logCleanerMinCompactionLagMs = try reader.int("log.cleaner.min.compaction.lag.ms", default: 0, in: 0...Int64.max)
         replicaFetchBackoffMs = try reader.int("replica.fetch.backoff.ms", default: 1_000, in: 0...Int64(Int32.max))
         replicaSocketTimeoutMs = try reader.int("replica.socket.timeout.ms", default: 30_000, in: 1...Int(Int32.max))
         replicaFetchResponseMaxBytes = try reader.int("replica.fetch.response.max.bytes", default: 10_485_760, in: 0...Int(Int32.max))

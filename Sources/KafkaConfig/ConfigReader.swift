@@ -43,6 +43,14 @@ struct ConfigReader {
         return value
     }
 
+    mutating func double(_ key: String, default defaultValue: Double, in range: ClosedRange<Double>) throws(ConfigError) -> Double {
+        guard let raw = text(key) else { return defaultValue }
+        guard let value = Double(raw), range.contains(value) else {
+            throw .invalidValue(key: key, value: raw, reason: "must be a number in \(range.lowerBound)...\(range.upperBound)")
+        }
+        return value
+    }
+
     mutating func bool(_ key: String, default defaultValue: Bool) throws(ConfigError) -> Bool {
         guard let raw = text(key) else { return defaultValue }
         switch raw.lowercased() {

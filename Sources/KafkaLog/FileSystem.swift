@@ -77,3 +77,16 @@ enum FileSystem {
         guard fsync(fd) == 0 else { throw .storage(path: path, operation: "fsync directory", errno: errno) }
     }
 }
+
+extension FileSystem {
+    /// Sets a file's modification time (Kafka's `File.setLastModified`, used on cleaned segments).
+    static func setModificationTimeMs(_ path: String, _ ms: Int64) throws(LogError) {
+        var times = [
+            timespec(tv_sec: Int(ms / 1000), tv_nsec: Int((ms % 1000) * 1_000_000)),
+            timespec(tv_sec: Int(ms / 1000), tv_nsec: Int((ms % 1000) * 1_000_000)),
+        ]
+        guard utimensat(AT_FDCWD, path, &times, 0) == 0 else {
+            throw .storage(path: path, operation: "set modification time", errno: errno)
+        }
+    }
+}

@@ -19,6 +19,15 @@ public struct LogConfig: Sendable, Hashable {
     public var maxIndexSize: Int
     /// `log.segment.delete.delay.ms` (`file.delete.delay.ms`): how long renamed `.deleted` files linger.
     public var fileDeleteDelayMs: Int64
+    /// `cleanup.policy` contains `compact` (`log.cleanup.policy`): the log cleaner compacts the log.
+    public var compact: Bool
+    /// `min.cleanable.dirty.ratio` (`log.cleaner.min.cleanable.ratio`, 0.5).
+    public var minCleanableDirtyRatio: Double
+    /// `delete.retention.ms` (`log.cleaner.delete.retention.ms`, 1 day): how long tombstones stay after
+    /// the segment holding them was cleaned.
+    public var deleteRetentionMs: Int64
+    /// `min.compaction.lag.ms` (`log.cleaner.min.compaction.lag.ms`, 0).
+    public var minCompactionLagMs: Int64
 
     public static let defaultSegmentBytes = 1 << 30
     public static let sevenDaysMs: Int64 = 7 * 24 * 60 * 60 * 1000
@@ -32,7 +41,11 @@ public struct LogConfig: Sendable, Hashable {
         flushIntervalMs: Int64 = Int64.max,
         indexIntervalBytes: Int = 4096,
         maxIndexSize: Int = 10 * 1024 * 1024,
-        fileDeleteDelayMs: Int64 = 60_000
+        fileDeleteDelayMs: Int64 = 60_000,
+        compact: Bool = false,
+        minCleanableDirtyRatio: Double = 0.5,
+        deleteRetentionMs: Int64 = 86_400_000,
+        minCompactionLagMs: Int64 = 0
     ) {
         self.segmentBytes = segmentBytes
         self.segmentMs = segmentMs
@@ -43,5 +56,9 @@ public struct LogConfig: Sendable, Hashable {
         self.indexIntervalBytes = indexIntervalBytes
         self.maxIndexSize = maxIndexSize
         self.fileDeleteDelayMs = fileDeleteDelayMs
+        self.compact = compact
+        self.minCleanableDirtyRatio = minCleanableDirtyRatio
+        self.deleteRetentionMs = deleteRetentionMs
+        self.minCompactionLagMs = minCompactionLagMs
     }
 }

@@ -7,6 +7,11 @@ enum LogFileNames {
     static let timeIndexSuffix = ".timeindex"
     static let deletedSuffix = ".deleted"
     static let deleteDirSuffix = "-delete"
+    /// A segment being written by the log cleaner (`Log.CleanedFileSuffix`).
+    static let cleanedSuffix = ".cleaned"
+    /// A cleaned segment about to replace the old ones (`Log.SwapFileSuffix`).
+    static let swapSuffix = ".swap"
+    static let cleanerCheckpoint = "cleaner-offset-checkpoint"
     static let cleanShutdownFile = ".kafka_cleanshutdown"
     static let recoveryPointCheckpoint = "recovery-point-offset-checkpoint"
     static let logStartOffsetCheckpoint = "log-start-offset-checkpoint"

@@ -8,6 +8,8 @@ public final class LogManager: Sendable {
     let logger: Logger
     let nowMs: @Sendable () -> Int64
     let scheduler = BackgroundScheduler()
+    /// Kafka's `LogManager.cleaner`, present once `startLogCleaner` ran.
+    let cleanerSlot = Mutex<LogCleaner?>(nil)
 
     struct State: Sendable {
         var config: LogConfig
@@ -124,6 +126,27 @@ public final class LogManager: Sendable {
         logger.info("deleted log", metadata: ["path": "\(removed.directory)"])
     }
 
+    /// Every log with the log dir it lives in.
+    public var logsWithDirs: [(log: PartitionLog, dir: String)] {
+        state.withLock { state in state.logs.map { ($0.value, state.dirOf[$0.key]!) } }
+            .sorted { $0.log.topicPartition < $1.log.topicPartition }
+    }
+
+    /// The log cleaner, once started.
+    public var cleaner: LogCleaner? { cleanerSlot.withLock { $0 } }
+
+    /// Kafka's `LogManager.startup` starting the `LogCleaner` (when `log.cleaner.enable`): compacts the
+    /// logs whose `cleanup.policy` includes `compact`.
+    @discardableResult
+    public func startLogCleaner(_ config: CleanerConfig) -> LogCleaner {
+        let cleaner = LogCleaner(
+            config: config, logDirs: logDirs, logger: Logger(label: "kafka.log.LogCleaner"), nowMs: nowMs,
+            logs: { [weak self] in self?.logsWithDirs ?? [] })
+        cleanerSlot.withLock { $0 = cleaner }
+        cleaner.start()
+        return cleaner
+    }
+
     public var allLogs: [PartitionLog] {
         state.withLock { Array($0.logs.values) }.sorted { $0.topicPartition < $1.topicPartition }
     }
@@ -226,6 +249,7 @@ public final class LogManager: Sendable {
     /// after every dir has been attempted.
     public func shutdown() throws(LogError) {
         scheduler.stop()
+        cleaner?.stop()
         var firstError: LogError?
         for (dir, logs) in logsByDir().sorted(by: { $0.key < $1.key }) {
             do {

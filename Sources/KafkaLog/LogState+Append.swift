@@ -35,7 +35,9 @@ extension LogState {
     }
 
     /// Kafka's `Log.appendAsFollower`: offsets are the leader's. Batches entirely below the log end
-    /// offset are skipped; the first kept batch must start exactly at it and the rest follow on.
+    /// offset are skipped; the kept batches must start at or after it, in increasing order. A gap is
+    /// allowed (Kafka checks only that offsets do not go backwards): a compacted leader's log lacks the
+    /// batches the cleaner emptied.
     mutating func appendAsFollower(_ records: ByteBuffer, nowMs: Int64) throws(LogError) -> (LogAppendInfo?, Bool) {
         try ensureOpen()
         let views: [RecordBatchView]
@@ -50,7 +52,7 @@ extension LogState {
                 throw .corruptRecord("negative last offset delta \(header.lastOffsetDelta)")
             }
             if header.lastOffset < expected { continue }
-            guard header.baseOffset == expected else {
+            guard header.baseOffset >= expected else {
                 throw .invalidOffset(
                     "batch [\(header.baseOffset), \(header.lastOffset)] does not start at the expected offset \(expected)")
             }

@@ -32,6 +32,9 @@ struct LogState: Sendable {
     /// The cache holds a leader's epoch assigned at the log end offset that is not on disk yet
     /// (see `assignEpochAtLogEnd`).
     var epochCheckpointStale = false
+    /// The lowest offset the log was truncated to since the log cleaner last looked at it (Kafka's
+    /// `LogCleanerManager.maybeTruncateCheckpoint`, called by `Log.truncateTo`).
+    var truncatedSinceCleanerLooked: Int64?
     var epochCheckpoint: LeaderEpochCheckpointFile { LeaderEpochCheckpointFile(directory: directory) }
 
     var activeSegment: LogSegment { segments[segments.count - 1] }
@@ -61,6 +64,7 @@ struct LogState: Sendable {
         hadCleanShutdown: Bool, nowMs: Int64
     ) throws(LogError) -> LogState {
         try FileSystem.makeDirectory(directory)
+        try completeSwaps(directory: directory)
         let names = try FileSystem.list(directory)
         var bases: [Int64] = []
         for name in names {
@@ -196,6 +200,7 @@ struct LogState: Sendable {
         highWatermark = offset
         recoveryPoint = offset
         pendingFlushOffset = nil
+        truncatedSinceCleanerLooked = min(truncatedSinceCleanerLooked ?? offset, offset)
     }
 
     /// Kafka's `Log.truncateTo`: removes everything at or after `offset`.
@@ -214,6 +219,7 @@ struct LogState: Sendable {
         try removeSegments(segments.filter { $0.baseOffset > offset })
         _ = try activeSegment.truncate(to: offset)
         logEndOffset = try activeSegment.loadTail()
+        truncatedSinceCleanerLooked = min(truncatedSinceCleanerLooked ?? logEndOffset, logEndOffset)
         let end = logEndOffset
         try updateEpochCache { $0.truncateFromEnd(endOffset: end) }
         recoveryPoint = min(recoveryPoint, logEndOffset)

@@ -65,6 +65,13 @@ public final class BrokerServer: @unchecked Sendable {
         logManager.startBackgroundTasks(
             retentionCheckIntervalMs: config.logRetentionCheckIntervalMs, flushCheckIntervalMs: config.logFlushSchedulerIntervalMs,
             checkpointIntervalMs: config.logFlushOffsetCheckpointIntervalMs)
+        if config.logCleanerEnable {
+            // Kafka's LogManager.startup starts the LogCleaner when log.cleaner.enable is true.
+            logManager.startLogCleaner(
+                CleanerConfig(
+                    enable: true, numThreads: config.logCleanerThreads, dedupeBufferSize: config.logCleanerDedupeBufferSize,
+                    dedupeBufferLoadFactor: config.logCleanerIoBufferLoadFactor, backoffMs: config.logCleanerBackoffMs))
+        }
         let replicaManager = ReplicaManager(
             brokerID: id, config: config, logManager: logManager, logger: Logger(label: "kafka.server.ReplicaManager"))
         replicaManager.attach(stateWriter: ZooKeeperPartitionStateWriter(session: session))
@@ -128,13 +135,15 @@ public final class BrokerServer: @unchecked Sendable {
         if let port = config.metricsPort {
             let host = config.listeners.first.map { $0.host.isEmpty ? "0.0.0.0" : $0.host } ?? "0.0.0.0"
             let endpoint = try await MetricsEndpoint.start(host: host, port: port) { [weak controller, weak front] in
-                BrokerMetricsSnapshot(
+                var snapshot = BrokerMetricsSnapshot(
                     brokerID: id,
                     controller: controller.map {
                         .init(isActive: $0.isActive, state: $0.state, queueSize: $0.queueSize, statistics: $0.statistics)
                     },
                     replication: replicaManager.replicationMetrics,
                     fetchSessions: front?.fetchSessionMetrics ?? .init())
+                snapshot.cleaner = logManager.cleaner?.gauges
+                return snapshot
             }
             metricsEndpoint = endpoint
             logger.info("Metrics endpoint listening on http://\(host):\(endpoint.port)/metrics")

@@ -85,4 +85,31 @@ struct CompactedTopicLogConfigTests {
         #expect(both.retentionMs == 1_000)
         #expect(TopicLogConfig.logConfig(broker: broker, topic: [:]).retentionMs == broker.logRetentionMs)
     }
+
+    @Test("cleanup.policy and the log cleaner's topic settings over the broker's log.cleaner.* defaults")
+    func cleanerSettings() throws {
+        let broker = try BrokerConfig(values: [
+            "broker.id": "1", "zookeeper.connect": "127.0.0.1:2181", "log.cleaner.delete.retention.ms": "5000",
+            "log.cleaner.min.cleanable.ratio": "0.25", "log.cleaner.backoff.ms": "2000",
+        ])
+        #expect(broker.logCleanerEnable && broker.logCleanerThreads == 1 && broker.logCleanerBackoffMs == 2_000)
+        #expect(broker.warnings.isEmpty)
+        let defaults = TopicLogConfig.logConfig(broker: broker, topic: [:])
+        #expect(!defaults.compact)
+        #expect(defaults.deleteRetentionMs == 5_000 && defaults.minCleanableDirtyRatio == 0.25 && defaults.minCompactionLagMs == 0)
+        let compact = TopicLogConfig.logConfig(broker: broker, topic: [
+            "cleanup.policy": "compact", "delete.retention.ms": "100", "min.cleanable.dirty.ratio": "0.01",
+            "min.compaction.lag.ms": "7",
+        ])
+        #expect(compact.compact && compact.deleteRetentionMs == 100 && compact.minCleanableDirtyRatio == 0.01)
+        #expect(compact.minCompactionLagMs == 7)
+        #expect(TopicLogConfig.logConfig(broker: broker, topic: ["cleanup.policy": "delete,compact"]).compact)
+        let brokerCompact = try BrokerConfig(values: [
+            "broker.id": "1", "zookeeper.connect": "127.0.0.1:2181", "log.cleanup.policy": "compact",
+        ])
+        #expect(TopicLogConfig.logConfig(broker: brokerCompact, topic: [:]).compact)
+        #expect(throws: ConfigError.self) {
+            try BrokerConfig(values: ["broker.id": "1", "zookeeper.connect": "x:1", "log.cleaner.min.cleanable.ratio": "2"])
+        }
+    }
 }

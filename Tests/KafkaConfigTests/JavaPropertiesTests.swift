@@ -120,10 +120,10 @@ import Testing
     @Test func unknownAndIgnoredKeys_areWarned() throws {
         var values = Self.minimal
         values["no.such.key"] = "1"
-        values["log.cleaner.enable"] = "true"
+        values["log.preallocate"] = "false"
         let warnings = try BrokerConfig(values: values).warnings
         #expect(warnings == [
-            "configuration 'log.cleaner.enable' is a Kafka setting that ZKafka does not implement; it is ignored",
+            "configuration 'log.preallocate' is a Kafka setting that ZKafka does not implement; it is ignored",
             "configuration 'no.such.key' was supplied but isn't a known config",
         ])
     }

@@ -220,13 +220,19 @@ import Testing
         #expect(try follower.appendAsFollower(fetched, nowMs: 3) == nil)
         let copy = try follower.read(startOffset: 0, maxBytes: 1 << 20, upperBound: 20, minOneMessage: true).records
         #expect(copy == fetched)
-        // A batch starting above the log end offset is an error.
+        // A batch starting above the log end offset is accepted (a compacted leader's log has gaps;
+        // Kafka only refuses offsets going backwards); one overlapping the log end offset is an error.
         let gap = try leader.read(startOffset: 0, maxBytes: 1 << 20, upperBound: 20, minOneMessage: true).records
         let tmp3 = TemporaryDirectory()
         let other = try openLog(tmp3.path)
         let batchSize = gap.readableBytes / 4
+        let afterGap = try other.appendAsFollower(gap.getSlice(at: batchSize, length: batchSize)!, nowMs: 1)
+        #expect(afterGap?.firstOffset == 5 && other.logEndOffset == 10)
+        let tmp4 = TemporaryDirectory()
+        let overlapped = try openLog(tmp4.path)
+        try overlapped.truncateFullyAndStartAt(7)
         #expect(throws: LogError.self) {
-            try other.appendAsFollower(gap.getSlice(at: batchSize, length: batchSize)!, nowMs: 1)
+            try overlapped.appendAsFollower(gap.getSlice(at: batchSize, length: batchSize)!, nowMs: 1)
         }
         var corrupt = gap.getSlice(at: 0, length: batchSize)!
         corrupt.setInteger(UInt8(0x55), at: batchSize - 1)

@@ -139,8 +139,8 @@ extension GroupCoordinator {
     }
 
     /// Reads the partition's log from its start to its end and installs the groups found
-    /// (Kafka's `doLoadGroupsAndOffsets`; the log is not compacted here, so every record is read
-    /// and the latest per key wins).
+    /// (Kafka's `doLoadGroupsAndOffsets`: every record left by the log cleaner is read and the
+    /// latest per key wins; reads step over the offsets compaction removed).
     func loadGroups(partition index: Int32, load: UInt64) async {
         let topicPartition = TopicPartition(topic: Self.offsetsTopic, partition: index)
         let started = ContinuousClock.now

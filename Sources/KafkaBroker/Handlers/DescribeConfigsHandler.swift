@@ -121,9 +121,9 @@ struct TopicConfigDefinition: Sendable {
 /// Kafka 2.8's topic configs (`LogConfig.configNames`), with the broker keys they inherit from.
 enum TopicConfigDefinitions {
     static let all: [TopicConfigDefinition] = [
-        .init(name: "cleanup.policy", brokerName: "log.cleanup.policy", kind: .list, kafkaDefault: "delete") { _ in nil },
+        .init(name: "cleanup.policy", brokerName: "log.cleanup.policy", kind: .list, kafkaDefault: "delete") { $0.logCleanupPolicy },
         .init(name: "compression.type", brokerName: "compression.type", kind: .string, kafkaDefault: "producer") { _ in nil },
-        .init(name: "delete.retention.ms", brokerName: "log.cleaner.delete.retention.ms", kind: .long, kafkaDefault: "86400000") { _ in nil },
+        .init(name: "delete.retention.ms", brokerName: "log.cleaner.delete.retention.ms", kind: .long, kafkaDefault: "86400000") { String($0.logCleanerDeleteRetentionMs) },
         .init(name: "file.delete.delay.ms", brokerName: "log.segment.delete.delay.ms", kind: .long, kafkaDefault: "60000") { _ in nil },
         .init(name: "flush.messages", brokerName: "log.flush.interval.messages", kind: .long, kafkaDefault: String(Int64.max)) {
             String($0.logFlushIntervalMessages)
@@ -140,8 +140,10 @@ enum TopicConfigDefinitions {
         .init(name: "message.format.version", brokerName: "log.message.format.version", kind: .string, kafkaDefault: "2.8-IV1") { _ in nil },
         .init(name: "message.timestamp.difference.max.ms", brokerName: "log.message.timestamp.difference.max.ms", kind: .long, kafkaDefault: String(Int64.max)) { _ in nil },
         .init(name: "message.timestamp.type", brokerName: "log.message.timestamp.type", kind: .string, kafkaDefault: "CreateTime") { _ in nil },
-        .init(name: "min.cleanable.dirty.ratio", brokerName: "log.cleaner.min.cleanable.ratio", kind: .double, kafkaDefault: "0.5") { _ in nil },
-        .init(name: "min.compaction.lag.ms", brokerName: "log.cleaner.min.compaction.lag.ms", kind: .long, kafkaDefault: "0") { _ in nil },
+        .init(name: "min.cleanable.dirty.ratio", brokerName: "log.cleaner.min.cleanable.ratio", kind: .double, kafkaDefault: "0.5") { String($0.logCleanerMinCleanableRatio) },
+        .init(name: "min.compaction.lag.ms", brokerName: "log.cleaner.min.compaction.lag.ms", kind: .long, kafkaDefault: "0") {
+            String($0.logCleanerMinCompactionLagMs)
+        },
         .init(name: "min.insync.replicas", brokerName: "min.insync.replicas", kind: .int, kafkaDefault: "1") { String($0.minInsyncReplicas) },
         .init(name: "preallocate", brokerName: "log.preallocate", kind: .boolean, kafkaDefault: "false") { _ in nil },
         .init(name: "retention.bytes", brokerName: "log.retention.bytes", kind: .long, kafkaDefault: "-1") { String($0.logRetentionBytes) },

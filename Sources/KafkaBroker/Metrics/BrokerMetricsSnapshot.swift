@@ -1,4 +1,5 @@
 import KafkaController
+import KafkaLog
 import KafkaModel
 
 /// What a broker reports on its metrics endpoint: the controller's state and event statistics
@@ -56,6 +57,8 @@ public struct BrokerMetricsSnapshot: Sendable, Hashable {
     public var controller: Controller?
     public var replication: Replication
     public var fetchSessions: FetchSessions
+    /// Kafka's `kafka.log:type=LogCleaner` gauges, when the log cleaner runs.
+    public var cleaner: LogCleaner.Gauges?
 
     public init(brokerID: BrokerID, controller: Controller?, replication: Replication, fetchSessions: FetchSessions = .init()) {
         self.brokerID = brokerID

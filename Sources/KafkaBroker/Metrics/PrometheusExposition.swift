@@ -67,6 +67,14 @@ public enum PrometheusExposition {
         sample("kafka_server_fetchsessioncache_incremental_fetch_sessions_created_total", value: "\(sessions.created)")
         family("kafka_server_fetchsessioncache_incremental_fetch_session_evictions_total", "counter", "Fetch sessions evicted (IncrementalFetchSessionEvictionsPerSec count).")
         sample("kafka_server_fetchsessioncache_incremental_fetch_session_evictions_total", value: "\(sessions.evictions)")
+        if let cleaner = snapshot.cleaner {
+            family("kafka_log_logcleaner_max_dirty_percent", "gauge", "Highest dirty ratio of a compacted log, in percent (max-dirty-percent).")
+            sample("kafka_log_logcleaner_max_dirty_percent", value: "\(cleaner.maxDirtyPercent)")
+            family("kafka_log_logcleaner_cleaner_recopy_percent", "gauge", "Bytes written over bytes read by the last cleaning (cleaner-recopy-percent).")
+            sample("kafka_log_logcleaner_cleaner_recopy_percent", value: "\(cleaner.cleanerRecopyPercent)")
+            family("kafka_log_logcleaner_max_clean_time_secs", "gauge", "Duration of the last cleaning (max-clean-time-secs).")
+            sample("kafka_log_logcleaner_max_clean_time_secs", value: "\(cleaner.maxCleanTimeSecs)")
+        }
         family("kafka_log_log_end_offset_sum", "gauge", "Sum of the log end offsets of the hosted partitions.")
         sample("kafka_log_log_end_offset_sum", value: "\(replication.logEndOffsetSum)")
         return out

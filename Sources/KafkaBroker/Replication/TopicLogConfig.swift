@@ -17,16 +17,24 @@ public enum TopicLogConfig {
         config.indexIntervalBytes = long("index.interval.bytes").map { Int($0) } ?? broker.logIndexIntervalBytes
         config.maxIndexSize = long("segment.index.bytes").map { Int($0) } ?? broker.logIndexSizeMaxBytes
         config.fileDeleteDelayMs = long("file.delete.delay.ms") ?? broker.logSegmentDeleteDelayMs
-        // Kafka deletes old segments only of logs whose cleanup.policy includes "delete"
-        // (`LogManager.cleanupLogs`): a compact-only topic such as __consumer_offsets keeps every
-        // segment (for the log cleaner, which ZKafka does not have yet), or group metadata and
-        // offsets committed long ago would vanish from it.
-        if let policy = topic["cleanup.policy"],
-            !policy.split(separator: ",").contains(where: { $0.trimmingCharacters(in: .whitespaces) == "delete" })
-        {
+        // `cleanup.policy` (broker default `log.cleanup.policy`): `compact` hands the log to the log
+        // cleaner; Kafka deletes old segments only of logs whose policy includes "delete"
+        // (`LogManager.cleanupLogs`), so a compact-only topic such as __consumer_offsets keeps its
+        // segments for the cleaner to compact, or group metadata and offsets committed long ago
+        // would vanish from it.
+        let policy = Set((topic["cleanup.policy"] ?? broker.logCleanupPolicy).split(separator: ",").map {
+            $0.trimmingCharacters(in: .whitespaces).lowercased()
+        })
+        config.compact = policy.contains("compact")
+        if !policy.contains("delete") {
             config.retentionMs = -1
             config.retentionBytes = -1
         }
+        config.minCleanableDirtyRatio =
+            topic["min.cleanable.dirty.ratio"].flatMap { Double($0.trimmingCharacters(in: .whitespaces)) }
+            ?? broker.logCleanerMinCleanableRatio
+        config.deleteRetentionMs = long("delete.retention.ms") ?? broker.logCleanerDeleteRetentionMs
+        config.minCompactionLagMs = long("min.compaction.lag.ms") ?? broker.logCleanerMinCompactionLagMs
         return config
     }
 

@@ -20,12 +20,12 @@ final class TopicValidationPolicies: Sendable {
     func policy(for topic: String) -> LogValidationPolicy { policies.withLock { $0[topic] } ?? brokerDefault }
 
     /// Kafka's `LogConfig` keys `message.timestamp.type`, `message.timestamp.difference.max.ms` and
-    /// `cleanup.policy` over the broker's `log.message.timestamp.*` (unparseable values fall back to the default).
+    /// `cleanup.policy` over the broker's `log.message.timestamp.*` and `log.cleanup.policy` (unparseable values fall back to the default).
     static func policy(broker: BrokerConfig, topic: [String: String]) -> LogValidationPolicy {
         let type = topic["message.timestamp.type"] ?? broker.logMessageTimestampType
         let difference = topic["message.timestamp.difference.max.ms"].flatMap { Int64($0.trimmingCharacters(in: .whitespaces)) }
             ?? broker.logMessageTimestampDifferenceMaxMs
-        let cleanup = (topic["cleanup.policy"] ?? "delete").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+        let cleanup = (topic["cleanup.policy"] ?? broker.logCleanupPolicy).split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
         return LogValidationPolicy(
             timestampType: type == "LogAppendTime" ? .logAppendTime : .createTime,
             timestampDifferenceMaxMs: max(0, difference), compacted: cleanup.contains("compact"))
