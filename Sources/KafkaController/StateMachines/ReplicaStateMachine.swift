@@ -254,20 +254,24 @@ public final class ReplicaStateMachine {
     private func removeReplicaFromISR(_ brokerID: BrokerID, _ partitions: [TopicPartition]) throws -> ISRRemoval {
         var removal = ISRRemoval()
         var remaining = partitions
+        var firstRound = true
         while !remaining.isEmpty {
-            remaining = try doRemoveReplicaFromISR(brokerID, remaining, into: &removal)
+            remaining = try doRemoveReplicaFromISR(brokerID, remaining, fromContext: firstRound, into: &removal)
+            firstRound = false
         }
         return removal
     }
 
     /// Kafka's `doRemoveReplicasFromIsr`. Partitions whose ISR does not contain the replica are reported as
-    /// updated with the state just read (as Kafka does), so they still get their `LeaderAndIsr`.
+    /// updated with the state just read (as Kafka does), so they still get their `LeaderAndIsr`. The first round
+    /// starts from the states the context holds (`PartitionStateStore.partitionStates(_:cachedIn:)`: the CAS
+    /// catches stale ones); retries after `BADVERSION` read ZooKeeper, as Kafka's every round does.
     private func doRemoveReplicaFromISR(
-        _ brokerID: BrokerID, _ partitions: [TopicPartition], into removal: inout ISRRemoval
+        _ brokerID: BrokerID, _ partitions: [TopicPartition], fromContext: Bool, into removal: inout ISRRemoval
     ) throws -> [TopicPartition] {
         let states: [TopicPartition: Result<LeaderISRAndControllerEpoch?, PartitionStateStoreError>]
         do {
-            states = try store.partitionStates(partitions)
+            states = fromContext ? try store.partitionStates(partitions, cachedIn: context) : try store.partitionStates(partitions)
         } catch let error as ControllerError where error.code == .controllerMoved {
             throw error
         } catch {
