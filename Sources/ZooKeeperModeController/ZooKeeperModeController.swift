@@ -187,6 +187,8 @@ public final class ZooKeeperModeController: ControllerEventProcessor, @unchecked
     /// API (`ControllerBrokerRequest.coalesced`). If `body` throws (the controller moved), nothing is sent, as a
     /// resigning Kafka controller drops its queued requests.
     func coalescingRequests(_ body: () throws -> Void) rethrows {
+        // Nested: the outermost call sends everything.
+        if heldRequests != nil { return try body() }
         heldRequests = []
         defer { heldRequests = nil }
         try body()

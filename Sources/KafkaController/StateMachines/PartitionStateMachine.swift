@@ -296,8 +296,9 @@ public final class PartitionStateMachine {
     }
 
     /// Kafka's `doElectLeaderForPartitions`: one read–elect–CAS round. The first round starts from the states the
-    /// context holds (`PartitionStateStore.partitionStates(_:cachedIn:)`: the CAS catches stale ones), the
-    /// retries after `BADVERSION` read ZooKeeper, as Kafka's every round does.
+    /// context holds (`PartitionStateStore.partitionStates(_:cachedIn:)`: the CAS catches stale ones); partitions
+    /// it would fail without writing (no leader, newer controller epoch) are retried too, since no CAS checked the
+    /// state they were decided on. Retries read ZooKeeper, as Kafka's every round does.
     private func doElectLeaders(
         _ partitions: [TopicPartition], strategy: PartitionLeaderElectionStrategy, fromContext: Bool
     ) throws -> ElectionAttempt {
@@ -317,7 +318,9 @@ public final class PartitionStateMachine {
         for partition in partitions {
             switch states[partition] ?? .success(nil) {
             case .success(let stored?):
-                if stored.controllerEpoch > context.epoch {
+                if stored.controllerEpoch > context.epoch && fromContext {
+                    attempt.retry.append(partition)  // decided on a cached state: confirm with a fresh read
+                } else if stored.controllerEpoch > context.epoch {
                     attempt.finished[partition] = .failure(
                         ControllerError(
                             .stateChangeFailed,
@@ -363,6 +366,11 @@ public final class PartitionStateMachine {
         var recipients: [TopicPartition: [BrokerID]] = [:]
         for election in elections {
             guard let leaderAndISR = election.leaderAndISR else {
+                // No write means no CAS to catch a stale cached state: confirm the failure with a fresh read.
+                if fromContext {
+                    attempt.retry.append(election.topicPartition)
+                    continue
+                }
                 attempt.finished[election.topicPartition] = .failure(
                     ControllerError(
                         .stateChangeFailed,

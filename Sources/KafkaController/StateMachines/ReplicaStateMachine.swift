@@ -265,7 +265,8 @@ public final class ReplicaStateMachine {
     /// Kafka's `doRemoveReplicasFromIsr`. Partitions whose ISR does not contain the replica are reported as
     /// updated with the state just read (as Kafka does), so they still get their `LeaderAndIsr`. The first round
     /// starts from the states the context holds (`PartitionStateStore.partitionStates(_:cachedIn:)`: the CAS
-    /// catches stale ones); retries after `BADVERSION` read ZooKeeper, as Kafka's every round does.
+    /// catches stale ones); partitions it would leave unwritten (replica not in the cached ISR, newer controller
+    /// epoch) and those answering `BADVERSION` are retried with a fresh read, as Kafka's every round does.
     private func doRemoveReplicaFromISR(
         _ brokerID: BrokerID, _ partitions: [TopicPartition], fromContext: Bool, into removal: inout ISRRemoval
     ) throws -> [TopicPartition] {
@@ -282,8 +283,12 @@ public final class ReplicaStateMachine {
         }
         var withReplica: [TopicPartition: LeaderAndISR] = [:]
         var withoutReplica: [TopicPartition: LeaderAndISR] = [:]
+        var retry: [TopicPartition] = []
         for partition in partitions {
             switch states[partition] ?? .success(nil) {
+            case .success(let stored?) where fromContext && (stored.controllerEpoch > context.epoch || !stored.leaderAndISR.isr.contains(brokerID)):
+                // Decided without a write (no CAS checks the cached state): confirm with a fresh read.
+                retry.append(partition)
             case .success(let stored?):
                 if stored.controllerEpoch > context.epoch {
                     removal.failures[partition] = ControllerError(
@@ -312,7 +317,6 @@ public final class ReplicaStateMachine {
                 removal.failures[partition] = ControllerError(.stateChangeFailed, "\(error)")
             }
         }
-        var retry: [TopicPartition] = []
         var finished = withoutReplica
         if !withReplica.isEmpty {
             let writes = try store.updateLeaderAndISR(
