@@ -123,18 +123,20 @@ final class BrokerRequestSender: Sendable {
             let response = try await connection.send(
                 ControllerRequestEncoding.leaderAndISR(leaderAndISR, listenerName: listenerName),
                 version: ControllerRequestEncoding.leaderAndISRVersion)
+            // Only failed partitions are kept: the event carries no N-entry map of zeros (Kafka's
+            // `handleLeaderAndIsrResponse` only looks at the partitions that did not answer NONE).
             var errors: [TopicPartition: Int16] = [:]
             // v5 errors are keyed by topic id. With no ids assigned (all zero), a topic's name is the
             // request's topic at the same position: brokers answer topics in request order (sorted by name).
             let topicNames = Set(leaderAndISR.partitionStates.map(\.topicPartition.topic)).sorted()
             for (index, topic) in response.topics.enumerated() {
-                for error in topic.partitionErrors {
+                for error in topic.partitionErrors where error.errorCode != 0 {
                     let name = !error.topicName.isEmpty ? error.topicName
                         : response.topics.count == topicNames.count ? topicNames[index] : ""
                     errors[TopicPartition(topic: name, partition: error.partitionIndex)] = error.errorCode
                 }
             }
-            for error in response.partitionErrors {
+            for error in response.partitionErrors where error.errorCode != 0 {
                 errors[TopicPartition(topic: error.topicName, partition: error.partitionIndex)] = error.errorCode
             }
             return .leaderAndISRResponseReceived(brokerID: leaderAndISR.brokerID, errorCode: response.errorCode, partitionErrors: errors)
@@ -147,7 +149,7 @@ final class BrokerRequestSender: Sendable {
                 ControllerRequestEncoding.stopReplica(stopReplica), version: ControllerRequestEncoding.stopReplicaVersion)
             guard stopReplica.partitionStates.contains(where: \.deletePartition) else { return nil }
             var errors: [TopicPartition: Int16] = [:]
-            for error in response.partitionErrors {
+            for error in response.partitionErrors where error.errorCode != 0 {
                 errors[TopicPartition(topic: error.topicName, partition: error.partitionIndex)] = error.errorCode
             }
             return .topicDeletionStopReplicaResponseReceived(
