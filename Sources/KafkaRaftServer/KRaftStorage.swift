@@ -1,5 +1,6 @@
 import Foundation
 import KafkaConfig
+import KafkaModel
 
 /// `kafka-storage.sh format` and the start-up check of Kafka 3.3's `KafkaRaftServer.initializeLogDirs`:
 /// every log dir and the metadata log dir hold the same `meta.properties`.

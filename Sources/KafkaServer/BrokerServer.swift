@@ -48,7 +48,7 @@ public final class BrokerServer: @unchecked Sendable {
             zooKeeperConfiguration, connectionTimeout: .milliseconds(config.zookeeperConnectionTimeoutMs))
         let session = ControllerSession(kafkaZooKeeper)
         self.session = session
-        let clusterID = try await kafkaZooKeeper.getOrCreateClusterID(proposedID: ClusterIdentifier.random())
+        let clusterID = try await kafkaZooKeeper.getOrCreateClusterID(proposedID: KafkaUuid.random().description)
         logger.info("Cluster ID = \(clusterID)")
         try LogDirectories.checkOrWriteMetaProperties(config.logDirs, brokerID: id, clusterID: clusterID)
 

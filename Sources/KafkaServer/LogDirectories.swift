@@ -44,25 +44,3 @@ public struct BrokerStartupError: Error, CustomStringConvertible {
     public var description: String
     init(_ description: String) { self.description = description }
 }
-
-/// Kafka's cluster ids: a random UUID in URL-safe base64 without padding (22 characters).
-enum ClusterIdentifier {
-    static func random() -> String {
-        var generator = SystemRandomNumberGenerator()
-        let bytes = (0..<16).map { _ in UInt8.random(in: 0...255, using: &generator) }
-        let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_")
-        var bits = 0
-        var value = 0
-        var output = ""
-        for byte in bytes {
-            value = (value << 8) | Int(byte)
-            bits += 8
-            while bits >= 6 {
-                bits -= 6
-                output.append(alphabet[(value >> bits) & 63])
-            }
-        }
-        if bits > 0 { output.append(alphabet[(value << (6 - bits)) & 63]) }
-        return output
-    }
-}

@@ -31,7 +31,7 @@ struct ZooKeeperTopicAdministration: TopicAdministration {
     func createTopic(name: String, assignment: [Int32: [BrokerID]], config: [String: String]) async throws {
         let client = session.current
         let znode = TopicZNode(
-            topic: name, topicID: ClusterIdentifier.random(),
+            topic: name, topicID: KafkaUuid.random().description,
             partitions: assignment.mapValues { ReplicaAssignment(replicas: $0) })
         let sizes = [("/brokers/topics/\(name)", znode.encode().count), ("/config/topics/\(name)", TopicConfigZNode.encode(config).count)]
         for (path, size) in sizes where size > Self.maxZNodeBytes {

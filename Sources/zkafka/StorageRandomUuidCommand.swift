@@ -1,5 +1,5 @@
 import ArgumentParser
-import KafkaRaftServer
+import KafkaModel
 
 /// `zkafka storage random-uuid`: prints `Uuid.randomUuid()`, 22 characters of URL-safe base64.
 struct StorageRandomUuidCommand: ParsableCommand {

@@ -1,4 +1,5 @@
 import Foundation
+import KafkaModel
 import KafkaConfig
 import Testing
 @testable import KafkaRaftServer

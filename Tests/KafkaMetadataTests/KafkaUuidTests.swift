@@ -1,5 +1,5 @@
 import Testing
-@testable import KafkaRaftServer
+@testable import KafkaModel
 
 @Suite struct KafkaUuidTests {
     @Test func random_isA22CharacterBase64UrlVersion4Uuid() {
