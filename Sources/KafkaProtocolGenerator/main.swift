@@ -19,7 +19,11 @@ let dataMessages = ["ConsumerProtocolSubscription", "ConsumerProtocolAssignment"
 /// The KIP-595 / KIP-630 quorum APIs from Kafka 3.3.2's specs (or the APIs named after the
 /// folders), written into their own module (KafkaRaftProtocol) so the 2.8.2 output, Fetch
 /// included, stays as it is.
-let defaultRaftApis = ["Vote", "BeginQuorumEpoch", "EndQuorumEpoch", "DescribeQuorum", "FetchSnapshot"]
+let defaultRaftApis = [
+    "Vote", "BeginQuorumEpoch", "EndQuorumEpoch", "DescribeQuorum", "FetchSnapshot",
+    // KRaft broker lifecycle and ISR changes (KIP-631, KIP-497): brokers talk to the quorum with these.
+    "BrokerRegistration", "BrokerHeartbeat", "UnregisterBroker", "AlterPartition",
+]
 
 if CommandLine.arguments.count >= 4, CommandLine.arguments[1] == "--raft" {
     let raftApis = CommandLine.arguments.count > 4 ? Array(CommandLine.arguments[4...]) : defaultRaftApis

@@ -14,4 +14,12 @@ let allRaftMessageTypes: [any (KafkaMessage & KafkaSampleProviding).Type] = [
     DescribeQuorumResponse.self,
     FetchSnapshotRequest.self,
     FetchSnapshotResponse.self,
+    BrokerRegistrationRequest.self,
+    BrokerRegistrationResponse.self,
+    BrokerHeartbeatRequest.self,
+    BrokerHeartbeatResponse.self,
+    UnregisterBrokerRequest.self,
+    UnregisterBrokerResponse.self,
+    AlterPartitionRequest.self,
+    AlterPartitionResponse.self,
 ]
