@@ -298,7 +298,7 @@ let package = Package(
             name: "KafkaRaftServerTests",
             dependencies: [
                 "KafkaRaftServer", "KafkaConfig", "KafkaModel", "KafkaClient", "KafkaRaftProtocol", "KafkaTestKit", "KafkaRaft",
-                "KafkaQuorumController", "KafkaMetadataRecords", "KafkaProtocol",
+                "KafkaQuorumController", "KafkaMetadataRecords", "KafkaProtocol", "KafkaController",
             ]),
         // MARK: end KRaft quorum processes
         // MARK: KRaft quorum controller
