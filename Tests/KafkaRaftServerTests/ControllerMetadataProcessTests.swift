@@ -16,6 +16,7 @@ struct ControllerMetadataProcessTests {
         // A short session (4 s) keeps the test short; small snapshots exercise KIP-630 on the way.
         let quorum = try ControllerQuorumProcesses(extraConfig: [
             "broker.session.timeout.ms=4000", "metadata.log.max.record.bytes.between.snapshots=600",
+            "zkafka.metrics.port=0",
         ])
         defer { quorum.stopAll() }
         for id: Int32 in [1, 2, 3] { try quorum.start(id) }
@@ -67,6 +68,16 @@ struct ControllerMetadataProcessTests {
         }
         #expect(observed.brokers.keys.sorted() == [101, 102, 103])
         #expect(observed.topic(named: "kraft-a")!.partitions.values.allSatisfy { $0.isr.count == 3 && $0.leader > 0 })
+
+        // The active controller's /metrics carries the KRaft gauges, per-voter lag included.
+        let metrics = try quorum.metrics(active)
+        #expect(metrics.contains("kafka_server_raft_metrics_current_leader{node=\"\(active)\"} \(active)\n"))
+        #expect(metrics.contains("kafka_controller_active_controller_count{node=\"\(active)\"} 1\n"))
+        #expect(metrics.contains("kafka_controller_global_partition_count{node=\"\(active)\"} 6\n"))
+        for voter: Int32 in [1, 2, 3] { #expect(metrics.contains("kafka_server_raft_metrics_voter_lag{node=\"\(active)\",voter=\"\(voter)\"}")) }
+        #expect(metrics.contains("kafka_server_raft_metrics_high_watermark{node=\"\(active)\"}"))
+        let standbyMetrics = try quorum.metrics(standby)
+        #expect(standbyMetrics.contains("kafka_controller_active_controller_count{node=\"\(standby)\"} 0\n"))
 
         // 4. kill -9 the active controller; keep heartbeating: a new active controller answers with the same
         // broker epochs (it replayed the registrations as a standby) within a few seconds.

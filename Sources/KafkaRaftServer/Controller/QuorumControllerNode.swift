@@ -105,6 +105,15 @@ public final class QuorumControllerNode: RaftStateMachine, @unchecked Sendable {
         node.onQueue { [self] in reply(makeStatus()) }
     }
 
+    /// The KRaft gauges for `/metrics`; nil before the node started.
+    public func metrics(reply: @escaping @Sendable (KRaftMetricsSnapshot?) -> Void) {
+        guard let node else { return reply(nil) }
+        node.onQueue { [self] in
+            guard let instance = node.instanceOnQueue else { return reply(nil) }
+            reply(KRaftMetricsSnapshot(instance: instance, controller: makeStatus(), now: RaftQuorumNode.now()))
+        }
+    }
+
     /// Starts `node` (loading its log) with this controller on top.
     public func start(on node: RaftQuorumNode) throws {
         self.node = node
