@@ -201,7 +201,8 @@ public final class RaftQuorumNode: @unchecked Sendable {
                     self.receiveResponse(RaftEnvelope(
                         source: envelope.destination, destination: envelope.source, correlationId: envelope.correlationId,
                         message: message))
-                case .failure:
+                case .failure(let error):
+                    self.logger.debug("Request to \(envelope.destination) failed: \(error)")
                     Task { await peers.drop(envelope.destination) }
                 }
             }

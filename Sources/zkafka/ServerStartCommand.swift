@@ -107,17 +107,21 @@ extension ServerStartCommand {
         }
         let server = KRaftBrokerServer(config: brokerConfig, clusterID: clusterID)
         let stop = TerminationSignal()
+        // A SIGTERM while the broker still registers or catches up stops it too.
         let startup = Task { try await server.startup() }
-        // A SIGTERM during startup (still registering or catching up) stops the broker too.
-        let stopped = Task { await stop.wait() }
+        let stopped = Task {
+            await stop.wait()
+            startup.cancel()
+        }
         do {
-            try await withTaskCancellationHandler {
-                try await startup.value
-            } onCancel: {
-                startup.cancel()
-            }
+            try await startup.value
+        } catch is CancellationError {
+            logger.info("Stopped while starting up")
+            await server.shutdown()
+            return
         } catch {
             logger.error("Fatal error during broker startup. Prepare to shutdown: \(error)")
+            stopped.cancel()
             await server.shutdown()
             throw ExitCode.failure
         }

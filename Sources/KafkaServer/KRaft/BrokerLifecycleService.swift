@@ -62,7 +62,7 @@ final class BrokerLifecycleService: Sendable {
     /// Waits until `condition` holds or `timeoutMs` passes; returns whether it held.
     func wait(timeoutMs: Int64, until condition: @Sendable (BrokerLifecycle) -> Bool) async -> Bool {
         let deadline = Date().addingTimeInterval(Double(timeoutMs) / 1000)
-        while Date() < deadline {
+        while Date() < deadline && !Task.isCancelled {
             if core.withLock({ condition($0) }) { return true }
             try? await Task.sleep(for: .milliseconds(20))
         }
@@ -70,12 +70,20 @@ final class BrokerLifecycleService: Sendable {
     }
 
     private func run() async {
+        var failedRegistrations = 0
         while !Task.isCancelled {
             guard let request = core.withLock({ $0.nextRequest }) else { return }
             let pause: Int64
             switch request {
             case .register:
-                pause = await register() ? 0 : retryBackoffMs
+                // Kafka's resendExponentialBackoff for registrations: 100 ms doubling up to 2 s.
+                if await register() {
+                    failedRegistrations = 0
+                    pause = 0
+                } else {
+                    failedRegistrations += 1
+                    pause = min(2_000, 100 << min(failedRegistrations - 1, 5))
+                }
             case .heartbeat(let epoch, let offset, let wantFence, let wantShutDown):
                 pause = await heartbeat(epoch: epoch, offset: offset, wantFence: wantFence, wantShutDown: wantShutDown)
                     ? heartbeatIntervalMs : retryBackoffMs

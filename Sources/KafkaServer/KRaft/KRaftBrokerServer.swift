@@ -110,15 +110,18 @@ public final class KRaftBrokerServer: @unchecked Sendable {
 
         lifecycle.start()
         let registered = await lifecycle.wait(timeoutMs: config.initialRegistrationTimeoutMs) { $0.state != .starting }
+        try Task.checkCancellation()
         guard registered else {
             throw BrokerStartupError(
                 "could not register with the controller quorum \(config.kraft.quorumVoters.map(\.description).joined(separator: ",")) "
                     + "within initial.broker.registration.timeout.ms (\(config.initialRegistrationTimeoutMs) ms)")
         }
+        try Task.checkCancellation()
         view.brokerEpoch = lifecycle.lifecycle.brokerEpoch
         logger.info("[BrokerServer id=\(id)] Transition from STARTING to RECOVERY (broker epoch \(view.brokerEpoch))")
         // initialCatchUpFuture: the controller says this broker's metadata offset reached its registration.
         _ = await lifecycle.wait(timeoutMs: Int64.max / 2) { $0.caughtUp || $0.state == .shuttingDown }
+        try Task.checkCancellation()
 
         // Kafka enables the listeners once caught up, then asks to be unfenced.
         let socketServer = try SocketServer(
@@ -134,6 +137,7 @@ public final class KRaftBrokerServer: @unchecked Sendable {
         logger.info("Listening on \(bound.map { "\($0.name)://\($0.host):\($0.port)" }.joined(separator: ","))")
 
         _ = await lifecycle.wait(timeoutMs: Int64.max / 2) { $0.state == .running || $0.state == .shuttingDown }
+        try Task.checkCancellation()
         logger.info("[BrokerServer id=\(id)] Transition from RECOVERY to RUNNING")
 
         if let port = broker.metricsPort {
