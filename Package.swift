@@ -143,6 +143,8 @@ let package = Package(
             dependencies: [
                 "KafkaBroker", "KafkaNetwork", "KafkaConfig", "KafkaMetadata", "KafkaModel", "KafkaProtocol",
                 "KafkaController", "KafkaLog", "KafkaZooKeeperData", "ZooKeeper", "ZooKeeperModeController",
+                // KRaft-mode brokers: the Raft observer, the lifecycle RPCs and the metadata image.
+                "KafkaRaft", "KafkaRaftServer", "KafkaRaftProtocol", "KafkaQuorumController", "KafkaMetadataRecords", "KafkaClient",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -239,6 +241,7 @@ let package = Package(
             name: "KafkaBrokerTests",
             dependencies: [
                 "KafkaBroker", "KafkaModel", "KafkaController", "KafkaServer", "KafkaLog", "KafkaProtocol",
+                "KafkaQuorumController", "KafkaMetadataRecords", "KafkaMetadata", "KafkaRaftProtocol", "KafkaRaft", "KafkaRaftServer",
                 .product(name: "NIOCore", package: "swift-nio"),
             ]),
         // Kafka's Reactor network layer on SwiftNIO: acceptor, processors, request channel, handler pool.
