@@ -38,6 +38,8 @@ let package = Package(
         .target(
             name: "LocalCluster",
             dependencies: [
+                // KafkaUuid: a KRaft cluster's id, as `zkafka storage random-uuid` makes it.
+                "KafkaModel",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
