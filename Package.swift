@@ -207,7 +207,9 @@ let package = Package(
         ),
         .testTarget(name: "KafkaControllerTests", dependencies: ["KafkaController", "KafkaModel", "SeededRandom"]),
         // The ZooKeeper-mode shell's own rules (watch arming), without a ZooKeeper server.
-        .testTarget(name: "ZooKeeperModeControllerTests", dependencies: ["ZooKeeperModeController", "ZooKeeper"]),
+        .testTarget(
+            name: "ZooKeeperModeControllerTests",
+            dependencies: ["ZooKeeperModeController", "ZooKeeper", "KafkaController", "KafkaModel", "KafkaProtocol"]),
         // Reads, merges, filters and renders the brokers' controller-trace.jsonl files (`zkafka trace`, `zkafka demo`),
         // and their group-coordinator-trace.jsonl files on the same timeline (`zkafka trace --groups`).
         .target(name: "ControllerTraceReader", dependencies: ["KafkaController", "KafkaModel", "KafkaGroupCoordinator"]),

@@ -191,6 +191,9 @@ struct ControllerBenchmarkRun: Sendable {
         result.failoverFromKillSeconds = Double(cachesAt - killedAt) / 1000
         if let log = logs[newController] {
             result.contextLoadSeconds = Self.contextLoadMs(log: log.path, from: log.offset).map { Double($0) / 1000 }
+            result.stateMachinesSeconds = Self.contextLoadMs(
+                log: log.path, from: log.offset, marker: "Started the state machines and queued their requests in "
+            ).map { Double($0) / 1000 }
         }
         try samplePeaks(into: &result)
         progress(String(
@@ -304,13 +307,12 @@ struct ControllerBenchmarkRun: Sendable {
         return ControllerTraceTail(path: descriptor.logDir + "/controller-trace.jsonl")
     }
 
-    /// The last "Initialized controller context in X ms" written to `log` after byte `offset`.
-    static func contextLoadMs(log: String, from offset: Int) -> Int? {
+    /// The last "<marker>X ms" (by default "Initialized controller context in X ms") written to `log` after byte `offset`.
+    static func contextLoadMs(log: String, from offset: Int, marker: String = "Initialized controller context in ") -> Int? {
         guard let handle = FileHandle(forReadingAtPath: log) else { return nil }
         defer { try? handle.close() }
         try? handle.seek(toOffset: UInt64(offset))
         guard let data = try? handle.readToEnd(), let text = String(data: data, encoding: .utf8) else { return nil }
-        let marker = "Initialized controller context in "
         var found: Int?
         for line in text.split(separator: "\n") {
             guard let range = line.range(of: marker) else { continue }
