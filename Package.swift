@@ -182,6 +182,7 @@ let package = Package(
                 "KafkaConfig",
                 "KafkaRaftServer",
                 "KafkaRaftProtocol",
+                "KafkaQuorumController",
                 "KafkaNetwork",
                 "KafkaClient",
                 "KafkaConsoleTools",
@@ -294,11 +295,14 @@ let package = Package(
             name: "KafkaRaftServer",
             dependencies: [
                 "KafkaConfig", "KafkaModel", "KafkaRaft", "KafkaRaftStorage", "KafkaRaftProtocol", "KafkaProtocol", "KafkaNetwork",
-                "KafkaClient", .product(name: "NIOCore", package: "swift-nio"), .product(name: "Logging", package: "swift-log"),
+                "KafkaClient", "KafkaQuorumController", "KafkaMetadataRecords", "KafkaController", .product(name: "NIOCore", package: "swift-nio"), .product(name: "Logging", package: "swift-log"),
             ]),
         .testTarget(
             name: "KafkaRaftServerTests",
-            dependencies: ["KafkaRaftServer", "KafkaConfig", "KafkaModel", "KafkaClient", "KafkaRaftProtocol", "KafkaTestKit"],
+            dependencies: [
+                "KafkaRaftServer", "KafkaConfig", "KafkaModel", "KafkaClient", "KafkaRaftProtocol", "KafkaTestKit", "KafkaRaft",
+                "KafkaQuorumController", "KafkaMetadataRecords", "KafkaProtocol",
+            ],
             // kraft_admin.py, run with /usr/bin/python3 by the KRaft broker process tests, found via #filePath.
             exclude: ["Scripts"]),
         // MARK: end KRaft quorum processes
@@ -311,7 +315,10 @@ let package = Package(
             dependencies: ["KafkaProtocol", .product(name: "NIOCore", package: "swift-nio")]),
         .target(
             name: "KafkaQuorumController",
-            dependencies: ["KafkaMetadataRecords", "KafkaController", "KafkaMetadata", "KafkaModel", "KafkaProtocol"]),
+            dependencies: [
+                "KafkaMetadataRecords", "KafkaController", "KafkaMetadata", "KafkaModel", "KafkaProtocol",
+                .product(name: "NIOCore", package: "swift-nio"),
+            ]),
         .testTarget(
             name: "KafkaQuorumControllerTests",
             dependencies: [
