@@ -11,7 +11,7 @@ import ZooKeeper
 /// with `chattr +i`, so its next append fails with EPERM. The broker takes that dir offline, answers
 /// KAFKA_STORAGE_ERROR, writes `/log_dir_event_notification/log_dir_event_<seq>`; the controller asks it with
 /// LeaderAndIsr, marks the replica offline and elects another leader, and the acks=all producer carries on with no
-/// acknowledged record lost. The broker keeps running on its other dir.
+/// acknowledged record lost. The broker keeps running on its other dir — until that one fails too, when it stops.
 @Suite(
     .enabled(if: ChattrFault.available, "needs root and chattr"),
     .cluster(brokerOverrides: ["log.dirs": "{logDir},{logDir}-2", "replica.lag.time.max.ms": "10000"]),
@@ -76,6 +76,28 @@ struct LogDirFailureTests {
         let missing = GeneratedRecords.missing(acknowledged: acknowledged, consumed: try DataPlane.readRecords(consumedPath))
         #expect(acknowledged.count > faultAt)
         #expect(missing.isEmpty, "acknowledged \(acknowledged.count), missing \(missing.count): \(missing.prefix(5)); \(consumerSummary)")
+
+        // Its last log dir fails too: with no live dir left the broker stops, as Kafka halts.
+        let second = "log-dir-failure-last"
+        try await DataPlane.createTopic(cluster, second, partitions: 1, replicationFactor: 3)
+        let lastDir = try #require(
+            [base, base + "-2"].map { "\($0)/\(second)-0" }.first { FileManager.default.fileExists(atPath: $0) },
+            "broker \(leader) placed \(second)-0 in no live dir")
+        let lastSegment = lastDir + "/" + String(repeating: "0", count: 20) + ".log"
+        try ChattrFault.set(lastSegment, immutable: true)
+        defer { try? ChattrFault.set(lastSegment, immutable: false) }
+        let input = scratch + "/last.txt"
+        try (0..<50).map { "record-\($0)\n" }.joined().write(toFile: input, atomically: true, encoding: .utf8)
+        // Whether kcat's sends all succeed is not the point (the broker dies under them); the append that fails is.
+        _ = try Command.run(
+            ["/usr/bin/kcat", "-b", cluster.bootstrapServers, "-P", "-t", second, "-X", "acks=all", "-X", "message.timeout.ms=20000", "-l", input],
+            timeout: .seconds(60))
+        let stopped = try await eventually(within: .seconds(60)) {
+            try cluster.cluster.status().brokers.first { $0.id == leader }?.pid == nil
+        }
+        let finalLog = (try? String(contentsOfFile: try #require(cluster.descriptor.brokers.first { $0.id == leader }).log, encoding: .utf8)) ?? ""
+        #expect(stopped, "broker \(leader) kept running with every log dir offline")
+        #expect(finalLog.contains("Shutdown broker because all log dirs"))
     }
 }
 
