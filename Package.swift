@@ -80,6 +80,7 @@ let package = Package(
             dependencies: [
                 "KafkaLog", "KafkaModel", "KafkaProtocol",
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         // Sans-I/O Kafka wire protocol: primitives, headers, generated messages, record batches.

@@ -147,10 +147,9 @@ public final class ZooKeeperModeController: ControllerEventProcessor, @unchecked
                 try processReplicaLeaderElection(partitions, electionType: electionType, trigger: trigger, reply: reply)
             case .autoPreferredReplicaLeaderElection: try processAutoPreferredReplicaLeaderElection()
             case .controlledShutdown(let id, let epoch, let reply): processControlledShutdown(id, brokerEpoch: epoch, reply: reply)
+            case .logDirEventNotification: try processLogDirEventNotification()
             case .leaderAndISRResponseReceived(let broker, let errorCode, let partitionErrors):
-                if errorCode != 0 || partitionErrors.values.contains(where: { $0 != 0 }) {
-                    logger.warning("Broker \(broker) answered LeaderAndIsr with error \(errorCode), partition errors: \(partitionErrors.filter { $0.value != 0 })")
-                }
+                try processLeaderAndISRResponseReceived(broker, errorCode: errorCode, partitionErrors: partitionErrors)
             case .updateMetadataResponseReceived(let broker, let errorCode):
                 if errorCode != 0 { logger.warning("Broker \(broker) answered UpdateMetadata with error \(errorCode)") }
             case .topicDeletion: try processTopicDeletion()
