@@ -145,6 +145,8 @@ let package = Package(
             dependencies: [
                 "KafkaBroker", "KafkaNetwork", "KafkaConfig", "KafkaMetadata", "KafkaModel", "KafkaProtocol",
                 "KafkaController", "KafkaLog", "KafkaZooKeeperData", "ZooKeeper", "ZooKeeperModeController",
+                // KRaft-mode brokers: the Raft observer, the lifecycle RPCs and the metadata image.
+                "KafkaRaft", "KafkaRaftServer", "KafkaRaftProtocol", "KafkaQuorumController", "KafkaMetadataRecords", "KafkaClient",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -205,7 +207,9 @@ let package = Package(
         ),
         .testTarget(name: "KafkaControllerTests", dependencies: ["KafkaController", "KafkaModel", "SeededRandom"]),
         // The ZooKeeper-mode shell's own rules (watch arming), without a ZooKeeper server.
-        .testTarget(name: "ZooKeeperModeControllerTests", dependencies: ["ZooKeeperModeController", "ZooKeeper"]),
+        .testTarget(
+            name: "ZooKeeperModeControllerTests",
+            dependencies: ["ZooKeeperModeController", "ZooKeeper", "KafkaController", "KafkaModel", "KafkaProtocol"]),
         // Reads, merges, filters and renders the brokers' controller-trace.jsonl files (`zkafka trace`, `zkafka demo`),
         // and their group-coordinator-trace.jsonl files on the same timeline (`zkafka trace --groups`).
         .target(name: "ControllerTraceReader", dependencies: ["KafkaController", "KafkaModel", "KafkaGroupCoordinator"]),
@@ -241,6 +245,7 @@ let package = Package(
             name: "KafkaBrokerTests",
             dependencies: [
                 "KafkaBroker", "KafkaModel", "KafkaController", "KafkaServer", "KafkaLog", "KafkaProtocol",
+                "KafkaQuorumController", "KafkaMetadataRecords", "KafkaMetadata", "KafkaRaftProtocol", "KafkaRaft", "KafkaRaftServer",
                 .product(name: "NIOCore", package: "swift-nio"),
             ]),
         // Kafka's Reactor network layer on SwiftNIO: acceptor, processors, request channel, handler pool.

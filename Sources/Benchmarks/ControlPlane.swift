@@ -35,9 +35,9 @@ protocol ControlPlane: Sendable {
     /// `controller-trace.jsonl` of controller `id`, or nil when it writes none.
     func tracePath(ofController id: Int) throws -> String?
 
-    /// What the new controller's log says its failover cost (ZooKeeper mode: "Initialized controller
-    /// context in X ms"); nil when the mode has no such step (KRaft standbys are hot).
-    func contextLoadMs(ofController id: Int, logOffsets: [Int: Int]) throws -> Int?
+    /// A failover step's cost as the new controller's log states it ("<marker>X ms", e.g. ZooKeeper mode's
+    /// "Initialized controller context in X ms"); nil when the mode has no such step (KRaft standbys are hot).
+    func logTiming(_ marker: String, ofController id: Int, logOffsets: [Int: Int]) throws -> Int?
 
     /// Whether a broker's Metadata answer is current after a controller failover to `newController`.
     func metadataIsCurrent(controllerID answered: Int32, newController: Int) -> Bool

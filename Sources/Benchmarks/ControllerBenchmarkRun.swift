@@ -215,7 +215,11 @@ struct ControllerBenchmarkRun: Sendable {
             result.failoverMetadataSeconds = Double(cachesAt - detectedAt) / 1000
             result.failoverFromKillSeconds = Double(cachesAt - killedAt) / 1000
         }
-        result.contextLoadSeconds = try plane.contextLoadMs(ofController: newController, logOffsets: logOffsets).map { Double($0) / 1000 }
+        result.contextLoadSeconds = try plane.logTiming(ControllerBenchmarkRun.contextLoadMarker, ofController: newController, logOffsets: logOffsets)
+            .map { Double($0) / 1000 }
+        result.stateMachinesSeconds = try plane.logTiming(
+            ControllerBenchmarkRun.stateMachinesMarker, ofController: newController, logOffsets: logOffsets
+        ).map { Double($0) / 1000 }
         try samplePeaks(into: &result)
         progress(String(
             format: "controller %d → %d: detected after %.2f s, elected %.2f s later%@", controller, newController,
@@ -286,13 +290,15 @@ struct ControllerBenchmarkRun: Sendable {
         try plane.tracePath(ofController: controller).map(ControllerTraceTail.init)
     }
 
-    /// The last "Initialized controller context in X ms" written to `log` after byte `offset`.
-    static func contextLoadMs(log: String, from offset: Int) -> Int? {
+    /// The last "<marker>X ms" (by default "Initialized controller context in X ms") written to `log` after byte `offset`.
+    static let contextLoadMarker = "Initialized controller context in "
+    static let stateMachinesMarker = "Started the state machines and queued their requests in "
+
+    static func contextLoadMs(log: String, from offset: Int, marker: String = contextLoadMarker) -> Int? {
         guard let handle = FileHandle(forReadingAtPath: log) else { return nil }
         defer { try? handle.close() }
         try? handle.seek(toOffset: UInt64(offset))
         guard let data = try? handle.readToEnd(), let text = String(data: data, encoding: .utf8) else { return nil }
-        let marker = "Initialized controller context in "
         var found: Int?
         for line in text.split(separator: "\n") {
             guard let range = line.range(of: marker) else { continue }

@@ -88,7 +88,7 @@ struct KRaftControlPlane: ControlPlane {
         try cluster.descriptor().controllers.first { $0.id == id }.map { $0.logDir + "/controller-trace.jsonl" }
     }
 
-    func contextLoadMs(ofController id: Int, logOffsets: [Int: Int]) throws -> Int? { nil }
+    func logTiming(_ marker: String, ofController id: Int, logOffsets: [Int: Int]) throws -> Int? { nil }
 
     /// A KRaft broker answers Metadata with a random live broker as the controller (clients cannot reach
     /// controllers), so the answer cannot name the new one: live leaders everywhere is the test.

@@ -73,9 +73,9 @@ struct ZooKeeperControlPlane: ControlPlane {
         try cluster.descriptor().brokers.first { $0.id == id }.map { $0.logDir + "/controller-trace.jsonl" }
     }
 
-    func contextLoadMs(ofController id: Int, logOffsets: [Int: Int]) throws -> Int? {
+    func logTiming(_ marker: String, ofController id: Int, logOffsets: [Int: Int]) throws -> Int? {
         guard let broker = try cluster.descriptor().brokers.first(where: { $0.id == id }) else { return nil }
-        return ControllerBenchmarkRun.contextLoadMs(log: broker.log, from: logOffsets[id] ?? 0)
+        return ControllerBenchmarkRun.contextLoadMs(log: broker.log, from: logOffsets[id] ?? 0, marker: marker)
     }
 
     func metadataIsCurrent(controllerID answered: Int32, newController: Int) -> Bool { Int(answered) == newController }

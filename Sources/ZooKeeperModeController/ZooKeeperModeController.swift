@@ -32,6 +32,8 @@ public final class ZooKeeperModeController: ControllerEventProcessor, @unchecked
     /// Kafka's `TopicDeletionManager`; its ZooKeeper deletes go through ``ZooKeeperTopicDeletionClient``.
     var topicDeletionManager: TopicDeletionManager!
     var channelManager: ControllerChannelManager?
+    /// Requests held back by `coalescingRequests` (nil: requests go out at once).
+    var heldRequests: [ControllerBrokerRequest]?
     var autoRebalanceTask: Task<Void, Never>?
 
     /// Readable from any thread (the broker answers ControlledShutdown and Metadata with it).
@@ -174,7 +176,25 @@ public final class ZooKeeperModeController: ControllerEventProcessor, @unchecked
         // only when the (possibly long) event ends: readers of the trace see a change no later than
         // the brokers do.
         traceSink.flush()
+        if heldRequests != nil {
+            heldRequests! += requests
+            return
+        }
         channelManager?.send(requests)
+    }
+
+    /// Runs `body` holding back the requests it sends, then sends them merged into one request per broker and
+    /// API (`ControllerBrokerRequest.coalesced`). If `body` throws (the controller moved), nothing is sent, as a
+    /// resigning Kafka controller drops its queued requests.
+    func coalescingRequests(_ body: () throws -> Void) rethrows {
+        // Nested: the outermost call sends everything.
+        if heldRequests != nil { return try body() }
+        heldRequests = []
+        defer { heldRequests = nil }
+        try body()
+        let held = heldRequests ?? []
+        heldRequests = nil
+        send(ControllerBrokerRequest.coalesced(held))
     }
 
     /// `sendUpdateMetadataRequest(brokers, partitions)`.

@@ -44,6 +44,9 @@ struct BenchControllerCommand: AsyncParsableCommand {
     @Option(name: .customLong("broker-property"), help: "An extra server.properties line for every broker (key=value); repeatable.")
     var brokerProperties: [String] = []
 
+    @Flag(help: "Also print the rows as JSON (one object per partition count, with the computed ratios) after the tables.")
+    var json = false
+
     var partitionCounts: [Int] {
         partitionArguments.flatMap { $0.split(separator: ",") }.compactMap { Int($0.replacingOccurrences(of: "_", with: "")) }
     }
@@ -78,5 +81,14 @@ struct BenchControllerCommand: AsyncParsableCommand {
             + "\(ProcessInfo.processInfo.activeProcessorCount) cores, one run (\(Int((ContinuousClock.now - started).components.seconds)) s)")
         print("")
         print(ControllerBenchmarkTable.render(results))
+        if json {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+            let rows = results.map(ControllerBenchmarkJSONRow.init)
+            if let data = try? encoder.encode(rows), let text = String(data: data, encoding: .utf8) {
+                print("")
+                print(text)
+            }
+        }
     }
 }
