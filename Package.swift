@@ -188,7 +188,7 @@ let package = Package(
                 "KafkaZooKeeperData", .product(name: "NIOCore", package: "swift-nio"),
             ]
         ),
-        .testTarget(name: "BenchmarksTests", dependencies: ["Benchmarks", "KafkaProtocol"]),
+        .testTarget(name: "BenchmarksTests", dependencies: ["Benchmarks", "KafkaProtocol", "LocalCluster"]),
         .executableTarget(
             name: "zkafka",
             dependencies: [

@@ -13,6 +13,9 @@ public struct ControllerBenchmarkResult: Sendable, Codable {
     /// Writing the topic znodes until every broker's cache shows a leader for every partition.
     public var creationSeconds: Double?
 
+    /// One more one-partition topic on the quiet cluster: create call → every broker's cache shows its leader.
+    public var propagationSeconds: Double?
+
     /// Controller failover (kill -9 of the active controller).
     public var controllerDetectionSeconds: Double?  // kill → /controller gone (session expiry)
     public var newControllerSeconds: Double?  // /controller gone → a new /controller
@@ -37,6 +40,8 @@ public struct ControllerBenchmarkResult: Sendable, Codable {
     /// brokers were controllers.
     public var peakResidentBytes: [Int32: Int] = [:]
     public var controllers: [Int32] = []
+    /// KRaft: peak resident set size per controller-only process (ZooKeeper mode's controller is a broker).
+    public var controllerProcessPeakBytes: [Int32: Int] = [:]
 
     /// Wall time of the whole row (cluster up to down), for estimating bigger rows.
     public var rowSeconds: Double?
@@ -62,7 +67,12 @@ public struct ControllerBenchmarkResult: Sendable, Codable {
     }
 
     public var controllerPeakResidentBytes: Int? {
-        controllers.compactMap { peakResidentBytes[$0] }.max()
+        controllerProcessPeakBytes.values.max() ?? controllers.compactMap { peakResidentBytes[$0] }.max()
+    }
+
+    /// Partitions created per second (to every broker's cache).
+    public var creationRate: Double? {
+        creationSeconds.flatMap { $0 > 0 ? Double(partitions) / $0 : nil }
     }
 }
 

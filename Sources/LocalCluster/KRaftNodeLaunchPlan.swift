@@ -95,8 +95,13 @@ struct KRaftNodeLaunchPlan: Sendable, Equatable {
 
     var member: ClusterMember { role == .controller ? .controller(id) : .broker(id) }
 
-    /// The line a KRaft node logs once it serves (Kafka 3.3's `KafkaRaftServer.startup`: "Kafka Server
-    /// started"). A 3.3 broker logs it only after the controller has unfenced it (`BrokerServer.startup`
-    /// waits for `initialUnfenceFuture`), so for a broker it also means registered and unfenced.
-    var startedLine: String { "[KafkaRaftServer nodeId=\(id)] Kafka Server started" }
+    /// The line a KRaft node logs once it serves: a controller's "Kafka Server started" (Kafka 3.3's
+    /// `KafkaRaftServer.startup`); a broker's "Transition from RECOVERY to RUNNING" (`BrokerServer`), which it
+    /// logs once registered, caught up with the metadata log and unfenced by the active controller.
+    var startedLine: String {
+        switch role {
+        case .controller: "[KafkaRaftServer nodeId=\(id)] Kafka Server started"
+        case .broker: "[BrokerServer id=\(id)] Transition from RECOVERY to RUNNING"
+        }
+    }
 }

@@ -75,19 +75,22 @@ extension LocalCluster {
                 for node in controllerNodes + brokerNodes { try prepare(node, executable: executable, clusterID: clusterID) }
                 try launchKRaftNodes(controllerNodes, executable: executable, into: &descriptor)
                 try waitUntilQuorumSettles(descriptor)
-                do {
-                    try launchKRaftNodes(brokerNodes, executable: executable, into: &descriptor)
-                } catch let error as LocalClusterError where Self.brokerRoleUnsupported(error) {
-                    for node in brokerNodes {
-                        if let pid = try? descriptor.recordedPID(of: node.member) {
-                            process(pid).send(SIGKILL)
-                            _ = process(pid).waitUntilGone(timeout: .seconds(5))
+                if let reason = brokersUnsupportedReason(brokerNodes, descriptor: descriptor) {
+                    notes.append("\(reason): started the \(controllers) controllers only")
+                } else {
+                    do {
+                        try launchKRaftNodes(brokerNodes, executable: executable, into: &descriptor)
+                    } catch let error as LocalClusterError where Self.brokerRoleUnsupported(error) {
+                        for node in brokerNodes {
+                            if let pid = try? descriptor.recordedPID(of: node.member) {
+                                process(pid).send(SIGKILL)
+                                _ = process(pid).waitUntilGone(timeout: .seconds(5))
+                            }
                         }
+                        descriptor.brokers = []
+                        try descriptor.write(to: paths.descriptor)
+                        notes.append("this zkafka cannot run KRaft brokers (process.roles=broker) yet: started the \(controllers) controllers only")
                     }
-                    descriptor.brokers = []
-                    try descriptor.write(to: paths.descriptor)
-                    notes.append(
-                        "this zkafka cannot run KRaft brokers (process.roles=broker) yet: started the \(controllers) controllers only")
                 }
             } catch {
                 stopAfterFailedStart(&descriptor)
@@ -95,6 +98,20 @@ extension LocalCluster {
             }
             return KRaftUpOutcome(descriptor: descriptor, notes: notes)
         }
+    }
+
+    /// Why brokers cannot join this quorum, if they cannot: the active controller does not list
+    /// BrokerRegistration in ApiVersions (controller processes that run only the Raft quorum), so a
+    /// broker would retry registration until `initial.broker.registration.timeout.ms` and exit.
+    func brokersUnsupportedReason(_ brokers: [KRaftNodeLaunchPlan], descriptor: ClusterDescriptor) -> String? {
+        guard !brokers.isEmpty else { return nil }
+        let controllers = descriptor.controllers
+        let active = try? status().activeControllerID
+        let asked = controllers.first { $0.id == active } ?? controllers.first
+        guard let asked else { return nil }
+        let keys = ControllerApiVersionsProbe.apiKeys(host: asked.host, port: asked.port) ?? []
+        guard !keys.contains(ControllerApiVersionsProbe.brokerRegistrationKey) else { return nil }
+        return "the controllers of this zkafka do not serve BrokerRegistration yet (controller \(asked.id) lists no API 62 in ApiVersions), so no broker could register"
     }
 
     /// The message `KRaftNodeRunner` exits with before brokers exist ("process.roles=broker is not implemented yet").

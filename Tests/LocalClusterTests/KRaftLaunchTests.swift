@@ -116,3 +116,24 @@ import Testing
         #expect(throws: LocalClusterError.self) { try LocalCluster.validateKRaftUp(controllers: 3, brokers: -1) }
     }
 }
+
+/// The ApiVersions probe `up --mode kraft` uses to see whether controllers register brokers.
+@Suite struct ControllerApiVersionsProbeTests {
+    @Test func request_isApiVersionsV0WithItsSizePrefix() {
+        let request = ControllerApiVersionsProbe.request()
+        #expect(Array(request[0..<4]) == [0, 0, 0, UInt8(request.count - 4)])
+        #expect(Array(request[4..<8]) == [0, 18, 0, 0])  // api key 18, version 0
+        #expect(Array(request[8..<12]) == [0, 0, 0, 7])  // correlation id
+    }
+
+    @Test func parse_listsTheApiKeys_andRefusesErrorsAndShortAnswers() {
+        // size 22: correlation 7, error 0, 2 entries: (18, 0, 3), (62, 0, 0)
+        let answer: [UInt8] = [0, 0, 0, 22, 0, 0, 0, 7, 0, 0, 0, 0, 0, 2, 0, 18, 0, 0, 0, 3, 0, 62, 0, 0, 0, 0]
+        #expect(ControllerApiVersionsProbe.parse(answer) == [18, 62])
+        #expect(ControllerApiVersionsProbe.parse(Array(answer.prefix(20))) == nil)
+        var failed = answer
+        failed[9] = 35  // UNSUPPORTED_VERSION
+        #expect(ControllerApiVersionsProbe.parse(failed) == nil)
+        #expect(ControllerApiVersionsProbe.isComplete(answer) && !ControllerApiVersionsProbe.isComplete([0, 0]))
+    }
+}
