@@ -26,6 +26,9 @@ public final class RaftQuorumNode: @unchecked Sendable {
     private var nextInboundCorrelationID: Int32 = 1
     private var lastAnnouncedState: String?
     private var halted = false
+    private var listener: RaftCommitListener?
+    private var commitCursor = RaftCommitCursor()
+    private var lastAnnouncedLeader: (id: Int32?, epoch: Int32)?
     /// The state machine on top (the quorum controller), told after every input; see ``RaftStateMachine``.
     private var stateMachine: (any RaftStateMachine)?
     private var notifyingStateMachine = false
@@ -37,6 +40,23 @@ public final class RaftQuorumNode: @unchecked Sendable {
         self.onHalt = onHalt
         peers = RaftPeerConnections(
             voters: config.quorumVoters, localID: config.nodeID, connectTimeout: .milliseconds(config.requestTimeoutMs))
+    }
+
+    /// Registers the state machine that hears committed records (Kafka's `RaftClient.register`).
+    /// Call before `start`.
+    public func register(_ listener: RaftCommitListener) {
+        queue.sync { self.listener = listener }
+    }
+
+    /// The leader this member knows and its epoch (nil while unknown): how an observer finds the
+    /// active controller.
+    public var currentLeader: (id: Int32?, epoch: Int32) {
+        queue.sync { (driver?.instance.leaderId, driver?.instance.epoch ?? 0) }
+    }
+
+    /// The committed offset (exclusive high watermark) this member knows.
+    public var highWatermark: Int64 {
+        queue.sync { driver?.instance.highWatermark ?? 0 }
     }
 
     /// Loads the member from `metadata.log.dir` and starts its clock. `stateMachine`, if given, is told
@@ -187,7 +207,25 @@ public final class RaftQuorumNode: @unchecked Sendable {
             }
         }
         announceStateChange()
+        pollListener()
         notifyStateMachine(notifications: output.notifications)
+    }
+
+    /// Delivers what the listener has not seen: a leader change, then committed records up to the
+    /// high watermark (Kafka's `pollListeners`).
+    private func pollListener() {
+        guard let listener, let instance = driver?.instance else { return }
+        let leader = (id: instance.leaderId, epoch: instance.epoch)
+        if lastAnnouncedLeader?.id != leader.id || lastAnnouncedLeader?.epoch != leader.epoch {
+            lastAnnouncedLeader = leader
+            listener.handleLeaderChange(leader.id, leader.epoch)
+        }
+        for delivery in commitCursor.advance(log: instance.log, highWatermark: instance.highWatermark) {
+            switch delivery {
+            case .snapshot(let snapshot): listener.handleSnapshot(snapshot)
+            case .commit(let batch): listener.handleCommit(batch)
+            }
+        }
     }
 
     /// Logs each state change once, as `QuorumState` logs its transitions.
@@ -219,7 +257,8 @@ public final class RaftQuorumNode: @unchecked Sendable {
                     self.receiveResponse(RaftEnvelope(
                         source: envelope.destination, destination: envelope.source, correlationId: envelope.correlationId,
                         message: message))
-                case .failure:
+                case .failure(let error):
+                    self.logger.debug("Request to \(envelope.destination) failed: \(error)")
                     Task { await peers.drop(envelope.destination) }
                 }
             }
