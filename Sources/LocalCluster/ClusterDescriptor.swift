@@ -9,12 +9,26 @@ public struct ClusterDescriptor: Codable, Sendable, Equatable {
     public var directory: String
     public var zookeeper: ZooKeeperEnsemble
     public var brokers: [Broker]
+    /// Set when the cluster runs in containers (`zkafka cluster up --containers`): every member then
+    /// has a `container` name and a null `pid`, and operations go through the container engine.
+    public var containers: ContainerDeployment?
 
-    public init(directory: String, zookeeper: ZooKeeperEnsemble, brokers: [Broker]) {
+    public init(directory: String, zookeeper: ZooKeeperEnsemble, brokers: [Broker], containers: ContainerDeployment? = nil) {
         self.mode = "zk"
         self.directory = directory
         self.zookeeper = zookeeper
         self.brokers = brokers
+        self.containers = containers
+    }
+
+    // Written by hand so a process-mode cluster.json stays exactly as it was (no `containers` key).
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(mode, forKey: .mode)
+        try container.encode(directory, forKey: .directory)
+        try container.encode(zookeeper, forKey: .zookeeper)
+        try container.encode(brokers, forKey: .brokers)
+        try container.encodeIfPresent(containers, forKey: .containers)
     }
 
     public struct ZooKeeperEnsemble: Codable, Sendable, Equatable {
@@ -40,11 +54,17 @@ public struct ClusterDescriptor: Codable, Sendable, Equatable {
         public var config: String
         public var dataDir: String
         public var log: String
+        /// The container's name when the cluster runs in containers (then `pid` is null).
+        public var container: String?
+        /// Whether `cluster partition` disconnected the container from the compose network.
+        public var partitioned: Bool?
 
         public init(
             id: Int, host: String, clientPort: Int, quorumPort: Int, electionPort: Int,
-            pid: Int32?, state: MemberState, config: String, dataDir: String, log: String
+            pid: Int32?, state: MemberState, config: String, dataDir: String, log: String,
+            container: String? = nil
         ) {
+            self.container = container
             self.id = id
             self.host = host
             self.clientPort = clientPort
@@ -70,6 +90,8 @@ public struct ClusterDescriptor: Codable, Sendable, Equatable {
             try container.encode(config, forKey: .config)
             try container.encode(dataDir, forKey: .dataDir)
             try container.encode(log, forKey: .log)
+            try container.encodeIfPresent(self.container, forKey: .container)
+            try container.encodeIfPresent(partitioned, forKey: .partitioned)
         }
     }
 
@@ -86,11 +108,16 @@ public struct ClusterDescriptor: Codable, Sendable, Equatable {
         public var logDir: String
         /// The broker process's own stdout and stderr.
         public var log: String
+        /// The container's name when the cluster runs in containers (then `pid` is null).
+        public var container: String?
+        /// Whether `cluster partition` disconnected the container from the compose network.
+        public var partitioned: Bool?
 
         public init(
             id: Int, host: String, port: Int, pid: Int32?, state: MemberState,
-            config: String, logDir: String, log: String
+            config: String, logDir: String, log: String, container: String? = nil
         ) {
+            self.container = container
             self.id = id
             self.host = host
             self.port = port
@@ -111,6 +138,8 @@ public struct ClusterDescriptor: Codable, Sendable, Equatable {
             try container.encode(config, forKey: .config)
             try container.encode(logDir, forKey: .logDir)
             try container.encode(log, forKey: .log)
+            try container.encodeIfPresent(self.container, forKey: .container)
+            try container.encodeIfPresent(partitioned, forKey: .partitioned)
         }
     }
 }

@@ -8,7 +8,7 @@ struct ClusterCommand: ParsableCommand {
         abstract: "Start, inspect, fault-inject and stop a local ZooKeeper ensemble and brokers.",
         subcommands: [
             ClusterUpCommand.self, ClusterStatusCommand.self, ClusterKillCommand.self,
-            ClusterStartCommand.self, ClusterDownCommand.self,
+            ClusterStartCommand.self, ClusterDownCommand.self, ClusterPartitionCommand.self, ClusterHealCommand.self,
         ]
     )
 }

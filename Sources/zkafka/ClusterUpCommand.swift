@@ -11,6 +11,12 @@ struct ClusterUpCommand: ParsableCommand {
             Returns once the ensemble has a leader and writes DIR/cluster.json. With --base-port P, \
             ZooKeeper client ports are P..P+N-1, quorum ports P+N..P+2N-1, election ports \
             P+2N..P+3N-1 and broker ports P+3N..P+3N+M-1; without it, free ports are chosen.
+            With --containers the same topology runs in containers from a compose file generated into \
+            DIR/docker-compose.yml (images from `bash scripts/build_images.sh`, named in ./.env), through \
+            docker compose, docker-compose or podman-compose, whichever works (--engine chooses); \
+            ports are published on 127.0.0.1 (with --base-port P: ZooKeeper P..P+N-1, brokers P+N..P+N+M-1) \
+            and cluster.json names each member's container. status, kill, start, down, partition and \
+            heal then act on the containers.
             """
     )
 
@@ -28,9 +34,19 @@ struct ClusterUpCommand: ParsableCommand {
     @Flag(help: "Print cluster.json instead of the status table.")
     var json = false
 
+    @Flag(help: "Run the cluster in containers (Docker or Podman) from a generated compose file.")
+    var containers = false
+
+    @Option(help: "With --containers: docker or podman (default: the first that works, Docker first).")
+    var engine: String?
+
     func validate() throws {
         do {
-            try LocalCluster.validateUp(zookeepers: zookeepers, brokers: brokers, basePort: basePort)
+            try LocalCluster.validateUp(zookeepers: zookeepers, brokers: brokers, basePort: containers ? nil : basePort)
+            if let engine, !containers { throw LocalClusterError(.invalidArgument, "--engine \(engine) needs --containers") }
+            if let engine, !["docker", "podman"].contains(engine) {
+                throw LocalClusterError(.invalidArgument, "--engine must be docker or podman, not \(engine)")
+            }
         } catch let error as LocalClusterError {
             throw ValidationError(error.message)
         }
@@ -38,7 +54,10 @@ struct ClusterUpCommand: ParsableCommand {
 
     func run() throws {
         let cluster = LocalCluster(directory: directory.directory)
-        let descriptor = try cluster.up(zookeepers: zookeepers, brokers: brokers, basePort: basePort)
+        let descriptor =
+            containers
+            ? try cluster.upContainers(zookeepers: zookeepers, brokers: brokers, basePort: basePort, engine: engine)
+            : try cluster.up(zookeepers: zookeepers, brokers: brokers, basePort: basePort)
         if json {
             print(String(decoding: try descriptor.jsonData(), as: UTF8.self))
         } else {
