@@ -12,6 +12,11 @@ public struct RaftCommitListener: Sendable {
         public var records: [(offset: Int64, bytes: [UInt8])]
         public var lastOffset: Int64
 
+        public init(records: [(offset: Int64, bytes: [UInt8])], lastOffset: Int64) {
+            self.records = records
+            self.lastOffset = lastOffset
+        }
+
         public static func == (lhs: Batch, rhs: Batch) -> Bool {
             lhs.lastOffset == rhs.lastOffset && lhs.records.map(\.offset) == rhs.records.map(\.offset)
                 && lhs.records.map(\.bytes) == rhs.records.map(\.bytes)

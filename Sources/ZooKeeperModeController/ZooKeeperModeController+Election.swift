@@ -161,6 +161,13 @@ extension ZooKeeperModeController {
             .replicaLeaderElection(partitions: nil, electionType: .preferred, trigger: .zkTriggered)
         }
         _ = try blocking { try await $0.zooKeeper.getChildren(ZNodePaths.isrChangeNotification, watch: isrWatch) }
+        // Kafka's onControllerFailover deletes pending log dir event notifications: the replica state machine's
+        // startup sends LeaderAndIsr to every broker, whose KAFKA_STORAGE_ERROR answers mark offline replicas.
+        let logDirWatch = watch("children:" + ZNodePaths.logDirEventNotification) { .logDirEventNotification }
+        let pendingLogDirEvents = try blocking {
+            try await $0.zooKeeper.getChildren(ZNodePaths.logDirEventNotification, watch: logDirWatch).children
+        }
+        if !pendingLogDirEvents.isEmpty { deleteLogDirEventNotifications(pendingLogDirEvents) }
         _ = try blocking { try await $0.zooKeeper.exists(ZNodePaths.preferredReplicaElection, watch: preferredWatch) }
     }
 

@@ -1,7 +1,9 @@
 import ArgumentParser
+import CoreMetrics
 import Dispatch
 import Foundation
 import KafkaConfig
+import KafkaMetrics
 import KafkaRaftServer
 import KafkaServer
 import Logging
@@ -58,7 +60,11 @@ struct ServerStartCommand: AsyncParsableCommand {
             throw ValidationError("\(error)")
         }
         for warning in brokerConfig.warnings { logger.warning("\(warning)") }
-        let server = BrokerServer(config: brokerConfig)
+        // One broker per process here: the process-wide MetricsSystem records into the broker's registry too,
+        // so libraries that use the global factory end up on its /metrics (bootstrapped once, as it must be).
+        let metrics = KafkaMetricsRegistry(constantDimensions: [("broker", "\(brokerConfig.brokerID)")])
+        MetricsSystem.bootstrap(metrics.factory)
+        let server = BrokerServer(config: brokerConfig, metrics: metrics)
         let stop = TerminationSignal()
         do {
             try await server.startup()

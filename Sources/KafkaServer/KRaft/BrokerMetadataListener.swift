@@ -66,11 +66,9 @@ final class BrokerMetadataListener: Sendable {
                 // publish as one delta from the current image (so removed topics are deleted).
                 var delta = MetadataDelta(base: image)
                 do {
-                    var fresh = MetadataDelta(base: .empty)
-                    for bytes in try MetadataSnapshotRecords.decode(snapshot.data) {
-                        fresh.replay(try MetadataRecordSerde.decode(bytes).record, offset: snapshot.id.offset - 1)
-                    }
-                    delta = MetadataDelta(base: image, replacingWith: fresh.image)
+                    let state = QuorumControllerState(
+                        snapshotRecords: try MetadataSnapshotCodec.decode(snapshot.data), lastAppliedOffset: snapshot.id.offset - 1)
+                    delta = MetadataDelta(base: image, replacingWith: MetadataImage(state: state))
                 } catch {
                     logger.error("Could not load metadata snapshot \(snapshot.fileName): \(error)")
                     continue

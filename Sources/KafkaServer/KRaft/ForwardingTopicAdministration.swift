@@ -27,7 +27,10 @@ struct ForwardingTopicAdministration: TopicAdministration {
                 assignments: assignment.keys.sorted().map { .init(partitionIndex: $0, brokerIds: assignment[$0]!) },
                 configs: config.keys.sorted().map { .init(name: $0, value: config[$0]) })],
             timeoutMs: timeoutMs)
-        let result = try await forward { try await channel.send(request, version: 4).response.topics.first }
+        let result = try await forward {
+            let topic = try await channel.send(request, version: 4).response.topics.first
+            return (topic, KafkaErrorCode(rawValue: topic?.errorCode ?? KafkaErrorCode.unknownServerError.rawValue))
+        }
         let code = KafkaErrorCode(rawValue: result?.errorCode ?? KafkaErrorCode.unknownServerError.rawValue)
         if code == .topicAlreadyExists { throw TopicAdministrationError.topicAlreadyExists(name) }
         guard code == .none else { throw ForwardedAdminError(operation: "CreateTopics \(name)", code: code, message: result?.errorMessage) }
@@ -35,7 +38,10 @@ struct ForwardingTopicAdministration: TopicAdministration {
 
     func markTopicForDeletion(_ topic: String) async throws {
         let request = DeleteTopicsRequest(topicNames: [topic], timeoutMs: timeoutMs)
-        let result = try await forward { try await channel.send(request, version: 3).response.responses.first }
+        let result = try await forward {
+            let topic = try await channel.send(request, version: 3).response.responses.first
+            return (topic, KafkaErrorCode(rawValue: topic?.errorCode ?? KafkaErrorCode.unknownServerError.rawValue))
+        }
         let code = KafkaErrorCode(rawValue: result?.errorCode ?? KafkaErrorCode.unknownServerError.rawValue)
         if code == .unknownTopicOrPartition { throw TopicAdministrationError.unknownTopic(topic) }
         guard code == .none else { throw ForwardedAdminError(operation: "DeleteTopics \(topic)", code: code, message: nil) }
@@ -47,12 +53,20 @@ struct ForwardingTopicAdministration: TopicAdministration {
         return state.topicConfigs[topic] ?? [:]
     }
 
-    /// Retries a forwarded request a few times while the controller is unreachable or moving.
-    private func forward<T>(_ send: () async throws -> T) async throws -> T {
+    /// Retries a forwarded request while the controller is unreachable or answers NOT_CONTROLLER (it is
+    /// moving; Kafka's `BrokerToControllerChannelManager` retries on the next leader the same way).
+    private func forward<T>(_ send: () async throws -> (T, KafkaErrorCode)) async throws -> T {
         var lastError: (any Error)?
-        for attempt in 0..<5 {
-            if attempt > 0 { try await Task.sleep(for: .milliseconds(200 * attempt)) }
-            do { return try await send() } catch { lastError = error }
+        for attempt in 0..<8 {
+            if attempt > 0 { try await Task.sleep(for: .milliseconds(250 * attempt)) }
+            do {
+                let (result, code) = try await send()
+                guard code == .notController else { return result }
+                await channel.notController()
+                lastError = ForwardedAdminError(operation: "forwarding", code: code, message: "no active controller answered")
+            } catch {
+                lastError = error
+            }
         }
         throw lastError ?? ControllerChannelError.noController
     }
