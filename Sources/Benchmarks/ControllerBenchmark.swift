@@ -30,6 +30,8 @@ public struct ControllerBenchmark: Sendable {
     public var ensembleOperations: Int
     /// Extra `server.properties` lines for every broker (`key=value`), after `defaultBrokerProperties`.
     public var brokerProperties: [String]
+    /// Run each row's cluster in containers (`LocalCluster.upContainers`) instead of processes.
+    public var containers: Bool
 
     /// Automatic preferred-leader rebalancing is off, so the only leadership moves are the measured
     /// ones (with it on, a check every `leader.imbalance.check.interval.seconds` may land mid-step).
@@ -41,8 +43,9 @@ public struct ControllerBenchmark: Sendable {
 
     public init(
         partitionCounts: [Int], partitionsPerTopic: Int, directory: String, keep: Bool, maxRowMinutes: Double,
-        ensembleOperations: Int = 10_000, brokerProperties: [String] = []
+        ensembleOperations: Int = 10_000, brokerProperties: [String] = [], containers: Bool = false
     ) {
+        self.containers = containers
         self.partitionCounts = partitionCounts
         self.partitionsPerTopic = partitionsPerTopic
         self.directory = directory
@@ -100,8 +103,12 @@ public struct ControllerBenchmark: Sendable {
         let properties = Self.defaultBrokerProperties + brokerProperties
         try ("# zkafka bench controller\n" + properties.joined(separator: "\n") + "\n")
             .write(toFile: rowDirectory + "/broker-overrides.properties", atomically: true, encoding: .utf8)
-        progress("N=\(partitions): starting 3 ZooKeeper servers and 3 brokers in \(rowDirectory) (\(properties.joined(separator: ", ")))")
-        let descriptor = try await WallClock.offPool { try cluster.up(zookeepers: 3, brokers: Self.brokerCount) }
+        progress("N=\(partitions): starting 3 ZooKeeper servers and 3 brokers\(containers ? " in containers" : "") in \(rowDirectory) (\(properties.joined(separator: ", ")))")
+        let descriptor = try await WallClock.offPool { [containers] in
+            containers
+                ? try cluster.upContainers(zookeepers: 3, brokers: Self.brokerCount)
+                : try cluster.up(zookeepers: 3, brokers: Self.brokerCount)
+        }
         defer {
             if keep {
                 progress("N=\(partitions): cluster left running: zkafka cluster down --dir \(rowDirectory)")

@@ -24,13 +24,28 @@ struct DemoCommand: AsyncParsableCommand {
     @Option(name: .customLong("dir"), help: "The cluster directory (default: a new temporary folder).")
     var directory: String?
 
+    @Flag(help: "Run the cluster in containers (as `zkafka cluster up --containers`; images from scripts/build_images.sh).")
+    var containers = false
+
+    @Option(help: "With --containers: docker or podman (default: the first that works).")
+    var engine: String?
+
+    func validate() throws {
+        if let engine {
+            guard containers else { throw ValidationError("--engine \(engine) needs --containers") }
+            guard ["docker", "podman"].contains(engine) else { throw ValidationError("--engine must be docker or podman, not \(engine)") }
+        }
+    }
+
     func run() async throws {
         let directory = directory ?? FileManager.default.temporaryDirectory
             .appendingPathComponent("zkafka-demo-\(UUID().uuidString.prefix(8).lowercased())").path
         let cluster = LocalCluster(directory: directory)
         let interrupts = DemoInterruptHandler(cluster: cluster)
         interrupts.install()
-        let tour = DemoTour(cluster: cluster, narrator: DemoNarrator())
+        var tour = DemoTour(cluster: cluster, narrator: DemoNarrator())
+        tour.containers = containers
+        tour.engine = engine
         do {
             try await tour.run()
         } catch {
