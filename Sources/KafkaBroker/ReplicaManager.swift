@@ -107,8 +107,13 @@ public final class ReplicaManager: Sendable {
     /// Kafka 2.8 `ReplicaManager.becomeLeaderOrFollower`: applies each partition whose leader epoch
     /// is newer than the one held, creating its log; leaders stop fetching, followers truncate and
     /// fetch from their leader (`leaderEndpoints`). Returns the refused partitions.
+    ///
+    /// `acceptsPartitionEpochChanges`: KRaft mode (Kafka 3.3's `ReplicaManager.applyDelta`) also
+    /// applies a state whose leader epoch is unchanged but whose partition epoch (`zkVersion`) moved:
+    /// the ISR changes the controller made, which ZooKeeper mode's LeaderAndIsr never sends.
     public func becomeLeaderOrFollower(
         _ states: [BecomeLeaderOrFollower], leaderEndpoints: [BrokerID: ReplicaFetcherManager.Endpoint],
+        acceptsPartitionEpochChanges: Bool = false,
         topicConfig: @Sendable (String) async -> [String: String]?
     ) async -> [TopicPartition: Refusal] {
         var configs: [String: [String: String]] = [:]
@@ -136,6 +141,14 @@ public final class ReplicaManager: Sendable {
                 let existing = partitions.withLock { $0[state.topicPartition] }
                 // A partition never seen has epoch -1 (LeaderAndIsr.initialLeaderEpoch - 1).
                 let current = existing?.leaderEpoch ?? -1
+                if acceptsPartitionEpochChanges, let existing, state.leaderEpoch == current, state.replicas.contains(brokerID) {
+                    if existing.applyPartitionEpochChange(
+                        isr: state.isr, replicas: state.replicas, partitionEpoch: state.zkVersion, nowMs: now)
+                    {
+                        activity.notify(state.topicPartition)
+                    }
+                    continue
+                }
                 guard state.leaderEpoch > current else {
                     refused[state.topicPartition] = .staleLeaderEpoch(request: state.leaderEpoch, current: current)
                     continue

@@ -72,6 +72,9 @@ public final class LogManager: Sendable {
                     try FileSystem.removeTree(path)
                     continue
                 }
+                // Kafka 3.3's loadLogs skips the KRaft metadata log (`KafkaRaftServer.MetadataTopic`),
+                // which lives in the first log dir unless metadata.log.dir says otherwise; Raft owns it.
+                if name == "__cluster_metadata-0" { continue }
                 guard let tp = LogFileNames.topicPartition(fromDirectoryName: name) else {
                     logger.warning("skipping directory that is not a partition log", metadata: ["path": "\(path)"])
                     continue
