@@ -5,7 +5,7 @@ import Testing
 /// `zkafka chaos` with a fixed seed: every fault kind once (kill -9 of a leader, a follower, the controller, a
 /// bounce, a pause past the session timeout, a whole-cluster crash, a kill of a freshly elected leader) under an
 /// acks=all producer, and not one acknowledged record lost, every replica's log byte-identical at the end.
-@Suite(.serialized, .timeLimit(.minutes(12)))
+@Suite(.tags(.cluster), .requiresZooKeeper, .serialized, .timeLimit(.minutes(12)))
 struct ChaosTests {
     @Test func sevenRounds_seed11_noAcknowledgedRecordLost_replicasIdentical() throws {
         try ZKafkaExecutable.export()

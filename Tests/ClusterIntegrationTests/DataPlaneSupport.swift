@@ -51,12 +51,11 @@ enum DataPlane {
                 + configs.sorted { $0.key < $1.key }.flatMap { ["--config", "\($0.key)=\($0.value)"] },
             timeout: .seconds(60))
         try #require(result.status == 0, "creating \(topic) failed: \(result.standardError)")
-        let everyBrokerKnowsTheLeaders = try await eventually(within: .seconds(30)) {
+        try await pollUntil("not every broker learned the leaders of \(topic)", timeout: .seconds(30)) {
             try cluster.descriptor.brokers.allSatisfy { broker in
                 try leaders(cluster, topic, askingBroker: broker.id).count == partitions
             }
         }
-        try #require(everyBrokerKnowsTheLeaders, "not every broker learned the leaders of \(topic)")
     }
 
     /// Partition → leader as one broker's metadata answers it (kcat -L against that broker only).

@@ -2,7 +2,7 @@ import KafkaBroker
 import KafkaController
 import Testing
 
-@Suite("Metrics endpoint text: controller state and statistics, replica manager gauges")
+@Suite("Metrics endpoint text: controller state and statistics, replica manager gauges", .tags(.unit))
 struct PrometheusExpositionTests {
     @Test("per-state counts, processing times and queue waits are rendered with Kafka's state names")
     func controllerStatistics() {
