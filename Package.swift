@@ -38,7 +38,7 @@ let package = Package(
         // The one way ZKafka starts and reaps processes: posix_spawn with a process group or session,
         // redirects, environment, working directory, timed waits, signals to the group.
         .target(name: "ChildProcess"),
-        .testTarget(name: "ChildProcessTests", dependencies: ["ChildProcess"]),
+        .testTarget(name: "ChildProcessTests", dependencies: ["ChildProcess", "KafkaTestKit"]),
         .target(
             name: "LocalCluster",
             dependencies: [

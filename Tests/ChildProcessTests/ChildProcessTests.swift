@@ -1,4 +1,5 @@
 import Foundation
+import KafkaTestKit
 import Testing
 
 @testable import ChildProcess
@@ -125,29 +126,25 @@ struct ChildProcessTests {
         // The shell starts a background sleep (a grandchild in the same group) and waits on it.
         let child = try ChildProcess.spawn(shell("sleep 30 & echo $! > \(pidFile); wait"))
         var grandchild: pid_t = 0
-        for _ in 0..<500 where grandchild == 0 {
+        try pollUntilBlocking("the shell writes its background job's pid", timeout: .seconds(10)) {
             grandchild = pid_t(contents("grandchild").trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0
-            usleep(10_000)
+            return grandchild > 0
         }
-        try #require(grandchild > 0, "the shell never wrote its background job's pid")
         #expect(kill(grandchild, 0) == 0)
         let status = child.stop(signal: SIGTERM, grace: .seconds(10))
         #expect(status == .signalled(SIGTERM))
         // The grandchild is not ours to reap (init adopts it): gone means kill(…, 0) fails or it is a zombie.
-        var gone = false
-        for _ in 0..<500 where !gone {
+        try pollUntilBlocking("the grandchild \(grandchild) is gone", timeout: .seconds(10)) {
             let state = (try? String(contentsOfFile: "/proc/\(grandchild)/stat", encoding: .utf8))
-            gone = kill(grandchild, 0) != 0 || state?.contains(") Z") == true
-            if !gone { usleep(10_000) }
+            return kill(grandchild, 0) != 0 || state?.contains(") Z") == true
         }
-        #expect(gone)
     }
 
     @Test func stop_escalatesToSIGKILL_whenTheSignalIsIgnored() throws {
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let ready = directory + "/ready"
         let child = try ChildProcess.spawn(shell("trap '' TERM; touch \(ready); while :; do sleep 1; done"))
-        for _ in 0..<500 where !FileManager.default.fileExists(atPath: ready) { usleep(10_000) }
+        try pollUntilBlocking("the shell has set its trap", timeout: .seconds(10)) { FileManager.default.fileExists(atPath: ready) }
         #expect(child.stop(signal: SIGTERM, grace: .milliseconds(300)) == .signalled(SIGKILL))
     }
 }

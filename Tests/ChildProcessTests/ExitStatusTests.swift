@@ -1,3 +1,4 @@
+import KafkaTestKit
 import Testing
 
 @testable import ChildProcess
@@ -29,8 +30,4 @@ struct ExitStatusTests {
         let replaced = ChildProcessOptions(["/bin/true"], environment: ["X": "1"], replacesEnvironment: true)
         #expect(replaced.environmentBlock(launcher: launcher) == ["X=1"])
     }
-}
-
-extension Tag {
-    @Tag static var unit: Self
 }

@@ -241,10 +241,8 @@ final class BackgroundCommand: Sendable {
 
     /// The command's result once it has exited (it is killed at its own timeout).
     func result() async throws -> CommandResult {
-        while true {
-            if let result = outcome.withLock({ $0 }) { return try result.get() }
-            try await Task.sleep(for: .milliseconds(100))
-        }
+        // Bounded by the command's own timeout; the hour is only a backstop.
+        try await poll("the command to exit", timeout: .seconds(3600), every: .milliseconds(100)) { outcome.withLock { $0 } }.get()
     }
 }
 
