@@ -12,6 +12,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.80.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
     ],
     targets: [
         // libzookeeper_mt from Debian's libzookeeper-mt-dev, compiled THREADED (see shim.h).
@@ -196,6 +197,8 @@ let package = Package(
                 "KafkaModel",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
+                // SIGTERM/SIGINT and graceful shutdown of server-start and demo (ServiceGroup).
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
         // ZooKeeper-mode controller core: event queue and thread, partition and replica state machines,

@@ -54,14 +54,16 @@ struct ChaosCommand: AsyncParsableCommand {
         let directory = directory ?? FileManager.default.temporaryDirectory
             .appendingPathComponent("zkafka-chaos-\(UUID().uuidString.prefix(8).lowercased())").path
         let cluster = LocalCluster(directory: directory)
-        DemoInterruptHandler(cluster: cluster).install()
         let schedule = NemesisSchedule(seed: seed, rounds: rounds)
         print("zkafka chaos: seed \(seed), \(rounds) rounds: \(schedule.faults.map(\.rawValue).joined(separator: ", "))")
         let run = ChaosRun(
             cluster: cluster, schedule: schedule, seed: seed, budget: .seconds(duration), hold: .seconds(holdSeconds))
         let outcome: ChaosRun.Outcome
         do {
-            outcome = try await run.run { line in FileHandle.standardOutput.write(Data((line + "\n").utf8)) }
+            // Ctrl-C and SIGTERM tear the cluster down (ClusterInterruption).
+            outcome = try await ClusterInterruption.run(cluster: cluster) {
+                try await run.run { line in FileHandle.standardOutput.write(Data((line + "\n").utf8)) }
+            }
         } catch {
             FileHandle.standardError.write(Data("chaos: the run stopped: \(error) (logs stay in \(directory))\n".utf8))
             try? cluster.down()

@@ -28,9 +28,13 @@ struct DemoCommand: AsyncParsableCommand {
         let directory = directory ?? FileManager.default.temporaryDirectory
             .appendingPathComponent("zkafka-demo-\(UUID().uuidString.prefix(8).lowercased())").path
         let cluster = LocalCluster(directory: directory)
-        let interrupts = DemoInterruptHandler(cluster: cluster)
-        interrupts.install()
         let tour = DemoTour(cluster: cluster, narrator: DemoNarrator())
+        let keep = keep
+        // Ctrl-C and SIGTERM tear the cluster down (ClusterInterruption).
+        try await ClusterInterruption.run(cluster: cluster) { try await Self.tour(tour, cluster: cluster, keep: keep) }
+    }
+
+    private static func tour(_ tour: DemoTour, cluster: LocalCluster, keep: Bool) async throws {
         do {
             try await tour.run()
         } catch {
@@ -46,31 +50,6 @@ struct DemoCommand: AsyncParsableCommand {
             try cluster.down()
             tour.narrator.say("Every broker and ZooKeeper server of \(cluster.directory) is stopped; its data and logs stay there.")
             tour.narrator.say("Run with --keep to leave the cluster up for exploring.")
-        }
-    }
-}
-
-/// Ctrl-C (and SIGTERM) during the demo: stop the cluster, which runs in its own sessions and would
-/// otherwise outlive the demo.
-final class DemoInterruptHandler: @unchecked Sendable {
-    private let cluster: LocalCluster
-    private let queue = DispatchQueue(label: "zkafka.demo.signals")
-    private var sources: [any DispatchSourceSignal] = []
-
-    init(cluster: LocalCluster) { self.cluster = cluster }
-
-    func install() {
-        for number in [SIGINT, SIGTERM] {
-            signal(number, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: number, queue: queue)
-            source.setEventHandler { [cluster] in
-                FileHandle.standardError.write(Data("\nInterrupted: tearing the cluster down…\n".utf8))
-                try? cluster.down()
-                FileHandle.standardError.write(Data("Cluster in \(cluster.directory) stopped.\n".utf8))
-                exit(130)
-            }
-            source.resume()
-            sources.append(source)
         }
     }
 }

@@ -27,21 +27,22 @@ enum KRaftNodeRunner {
                 listeners: [.init(name: listener.name, host: listener.host.isEmpty ? "0.0.0.0" : listener.host, port: listener.port)],
                 numNetworkThreads: 1, numIOThreads: 2),
             handler: RaftQuorumRequestHandler(node: node), logger: Logger(label: "kafka.network.SocketServer"))
-        let stop = TerminationSignal()
-        do {
-            try node.start()
-            try await server.start()
-        } catch {
-            logger.error("Fatal error during KafkaRaftServer startup. Prepare to shutdown: \(error)")
+        try await GracefulServer.run(logger: logger) {
+            do {
+                try node.start()
+                try await server.start()
+            } catch {
+                logger.error("Fatal error during KafkaRaftServer startup. Prepare to shutdown: \(error)")
+                await server.shutdown()
+                await node.shutdown()
+                throw ExitCode.failure
+            }
+            logger.info("[KafkaRaftServer nodeId=\(config.nodeID)] Kafka Server started")
+        } stop: {
+            logger.info("[KafkaRaftServer nodeId=\(config.nodeID)] shutting down")
             await server.shutdown()
             await node.shutdown()
-            throw ExitCode.failure
+            logger.info("[KafkaRaftServer nodeId=\(config.nodeID)] shut down completed")
         }
-        logger.info("[KafkaRaftServer nodeId=\(config.nodeID)] Kafka Server started")
-        await stop.wait()
-        logger.info("[KafkaRaftServer nodeId=\(config.nodeID)] shutting down")
-        await server.shutdown()
-        await node.shutdown()
-        logger.info("[KafkaRaftServer nodeId=\(config.nodeID)] shut down completed")
     }
 }

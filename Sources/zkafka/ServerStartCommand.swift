@@ -1,5 +1,4 @@
 import ArgumentParser
-import Dispatch
 import Foundation
 import KafkaConfig
 import KafkaRaftServer
@@ -54,16 +53,17 @@ struct ServerStartCommand: AsyncParsableCommand {
         }
         for warning in brokerConfig.warnings { logger.warning("\(warning)") }
         let server = BrokerServer(config: brokerConfig)
-        let stop = TerminationSignal()
-        do {
-            try await server.startup()
-        } catch {
-            logger.error("Fatal error during KafkaServer startup. Prepare to shutdown: \(error)")
+        try await GracefulServer.run(logger: logger) {
+            do {
+                try await server.startup()
+            } catch {
+                logger.error("Fatal error during KafkaServer startup. Prepare to shutdown: \(error)")
+                await server.shutdown()
+                throw ExitCode.failure
+            }
+        } stop: {
             await server.shutdown()
-            throw ExitCode.failure
         }
-        await stop.wait()
-        await server.shutdown()
     }
 
     func validate() throws {
@@ -85,29 +85,5 @@ struct ServerStartCommand: AsyncParsableCommand {
             throw ExitCode.failure
         }
         try await KRaftNodeRunner.run(config: kraftConfig, clusterID: clusterID, logger: logger)
-    }
-}
-
-/// Waits for SIGTERM or SIGINT.
-final class TerminationSignal: @unchecked Sendable {
-    // The sources are kept alive for the process lifetime; they are only touched here.
-    private var sources: [any DispatchSourceSignal] = []
-    private let stream: AsyncStream<Int32>
-    private let continuation: AsyncStream<Int32>.Continuation
-
-    init() {
-        (stream, continuation) = AsyncStream.makeStream(of: Int32.self)
-        for signalNumber in [SIGTERM, SIGINT] {
-            signal(signalNumber, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: .global())
-            source.setEventHandler { [continuation] in continuation.yield(signalNumber) }
-            source.resume()
-            sources.append(source)
-        }
-    }
-
-    func wait() async {
-        var iterator = stream.makeAsyncIterator()
-        _ = await iterator.next()
     }
 }
