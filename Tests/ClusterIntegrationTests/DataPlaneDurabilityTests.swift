@@ -23,25 +23,64 @@ struct DataPlaneDurabilityTests {
         }
     }
 
-    @Test func leaderKilledWhileProducingWithAcksAll_losesNoAcknowledgedRecord_andRejoinsTheISR() async throws {
-        let cluster = try RunningCluster.current
+    /// What the produce-through-a-failure tests share: every broker up, an acks=all confluent-kafka producer (a record every 2 ms)
+    /// on a new RF-3 topic with min.insync.replicas=2, 1,000 records in when `body` starts; whatever happens in
+    /// `body`, the producer stops (and flushes) afterwards and the ZooKeeper session is closed.
+    private func withAcksAllProducer(
+        _ cluster: RunningCluster, topic: String, _ body: (AcksAllProducerRun) async throws -> Void
+    ) async throws {
         try startStoppedBrokers(cluster)
-        let topic = "acks-all-failover"
         try await DataPlane.createTopic(cluster, topic, partitions: 3, replicationFactor: 3, configs: ["min.insync.replicas": "2"])
         let scratch = try DataPlane.scratchDirectory()
         defer { try? FileManager.default.removeItem(atPath: scratch) }
-        let acked = scratch + "/acked.txt"
-        let stopFile = scratch + "/stop"
         try await withClosing(try await DataPlane.zooKeeper(cluster)) { zooKeeper async throws in
-
+            let acked = scratch + "/acked.txt", stopFile = scratch + "/stop"
             let producer = BackgroundCommand(
                 ["/usr/bin/python3", DataPlane.script("confluent_client.py"), "produce", cluster.bootstrapServers, topic,
                  "--until-file", stopFile, "--acked", acked, "--interval-ms", "2"],
                 timeout: .seconds(300))
-            // Whatever happens below, the producer stops (and flushes) once this file exists.
             defer { FileManager.default.createFile(atPath: stopFile, contents: nil) }
+            try await pollUntil("the producer gets 1000 records acknowledged, has \(DataPlane.lineCount(acked))", timeout: .seconds(60)) {
+                DataPlane.lineCount(acked) >= 1_000
+            }
+            try await body(AcksAllProducerRun(zooKeeper: zooKeeper, producer: producer, scratch: scratch))
+        }
+    }
 
-            try await pollUntil("the producer did not get 1000 records acknowledged: \(DataPlane.lineCount(acked))", timeout: .seconds(60)) { DataPlane.lineCount(acked) >= 1_000 }
+    struct AcksAllProducerRun {
+        let zooKeeper: ZooKeeperClient
+        let producer: BackgroundCommand
+        let scratch: String
+        var acked: String { scratch + "/acked.txt" }
+        /// The producer stops (and flushes what it holds) once this file exists.
+        var stopFile: String { scratch + "/stop" }
+
+        /// Stops the producer, reads the topic back from the beginning and expects every acknowledged record
+        /// in it (and no record the producer gave up on); returns what was seen, for the caller's own checks.
+        func stopAndCheckNothingLost(
+            _ cluster: RunningCluster, topic: String
+        ) async throws -> (producer: CommandResult, summary: [String: Any], acknowledged: [RecordLine], consumed: [RecordLine]) {
+            FileManager.default.createFile(atPath: stopFile, contents: nil)
+            let producerResult = try await producer.result()
+            let producerSummary = try DataPlane.summary(of: producerResult)
+            #expect(producerSummary["failed"] as? Int == 0, "records the producer gave up on: \(producerSummary)")
+            let consumerSummary = try DataPlane.python(
+                "confluent_client.py", ["consume", cluster.bootstrapServers, topic, "--out", scratch + "/consumed.txt"])
+            let acknowledged = try DataPlane.readRecords(acked)
+            let consumed = try DataPlane.readRecords(scratch + "/consumed.txt")
+            let missing = GeneratedRecords.missing(acknowledged: acknowledged, consumed: consumed)
+            #expect(
+                missing.isEmpty,
+                "acknowledged \(acknowledged.count), consumed \(consumed.count), missing \(missing.count); first missing: \(missing.prefix(5)); consumer: \(consumerSummary)")
+            return (producerResult, producerSummary, acknowledged, consumed)
+        }
+    }
+
+    @Test func leaderKilledWhileProducingWithAcksAll_losesNoAcknowledgedRecord_andRejoinsTheISR() async throws {
+        let cluster = try RunningCluster.current
+        let topic = "acks-all-failover"
+        try await withAcksAllProducer(cluster, topic: topic) { run async throws in
+            let zooKeeper = run.zooKeeper, acked = run.acked
 
             let before = try #require(try await DataPlane.partitionState(zooKeeper, topic, 0))
             let victim = Int(before.leader)
@@ -62,20 +101,8 @@ struct DataPlaneDurabilityTests {
             // Producing goes on through the new leader (two replicas are still min.insync.replicas).
             try await pollUntil("acknowledgements stalled at \(DataPlane.lineCount(acked)) after the kill (\(ackedAtKill) at the kill)", timeout: .seconds(90)) { DataPlane.lineCount(acked) >= ackedAtKill + 2_000 }
 
-            FileManager.default.createFile(atPath: stopFile, contents: nil)
-            let producerResult = try await producer.result()
-            let producerSummary = try DataPlane.summary(of: producerResult)
+            let (producerResult, producerSummary, acknowledged, consumed) = try await run.stopAndCheckNothingLost(cluster, topic: topic)
             #expect(producerResult.status == 0, "producer: \(producerResult.standardError.suffix(2000))")
-            #expect(producerSummary["failed"] as? Int == 0, "records the producer gave up on: \(producerSummary)")
-
-            let consumerSummary = try DataPlane.python(
-                "confluent_client.py", ["consume", cluster.bootstrapServers, topic, "--out", scratch + "/consumed.txt"])
-            let acknowledged = try DataPlane.readRecords(acked)
-            let consumed = try DataPlane.readRecords(scratch + "/consumed.txt")
-            let missing = GeneratedRecords.missing(acknowledged: acknowledged, consumed: consumed)
-            #expect(
-                missing.isEmpty,
-                "acknowledged \(acknowledged.count), consumed \(consumed.count), missing \(missing.count); first missing: \(missing.prefix(5)); consumer: \(consumerSummary)")
             #expect(acknowledged.count == producerSummary["acknowledged"] as? Int)
             // Without idempotence a retried batch may be stored twice, never lost: consumed ⊇ acknowledged.
             #expect(consumed.count >= acknowledged.count)
@@ -109,20 +136,9 @@ struct DataPlaneDurabilityTests {
     /// logs cleanly, so the restart skips recovery; nothing acknowledged meanwhile is lost.
     @Test func leaderStoppedWithSIGTERMWhileProducing_losesNoAcknowledgedRecord_andRestartsClean() async throws {
         let cluster = try RunningCluster.current
-        try startStoppedBrokers(cluster)
         let topic = "acks-all-controlled-shutdown"
-        try await DataPlane.createTopic(cluster, topic, partitions: 3, replicationFactor: 3, configs: ["min.insync.replicas": "2"])
-        let scratch = try DataPlane.scratchDirectory()
-        defer { try? FileManager.default.removeItem(atPath: scratch) }
-        let acked = scratch + "/acked.txt"
-        let stopFile = scratch + "/stop"
-        try await withClosing(try await DataPlane.zooKeeper(cluster)) { zooKeeper async throws in
-            let producer = BackgroundCommand(
-                ["/usr/bin/python3", DataPlane.script("confluent_client.py"), "produce", cluster.bootstrapServers, topic,
-                 "--until-file", stopFile, "--acked", acked, "--interval-ms", "2"],
-                timeout: .seconds(300))
-            defer { FileManager.default.createFile(atPath: stopFile, contents: nil) }
-            try await pollUntil("the producer did not get 1000 records acknowledged", timeout: .seconds(60)) { DataPlane.lineCount(acked) >= 1_000 }
+        try await withAcksAllProducer(cluster, topic: topic) { run async throws in
+            let zooKeeper = run.zooKeeper, acked = run.acked
 
             let victim = Int(try #require(try await DataPlane.partitionState(zooKeeper, topic, 0)).leader)
             let logOffset = (try? Data(contentsOf: URL(fileURLWithPath: try brokerLog(cluster, victim))).count) ?? 0
@@ -142,18 +158,7 @@ struct DataPlaneDurabilityTests {
                 return states.count == 3 && states.values.allSatisfy { $0.isr.contains(Int32(victim)) }
             }
 
-            FileManager.default.createFile(atPath: stopFile, contents: nil)
-            let producerResult = try await producer.result()
-            let producerSummary = try DataPlane.summary(of: producerResult)
-            #expect(producerSummary["failed"] as? Int == 0, "records the producer gave up on: \(producerSummary)")
-            let consumerSummary = try DataPlane.python(
-                "confluent_client.py", ["consume", cluster.bootstrapServers, topic, "--out", scratch + "/consumed.txt"])
-            let acknowledged = try DataPlane.readRecords(acked)
-            let consumed = try DataPlane.readRecords(scratch + "/consumed.txt")
-            let missing = GeneratedRecords.missing(acknowledged: acknowledged, consumed: consumed)
-            #expect(
-                missing.isEmpty,
-                "acknowledged \(acknowledged.count), consumed \(consumed.count), missing \(missing.count); first missing: \(missing.prefix(5)); consumer: \(consumerSummary)")
+            _ = try await run.stopAndCheckNothingLost(cluster, topic: topic)
         }
     }
 
