@@ -14,6 +14,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio", from: "2.80.0"),
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
     ],
     targets: [
         // libzookeeper_mt from Debian's libzookeeper-mt-dev, compiled THREADED (see shim.h).
@@ -37,11 +38,16 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // The one way ZKafka starts and reaps processes: posix_spawn with a process group or session,
+        // redirects, environment, working directory, timed waits, signals to the group.
+        .target(name: "ChildProcess"),
+        .testTarget(name: "ChildProcessTests", dependencies: ["ChildProcess", "KafkaTestKit"]),
         .target(
             name: "LocalCluster",
             dependencies: [
                 // KafkaUuid: a KRaft cluster's id, as `zkafka storage random-uuid` makes it.
                 "KafkaModel",
+                "ChildProcess",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -184,7 +190,7 @@ let package = Package(
         .target(
             name: "Benchmarks",
             dependencies: [
-                "ZooKeeper", "CZooKeeperBaseline", "LocalCluster", "KafkaProtocol", "KafkaClient", "KafkaModel",
+                "ZooKeeper", "CZooKeeperBaseline", "LocalCluster", "ChildProcess", "KafkaProtocol", "KafkaClient", "KafkaModel",
                 "KafkaZooKeeperData", .product(name: "NIOCore", package: "swift-nio"),
             ]
         ),
@@ -194,6 +200,7 @@ let package = Package(
             dependencies: [
                 "ZooKeeper",
                 "LocalCluster",
+                "ChildProcess",
                 "Benchmarks",
                 "RequestFuzzer",
                 "ChaosTesting",
@@ -215,6 +222,8 @@ let package = Package(
                 .product(name: "CoreMetrics", package: "swift-metrics"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
+                // SIGTERM/SIGINT and graceful shutdown of server-start and demo (ServiceGroup).
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
         // ZooKeeper-mode controller core: event queue and thread, partition and replica state machines,
@@ -246,7 +255,7 @@ let package = Package(
         ),
         .testTarget(name: "ZooKeeperTests", dependencies: ["ZooKeeper", "CZooKeeper"]),
         // Fixtures for integration tests (a real ensemble around a suite, watch recorders, polling).
-        .target(name: "KafkaTestKit", dependencies: ["ZooKeeper", "LocalCluster"]),
+        .target(name: "KafkaTestKit", dependencies: ["ZooKeeper", "LocalCluster", "ChildProcess"]),
         .testTarget(name: "ZooKeeperIntegrationTests", dependencies: ["ZooKeeper", "LocalCluster", "KafkaTestKit"]),
         .testTarget(name: "KafkaConfigTests", dependencies: ["KafkaConfig"]),
         .testTarget(name: "KafkaMetadataTests", dependencies: ["KafkaMetadata", "KafkaModel"]),
@@ -261,14 +270,14 @@ let package = Package(
             ],
             // Python client scripts the tests run with /usr/bin/python3, found via #filePath.
             exclude: ["Scripts"]),
-        .testTarget(name: "LocalClusterTests", dependencies: ["LocalCluster"]),
+        .testTarget(name: "LocalClusterTests", dependencies: ["LocalCluster", "KafkaTestKit"]),
         // The broker's replication rules (high watermark, ISR shrink and expand) and request waiters.
         .testTarget(
             name: "KafkaBrokerTests",
             dependencies: [
                 "KafkaBroker", "KafkaModel", "KafkaController", "KafkaServer", "KafkaLog", "KafkaProtocol", "KafkaMetrics",
                 "KafkaQuorumController", "KafkaMetadataRecords", "KafkaMetadata", "KafkaRaftProtocol", "KafkaRaft", "KafkaRaftServer",
-                "KafkaGroupCoordinator", .product(name: "NIOCore", package: "swift-nio"),
+                "KafkaGroupCoordinator", "KafkaTestKit", .product(name: "NIOCore", package: "swift-nio"),
             ]),
         // Kafka's Reactor network layer on SwiftNIO: acceptor, processors, request channel, handler pool.
         // Deals in size-prefixed frames only; knows nothing of the protocol codecs.
@@ -286,7 +295,7 @@ let package = Package(
         .testTarget(
             name: "KafkaNetworkTests",
             dependencies: [
-                "KafkaNetwork", "SeededRandom",
+                "KafkaNetwork", "SeededRandom", "KafkaTestKit",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
@@ -329,7 +338,7 @@ let package = Package(
             name: "KafkaRaftServerTests",
             dependencies: [
                 "KafkaRaftServer", "KafkaConfig", "KafkaModel", "KafkaClient", "KafkaRaftProtocol", "KafkaTestKit", "KafkaRaft",
-                "KafkaQuorumController", "KafkaMetadataRecords", "KafkaProtocol", "KafkaController",
+                "KafkaQuorumController", "KafkaMetadataRecords", "KafkaProtocol", "KafkaController", "ChildProcess",
             ],
             // kraft_admin.py, run with /usr/bin/python3 by the KRaft broker process tests, found via #filePath.
             exclude: ["Scripts"]),

@@ -1,3 +1,4 @@
+import ChildProcess
 import Foundation
 import KafkaClient
 import KafkaProtocol
@@ -119,15 +120,16 @@ public struct GroupBenchmark: Sendable {
 
     private func startConsumer(bootstrap: String, index: Int) throws -> ChildProcess {
         let executable = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
-        return try ChildProcess(
-            arguments: [
+        return try ChildProcess.spawn(ChildProcessOptions(
+            [
                 executable, "console-consumer", "--bootstrap-server", bootstrap, "--topic", topic, "--group", group, "--from-beginning",
                 "--consumer-property", "session.timeout.ms=\(sessionTimeoutMs)",
                 "--consumer-property", "heartbeat.interval.ms=\(max(100, sessionTimeoutMs / 6))",
                 "--consumer-property", "auto.commit.interval.ms=500",
                 "--consumer-property", "client.id=bench-member-\(index)",
             ],
-            logPath: "\(directory)/consumer-\(index).log")
+            standardOutput: .file("\(directory)/consumer-\(index).log", append: true), standardError: .standardOutput,
+            grouping: .launcherGroup))
     }
 
     private func produce(bootstrap: String, count: Int) async throws {

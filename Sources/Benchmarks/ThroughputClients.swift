@@ -1,3 +1,4 @@
+import ChildProcess
 import Foundation
 import KafkaClient
 
@@ -105,23 +106,19 @@ struct ThroughputClients: Sendable {
     }
 
     /// Runs a process to completion off the cooperative pool and returns its wall time; a
-    /// non-zero exit throws with the end of its stderr.
+    /// non-zero exit (or an hour without one) throws with the end of its stderr.
     static func timeProcess(_ executable: String, _ arguments: [String]) async throws -> Double {
         try await WallClock.offPool {
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: executable)
-            process.arguments = arguments
-            process.standardOutput = FileHandle.nullDevice
-            let errors = Pipe()
-            process.standardError = errors
+            let errorPath = FileManager.default.temporaryDirectory.appendingPathComponent("zkafka-bench-\(UUID().uuidString).err").path
+            defer { try? FileManager.default.removeItem(atPath: errorPath) }
             let start = ContinuousClock.now
-            try process.run()
-            let errorOutput = errors.fileHandleForReading.readDataToEndOfFile()
-            process.waitUntilExit()
+            let status = try ChildProcess.run(
+                ChildProcessOptions([executable] + arguments, standardError: .file(errorPath, append: false)), timeout: .seconds(3600))
             let seconds = (ContinuousClock.now - start).seconds
-            guard process.terminationStatus == 0 else {
+            guard status == .exited(0) else {
+                let errorOutput = FileManager.default.contents(atPath: errorPath) ?? Data()
                 let text = String(decoding: errorOutput.suffix(400), as: UTF8.self)
-                throw BenchmarkFailure("\(executable) exited with \(process.terminationStatus): \(text)")
+                throw BenchmarkFailure("\(executable) \(status.map { "\($0)" } ?? "did not finish within an hour"): \(text)")
             }
             return seconds
         }

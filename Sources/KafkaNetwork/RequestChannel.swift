@@ -106,6 +106,10 @@ final class RequestChannel: Sendable {
 
     var counters: Counters { state.withLockedValue { $0.counters } }
 
+    /// Receivers suspended in `receive()` for want of a request or a processing slot (lets a test wait
+    /// for a handler to block instead of sleeping).
+    var receiversWaiting: Int { state.withLockedValue { $0.receivers.count } }
+
     /// Moves parked requests into the queue while it has room and pairs queued requests with waiting receivers
     /// while processing slots are free. Continuations are resumed by the caller, outside the lock.
     private static func balance(

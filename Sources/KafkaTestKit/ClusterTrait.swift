@@ -1,3 +1,4 @@
+import ChildProcess
 import Foundation
 import LocalCluster
 import Testing
@@ -98,62 +99,29 @@ public struct CommandResult: Sendable {
     public var standardError: String
 }
 
-/// Runs commands with `posix_spawn` and reaps them with `waitpid` itself. (Foundation's `Process`
-/// was seen never noticing that a child had exited — it stayed a zombie — in a test process that
-/// also spawns and reaps cluster processes, so a test hung instead of failing.)
+/// Runs commands to completion through `ChildProcess` (posix_spawn, its own process group, reaped
+/// with waitpid: Foundation's `Process` was seen never noticing that a child had exited in a test
+/// process that also spawns and reaps cluster processes, so a test hung instead of failing).
 public enum Command {
+    /// `status` is the shell's `$?`: the exit code, 128 + a signal, or 124 (as timeout(1)) when the
+    /// command and its group had to be stopped after `timeout`.
     public static func run(_ arguments: [String], timeout: Duration = .seconds(60), environment: [String: String] = [:]) throws -> CommandResult {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("zkafka-command-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let outputPath = directory + "/stdout"
         let errorPath = directory + "/stderr"
-
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        posix_spawn_file_actions_addopen(&actions, 1, outputPath, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-        posix_spawn_file_actions_addopen(&actions, 2, errorPath, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-        var attributes = posix_spawnattr_t()
-        posix_spawnattr_init(&attributes)
-        defer { posix_spawnattr_destroy(&attributes) }
-        // Its own process group, so a timeout can stop the command and whatever it started in it.
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETPGROUP))
-        posix_spawnattr_setpgroup(&attributes, 0)
-
-        var env = ProcessInfo.processInfo.environment
-        env.merge(environment) { _, new in new }
-        let argv = arguments.map { strdup($0) } + [nil]
-        let envp = env.map { strdup("\($0.key)=\($0.value)") } + [nil]
-        defer {
-            argv.forEach { free($0) }
-            envp.forEach { free($0) }
+        let options = ChildProcessOptions(
+            arguments, environment: environment,
+            standardOutput: .file(outputPath, append: false), standardError: .file(errorPath, append: false))
+        let status: ChildProcess.ExitStatus?
+        do {
+            status = try ChildProcess.run(options, timeout: timeout)
+        } catch let error as ChildProcessError {
+            throw CommandError(description: error.description)
         }
-        var pid: pid_t = 0
-        let rc = posix_spawn(&pid, arguments[0], &actions, &attributes, argv, envp)
-        guard rc == 0 else {
-            throw CommandError(description: "cannot run \(arguments[0]): \(String(cString: strerror(rc)))")
-        }
-        var status: Int32 = 0
-        let deadline = ContinuousClock.now + timeout
-        var exited = false
-        while ContinuousClock.now < deadline {
-            if waitpid(pid, &status, WNOHANG) == pid {
-                exited = true
-                break
-            }
-            usleep(20_000)
-        }
-        if !exited {
-            kill(-pid, SIGTERM)
-            usleep(500_000)
-            kill(-pid, SIGKILL)
-            waitpid(pid, &status, 0)
-        }
-        let exitStatus: Int32 = exited ? ((status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)) : 124
         return CommandResult(
-            status: exitStatus,
+            status: status?.shellCode ?? 124,
             standardOutput: (try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? "",
             standardError: (try? String(contentsOfFile: errorPath, encoding: .utf8)) ?? "")
     }

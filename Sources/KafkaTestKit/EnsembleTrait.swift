@@ -81,27 +81,15 @@ public final class WatchRecorder: Sendable {
 
     /// The next event not yet returned, or nil if none arrives within `timeout`.
     public func next(within timeout: Duration = .seconds(10)) async -> WatchEvent? {
-        let deadline = ContinuousClock.now + timeout
-        while true {
-            let index = consumed.withLock { $0 }
-            if let event = events.withLock({ $0.count > index ? $0[index] : nil }) {
-                consumed.withLock { $0 += 1 }
-                return event
-            }
-            if ContinuousClock.now >= deadline { return nil }
-            try? await Task.sleep(for: .milliseconds(20))
-        }
+        try? await poll("the next watch event", timeout: timeout, every: .milliseconds(20)) { takeNext() }
     }
-}
 
-/// Polls `condition` until it holds or `timeout` passes; returns whether it held.
-public func eventually(within timeout: Duration = .seconds(20), _ condition: () async throws -> Bool) async rethrows -> Bool {
-    let deadline = ContinuousClock.now + timeout
-    while ContinuousClock.now < deadline {
-        if try await condition() { return true }
-        try? await Task.sleep(for: .milliseconds(100))
+    private func takeNext() -> WatchEvent? {
+        let index = consumed.withLock { $0 }
+        guard let event = events.withLock({ $0.count > index ? $0[index] : nil }) else { return nil }
+        consumed.withLock { $0 += 1 }
+        return event
     }
-    return try await condition()
 }
 
 public func bytes(_ text: String) -> [UInt8] { Array(text.utf8) }

@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import ChildProcess
 import Foundation
 
 /// A process this cluster started, named by pid plus a marker (the cluster directory) that its
@@ -31,8 +32,7 @@ struct OwnedProcess: Sendable {
         case "Z", "X", "x":
             // A long-lived launcher (a test process) is the parent of what it killed: reap the
             // zombie so it does not linger. For anyone else's child this is a harmless ECHILD.
-            var status: Int32 = 0
-            _ = waitpid(pid, &status, WNOHANG)
+            ChildProcess.reapIfEnded(pid: pid)
             return .gone
         default:
             break

@@ -52,3 +52,15 @@ struct ZooKeeperInstallation: Sendable {
         ]
     }
 }
+
+extension LocalCluster {
+    /// Why no ZooKeeper server can be started here (the package or Java is missing), or nil when one can.
+    public static func zooKeeperMissingReason(environment: [String: String] = ProcessInfo.processInfo.environment) -> String? {
+        do {
+            _ = try ZooKeeperInstallation.locate(environment: environment)
+            return nil
+        } catch {
+            return "\(error)"
+        }
+    }
+}

@@ -55,7 +55,6 @@ struct ChaosCommand: AsyncParsableCommand {
         let directory = directory ?? FileManager.default.temporaryDirectory
             .appendingPathComponent("zkafka-chaos-\(UUID().uuidString.prefix(8).lowercased())").path
         let cluster = LocalCluster(directory: directory)
-        DemoInterruptHandler(cluster: cluster).install()
         var kinds = NemesisFault.allCases
         ChaosNetworkPartition.removeStale()
         if let reason = ChaosNetworkPartition.unavailableReason() {
@@ -68,7 +67,10 @@ struct ChaosCommand: AsyncParsableCommand {
             cluster: cluster, schedule: schedule, seed: seed, budget: .seconds(duration), hold: .seconds(holdSeconds))
         let outcome: ChaosRun.Outcome
         do {
-            outcome = try await run.run { line in FileHandle.standardOutput.write(Data((line + "\n").utf8)) }
+            // Ctrl-C and SIGTERM tear the cluster down (ClusterInterruption).
+            outcome = try await ClusterInterruption.run(cluster: cluster) {
+                try await run.run { line in FileHandle.standardOutput.write(Data((line + "\n").utf8)) }
+            }
         } catch {
             FileHandle.standardError.write(Data("chaos: the run stopped: \(error) (logs stay in \(directory))\n".utf8))
             try? cluster.down()

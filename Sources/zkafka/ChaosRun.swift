@@ -1,3 +1,4 @@
+import ChildProcess
 import ChaosTesting
 import Foundation
 import KafkaController

@@ -48,13 +48,20 @@ struct DemoCommand: AsyncParsableCommand {
         let directory = directory ?? FileManager.default.temporaryDirectory
             .appendingPathComponent("zkafka-demo-\(UUID().uuidString.prefix(8).lowercased())").path
         let cluster = LocalCluster(directory: directory)
-        let interrupts = DemoInterruptHandler(cluster: cluster)
-        interrupts.install()
         var tour = DemoTour(cluster: cluster, narrator: DemoNarrator())
         tour.containers = containers
         tour.engine = engine
+        let keep = keep
+        let mode = ClusterMode(parsing: mode) ?? .zookeeper
+        // Ctrl-C and SIGTERM tear the cluster down (ClusterInterruption).
+        try await ClusterInterruption.run(cluster: cluster) { [tour] in
+            try await Self.tour(tour, cluster: cluster, mode: mode, keep: keep)
+        }
+    }
+
+    private static func tour(_ tour: DemoTour, cluster: LocalCluster, mode: ClusterMode, keep: Bool) async throws {
         do {
-            if ClusterMode(parsing: mode) == .kraft {
+            if mode == .kraft {
                 try await KRaftDemoTour(cluster: cluster, narrator: tour.narrator).run()
             } else {
                 try await tour.run()
@@ -65,7 +72,7 @@ struct DemoCommand: AsyncParsableCommand {
             try? cluster.down()
             throw ExitCode.failure
         }
-        if keep && ClusterMode(parsing: mode) == .kraft {
+        if keep && mode == .kraft {
             tour.narrator.step("The cluster keeps running (--keep)")
             tour.narrator.say("""
                 Explore it:
@@ -82,31 +89,6 @@ struct DemoCommand: AsyncParsableCommand {
             try cluster.down()
             tour.narrator.say("Every process of \(cluster.directory) is stopped; its data and logs stay there.")
             tour.narrator.say("Run with --keep to leave the cluster up for exploring.")
-        }
-    }
-}
-
-/// Ctrl-C (and SIGTERM) during the demo: stop the cluster, which runs in its own sessions and would
-/// otherwise outlive the demo.
-final class DemoInterruptHandler: @unchecked Sendable {
-    private let cluster: LocalCluster
-    private let queue = DispatchQueue(label: "zkafka.demo.signals")
-    private var sources: [any DispatchSourceSignal] = []
-
-    init(cluster: LocalCluster) { self.cluster = cluster }
-
-    func install() {
-        for number in [SIGINT, SIGTERM] {
-            signal(number, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: number, queue: queue)
-            source.setEventHandler { [cluster] in
-                FileHandle.standardError.write(Data("\nInterrupted: tearing the cluster down…\n".utf8))
-                try? cluster.down()
-                FileHandle.standardError.write(Data("Cluster in \(cluster.directory) stopped.\n".utf8))
-                exit(130)
-            }
-            source.resume()
-            sources.append(source)
         }
     }
 }

@@ -1,3 +1,4 @@
+import ChildProcess
 import ControllerTraceReader
 import Foundation
 import KafkaController
@@ -423,9 +424,9 @@ struct DemoTour: Sendable {
 
 /// The running producer, if any, shared by the tour's steps and its error path.
 final class DemoProducerSlot: Sendable {
-    private let process = Mutex<DemoChildProcess?>(nil)
+    private let process = Mutex<ChildProcess?>(nil)
 
-    func put(_ producer: DemoChildProcess) { process.withLock { $0 = producer } }
-    func take() -> DemoChildProcess? { process.withLock { $0.take() } }
+    func put(_ producer: ChildProcess) { process.withLock { $0 = producer } }
+    func take() -> ChildProcess? { process.withLock { $0.take() } }
     var isRunning: Bool { process.withLock { $0 != nil } }
 }

@@ -1,3 +1,4 @@
+import ChildProcess
 import Foundation
 
 /// The demo's data traffic: a confluent-kafka producer (acks=all) that runs through every failure
@@ -23,18 +24,18 @@ struct DemoTraffic: Sendable {
     /// Why the demo cannot produce here, or nil when python3 can import confluent_kafka.
     static func unavailableReason() -> String? {
         guard FileManager.default.isExecutableFile(atPath: python) else { return "\(python) is not installed" }
-        guard let child = try? DemoChildProcess.spawn([python, "-c", "import confluent_kafka"], output: "/dev/null", errors: "/dev/null"),
-            child.wait(timeout: .seconds(30)) == 0
+        guard let child = try? ChildProcess.demoChild([python, "-c", "import confluent_kafka"], output: "/dev/null", errors: "/dev/null"),
+            child.wait(timeout: .seconds(30)) == .exited(0)
         else { return "\(python) cannot import confluent_kafka (apt-get install python3-confluent-kafka)" }
         return nil
     }
 
-    func startProducer(bootstrap: String, topic: String) throws -> DemoChildProcess {
+    func startProducer(bootstrap: String, topic: String) throws -> ChildProcess {
         try Self.script.write(toFile: scriptPath, atomically: true, encoding: .utf8)
         for path in [acknowledgedPath, stopPath] where FileManager.default.fileExists(atPath: path) {
             try FileManager.default.removeItem(atPath: path)
         }
-        return try DemoChildProcess.spawn(
+        return try ChildProcess.demoChild(
             [Self.python, scriptPath, "produce", bootstrap, topic, acknowledgedPath, stopPath],
             output: producerOutputPath, errors: producerLogPath)
     }
@@ -54,7 +55,7 @@ struct DemoTraffic: Sendable {
     }
 
     /// Asks the producer to stop, waits for it to flush and exit, and reads its summary.
-    func stopProducer(_ producer: DemoChildProcess) throws -> ProducerSummary {
+    func stopProducer(_ producer: ChildProcess) throws -> ProducerSummary {
         FileManager.default.createFile(atPath: stopPath, contents: nil)
         guard producer.wait(timeout: .seconds(120)) != nil else {
             producer.forceStop()
@@ -88,12 +89,12 @@ struct DemoTraffic: Sendable {
     private func runConsumer<T: Decodable>(_ arguments: [String], timeout: Duration) throws -> T {
         let output = directory + "/\(prefix)-consumer.out"
         let log = directory + "/\(prefix)-consumer.log"
-        let consumer = try DemoChildProcess.spawn([Self.python, scriptPath] + arguments, output: output, errors: log)
+        let consumer = try ChildProcess.demoChild([Self.python, scriptPath] + arguments, output: output, errors: log)
         guard let status = consumer.wait(timeout: timeout) else {
             consumer.forceStop()
             throw DemoTimeout(description: "the consumer did not finish within \(timeout.components.seconds) s (log: \(log))")
         }
-        guard status == 0 else { throw DemoTrafficError(description: "the consumer exited with status \(status) (log: \(log))") }
+        guard status.isSuccess else { throw DemoTrafficError(description: "the consumer \(status) (log: \(log))") }
         return try Self.lastJSONLine(of: output, what: "consumer", log: log)
     }
 
@@ -187,50 +188,14 @@ struct DemoTrafficError: Error, CustomStringConvertible {
     let description: String
 }
 
-/// A child process of the demo with its output in files, started with `posix_spawn` in its own
-/// process group (so a Ctrl-C in the terminal reaches only the demo, which tears down in order).
-final class DemoChildProcess: Sendable {
-    let pid: pid_t
-
-    private init(pid: pid_t) { self.pid = pid }
-
-    static func spawn(_ arguments: [String], output: String, errors: String) throws -> DemoChildProcess {
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        posix_spawn_file_actions_addopen(&actions, 1, output, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-        posix_spawn_file_actions_addopen(&actions, 2, errors, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-        var attributes = posix_spawnattr_t()
-        posix_spawnattr_init(&attributes)
-        defer { posix_spawnattr_destroy(&attributes) }
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETPGROUP))
-        posix_spawnattr_setpgroup(&attributes, 0)
-        let argv = arguments.map { strdup($0) } + [nil]
-        defer { argv.forEach { free($0) } }
-        var pid: pid_t = 0
-        let rc = posix_spawn(&pid, arguments[0], &actions, &attributes, argv, environ)
-        guard rc == 0 else {
-            throw DemoTrafficError(description: "cannot run \(arguments[0]): \(String(cString: strerror(rc)))")
-        }
-        return DemoChildProcess(pid: pid)
+extension ChildProcess {
+    /// A child of the demo with its output in files, in its own process group (so a Ctrl-C in the
+    /// terminal reaches only the demo, which tears down in order).
+    static func demoChild(_ arguments: [String], output: String, errors: String) throws -> ChildProcess {
+        try spawn(ChildProcessOptions(
+            arguments, standardOutput: .file(output, append: false), standardError: .file(errors, append: false)))
     }
 
-    /// The exit status once the process has exited within `timeout`, else nil (still running).
-    func wait(timeout: Duration) -> Int32? {
-        let deadline = ContinuousClock.now + timeout
-        var status: Int32 = 0
-        while true {
-            let reaped = waitpid(pid, &status, WNOHANG)
-            if reaped == pid { return (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f) }
-            if reaped < 0 { return -1 }  // already reaped
-            if ContinuousClock.now >= deadline { return nil }
-            usleep(50_000)
-        }
-    }
-
-    func forceStop() {
-        kill(pid, SIGKILL)
-        _ = wait(timeout: .seconds(5))
-    }
+    /// SIGKILL to its group, and reaped.
+    func forceStop() { stop(signal: SIGKILL, grace: .seconds(5)) }
 }

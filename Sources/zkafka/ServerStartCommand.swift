@@ -65,16 +65,17 @@ struct ServerStartCommand: AsyncParsableCommand {
         let metrics = KafkaMetricsRegistry(constantDimensions: [("broker", "\(brokerConfig.brokerID)")])
         MetricsSystem.bootstrap(metrics.factory)
         let server = BrokerServer(config: brokerConfig, metrics: metrics)
-        let stop = TerminationSignal()
-        do {
-            try await server.startup()
-        } catch {
-            logger.error("Fatal error during KafkaServer startup. Prepare to shutdown: \(error)")
+        try await GracefulServer.run(logger: logger) {
+            do {
+                try await server.startup()
+            } catch {
+                logger.error("Fatal error during KafkaServer startup. Prepare to shutdown: \(error)")
+                await server.shutdown()
+                throw ExitCode.failure
+            }
+        } stop: {
             await server.shutdown()
-            throw ExitCode.failure
         }
-        await stop.wait()
-        await server.shutdown()
     }
 
     func validate() throws {

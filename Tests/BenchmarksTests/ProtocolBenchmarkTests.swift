@@ -3,7 +3,7 @@ import Testing
 @testable import Benchmarks
 import KafkaProtocol
 
-@Suite struct ProtocolBenchmarkTests {
+@Suite(.tags(.unit)) struct ProtocolBenchmarkTests {
     @Test func benchmark_runsEveryWorkload() throws {
         let rows = try ProtocolBenchmark.run(secondsPerWorkload: 0.02)
         #expect(rows.count == 5)

@@ -2,7 +2,7 @@ import Testing
 
 @testable import ChaosTesting
 
-@Suite struct NemesisScheduleTests {
+@Suite(.tags(.unit)) struct NemesisScheduleTests {
     @Test func sameSeed_sameFaults_everyKindBeforeARepeat() {
         let a = NemesisSchedule(seed: 5, rounds: 10)
         #expect(a == NemesisSchedule(seed: 5, rounds: 10))
@@ -13,7 +13,7 @@ import Testing
     }
 }
 
-@Suite struct ChaosVerdictTests {
+@Suite(.tags(.unit)) struct ChaosVerdictTests {
     func record(_ partition: Int32, _ offset: Int64, _ value: String) -> StoredRecord {
         StoredRecord(partition: partition, offset: offset, value: value)
     }

@@ -7,6 +7,7 @@ import Testing
 /// broker that lost its leaderships is back in the ISRs, the controller's periodic check moves them
 /// back with no `/admin/preferred_replica_election` request.
 @Suite(
+    .tags(.cluster), .requiresZooKeeper,
     .cluster(brokerOverrides: [
         "auto.leader.rebalance.enable": "true",
         "leader.imbalance.check.interval.seconds": "2",
@@ -31,14 +32,14 @@ struct AutoLeaderRebalanceTests {
         }
 
         try cluster.cluster.kill(.broker(victim), signal: .kill)
-        try ClusterZooKeeperScripts.eventually("partition \(preferred) gets a new leader") {
+        try pollUntilBlocking("partition \(preferred) gets a new leader", timeout: .seconds(60)) {
             let current = try state()
             return current.leader != victim && current.leader >= 0 && !current.isr.contains(victim)
         }
         try cluster.cluster.start(.broker(victim))
         // Its leader lets the restarted replica back into the ISR; then the periodic imbalance check
         // (every 2 s here) elects the preferred replica again.
-        try ClusterZooKeeperScripts.eventually("broker \(victim) leads partition \(preferred) again", within: .seconds(90)) {
+        try pollUntilBlocking("broker \(victim) leads partition \(preferred) again", timeout: .seconds(90)) {
             try state().leader == victim
         }
         #expect(try state().isr.contains(victim))

@@ -6,7 +6,7 @@ import Testing
 /// bounce, a pause past the session timeout, a whole-cluster crash, a kill of a freshly elected leader, and — as root —
 /// a network partition cutting a leader off from ZooKeeper and its peers) under an
 /// acks=all producer, and not one acknowledged record lost, every replica's log byte-identical at the end.
-@Suite(.serialized, .timeLimit(.minutes(12)))
+@Suite(.tags(.cluster), .requiresZooKeeper, .serialized, .timeLimit(.minutes(12)))
 struct ChaosTests {
     @Test func everyFaultOnce_seed11_noAcknowledgedRecordLost_replicasIdentical() throws {
         try ZKafkaExecutable.export()

@@ -4,7 +4,7 @@ import Testing
 
 /// Real Kafka clients bootstrap against ZKafka brokers started by `zkafka cluster up`: they
 /// negotiate API versions and read the cluster's metadata (issue: wire protocol and network layer).
-@Suite(.cluster, .serialized, .timeLimit(.minutes(4)))
+@Suite(.tags(.cluster), .requiresZooKeeper, .cluster, .serialized, .timeLimit(.minutes(4)))
 struct ClientBootstrapTests {
     @Test func kcat_listsEveryBrokerAndTheController() throws {
         let cluster = try RunningCluster.current

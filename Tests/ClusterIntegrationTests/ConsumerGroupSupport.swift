@@ -79,13 +79,12 @@ enum ConsumerGroups {
         _ members: [ConfluentGroupMember], partitionCount: Int, within: Duration
     ) async throws -> Duration {
         let started = ContinuousClock.now
-        let balanced = await eventually(within: within) {
+        try await pollUntil("assignments never balanced: \(members.map { "\($0.name)=\($0.assignment)" })", timeout: within) {
             let assignments = members.map(\.assignment)
             let all = assignments.flatMap { $0 }
             let share = partitionCount / members.count
             return all.sorted() == Array(0..<partitionCount) && assignments.allSatisfy { $0.count == share }
         }
-        try #require(balanced, "assignments never balanced: \(members.map { "\($0.name)=\($0.assignment)" })")
         return ContinuousClock.now - started
     }
 }

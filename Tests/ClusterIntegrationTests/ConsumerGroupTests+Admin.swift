@@ -23,8 +23,7 @@ extension ConsumerGroupTests {
         }
 
         let member = ConfluentGroupMember(cluster, topic: Self.topic, group: group, name: "admin1", directory: scratch)
-        let consumed = await eventually(within: .seconds(90)) { member.records.count >= total && member.assignment.count == 6 }
-        #expect(consumed, "consumed \(member.records.count) of \(total), assignment \(member.assignment)")
+        try await pollUntil("consumed \(member.records.count) of \(total), assignment \(member.assignment)", timeout: .seconds(90)) { member.records.count >= total && member.assignment.count == 6 }
 
         let members = try groups(["--describe", "--group", group, "--members", "--verbose"])
         #expect(members.status == 0, "\(members.standardError)")
@@ -45,10 +44,9 @@ extension ConsumerGroupTests {
                 + "org.apache.kafka.common.errors.GroupNotEmptyException: The group is not empty."), "\(notEmpty.standardOutput)")
 
         _ = try await member.stop()
-        let empty = await eventually(within: .seconds(30)) {
+        try await pollUntil("the group never became Empty after its member left", timeout: .seconds(30)) {
             ((try? groups(["--describe", "--group", group, "--state"]))?.standardOutput.contains(" Empty ")) ?? false
         }
-        try #require(empty, "the group never became Empty after its member left")
 
         // Dry run: the plan is printed, nothing is committed.
         let dryRun = try groups(["--reset-offsets", "--group", group, "--topic", "\(Self.topic):0,1", "--to-earliest", "--dry-run"])
@@ -111,12 +109,11 @@ extension ConsumerGroupTests {
                 timeout: .seconds(60)))?.standardOutput ?? ""
         }
         var assignments: [String] = []
-        let interleaved = await eventually(within: .seconds(60)) {
+        try await pollUntil("round robin deals alternate partitions: \(assignments)", timeout: .seconds(60)) {
             assignments = describe("--members").split(separator: "\n").filter { $0.hasPrefix(group + " ") }
                 .compactMap { $0.split(separator: " ").last.map(String.init) }.sorted()
             return assignments == ["\(Self.topic)(0,2,4)", "\(Self.topic)(1,3,5)"]
         }
-        #expect(interleaved, "round robin deals alternate partitions: \(assignments)")
         let state = describe("--state").split(separator: "\n").first { $0.hasPrefix(group + " ") }.map { $0.split(separator: " ") } ?? []
         #expect(state.suffix(3) == ["roundrobin", "Stable", "2"], "\(state)")
         for member in members { _ = try await member.result() }

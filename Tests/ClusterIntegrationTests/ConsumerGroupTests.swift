@@ -6,7 +6,7 @@ import Testing
 /// Consumer groups with real clients on 3 ZKafka brokers: librdkafka (confluent-kafka, kcat -G)
 /// and kafka-python group consumers share partitions, fail over, and resume from committed
 /// offsets, also after the coordinator's broker is killed.
-@Suite(.cluster(brokerOverrides: ["group.initial.rebalance.delay.ms": "500"]), .serialized, .timeLimit(.minutes(8)))
+@Suite(.tags(.cluster), .requiresZooKeeper, .cluster(brokerOverrides: ["group.initial.rebalance.delay.ms": "500"]), .serialized, .timeLimit(.minutes(8)))
 struct ConsumerGroupTests {
     static let topic = "groups-six"
 
@@ -32,8 +32,7 @@ struct ConsumerGroupTests {
             ConfluentGroupMember(cluster, topic: Self.topic, group: group, name: $0, directory: scratch)
         }
         try await ConsumerGroups.waitForBalancedAssignment(members, partitionCount: 6, within: .seconds(90))
-        let allConsumed = await eventually(within: .seconds(60)) { members.map(\.records.count).reduce(0, +) >= 600 }
-        #expect(allConsumed, "consumed \(members.map(\.records.count))")
+        try await pollUntil("consumed \(members.map(\.records.count))", timeout: .seconds(60)) { members.map(\.records.count).reduce(0, +) >= 600 }
 
         // c dies without leaving: after its session timeout (6 s) a and b split its partitions.
         try await members[2].crash()
@@ -49,12 +48,11 @@ struct ConsumerGroupTests {
         let restarted = ["d", "e"].map {
             ConfluentGroupMember(cluster, topic: Self.topic, group: group, name: $0, directory: scratch)
         }
-        let caughtUp = await eventually(within: .seconds(90)) { restarted.map(\.records.count).reduce(0, +) >= 300 }
+        try await pollUntil("the restarted members consumed 300 records, have \(restarted.map(\.records.count))", timeout: .seconds(90)) { restarted.map(\.records.count).reduce(0, +) >= 300 }
         try await Task.sleep(for: .seconds(2))
         _ = try await restarted[0].stop()
         _ = try await restarted[1].stop()
         let secondRound = restarted.flatMap(\.records).map { "\($0.partition)/\($0.offset)" }
-        #expect(caughtUp)
         #expect(secondRound.count == 300, "restarted members consumed \(secondRound.count) records, expected the 300 new ones")
         #expect(firstRound.isDisjoint(with: secondRound), "records consumed again after the restart")
     }
@@ -122,10 +120,9 @@ struct ConsumerGroupTests {
             [zkafka, "console-consumer", "--bootstrap-server", cluster.bootstrapServers, "--topic", Self.topic, "--group", "zkafka-group",
              "--timeout-ms", "15000"],
             timeout: .seconds(120))
-        let shared = await eventually(within: .seconds(60)) { librdkafka.assignment.count == 3 }
+        try await pollUntil("the librdkafka member holds \(librdkafka.assignment) next to the zkafka member", timeout: .seconds(60)) { librdkafka.assignment.count == 3 }
         _ = try await librdkafka.stop()
         let secondResult = try await second.result()
-        #expect(shared, "the librdkafka member holds \(librdkafka.assignment) next to the zkafka member")
         // Both resumed at the group's committed offsets: nothing was consumed again.
         #expect(librdkafka.records.isEmpty, "librdkafka re-consumed \(librdkafka.records.count) records")
         #expect(secondResult.standardError.contains("Processed a total of 0 messages"), "\(secondResult.standardError.suffix(2000))")
@@ -150,8 +147,7 @@ struct ConsumerGroupTests {
         // 30 s session: it takes over the membership, gets the same partitions, and b is not disturbed.
         try await a.crash()
         let restarted = member("static-a2", instance: "instance-a")
-        let back = await eventually(within: .seconds(25)) { restarted.assignment == before }
-        #expect(back, "the restarted static member holds \(restarted.assignment), before \(before)")
+        try await pollUntil("the restarted static member holds \(restarted.assignment), before \(before)", timeout: .seconds(25)) { restarted.assignment == before }
         let summaryA = try await restarted.stop()
         let summaryB = try await b.stop()
         #expect(ConfluentGroupMember.assignmentHistory(summaryB).count == 1, "b was rebalanced: \(summaryB)")
@@ -167,9 +163,8 @@ struct ConsumerGroupTests {
         let total = try Self.highWatermarkSum(cluster)
 
         let first = ConfluentGroupMember(cluster, topic: Self.topic, group: group, name: "f1", directory: scratch)
-        let done = await eventually(within: .seconds(90)) { first.records.count >= total }
+        try await pollUntil("consumed \(first.records.count) of \(total)", timeout: .seconds(90)) { first.records.count >= total }
         _ = try await first.stop()
-        #expect(done, "consumed \(first.records.count) of \(total)")
 
         let partition = ConsumerGroups.offsetsPartition(of: group)
         let coordinator = try #require(try DataPlane.leaders(cluster, "__consumer_offsets", askingBroker: 1)[partition])
@@ -179,17 +174,15 @@ struct ConsumerGroupTests {
         // Another broker leads the offsets partition now, loads the group's commits from its log,
         // and a new member resumes there: it sees only the records produced after the crash.
         let survivor = try #require(cluster.descriptor.brokers.map(\.id).first { $0 != coordinator })
-        let moved = await eventually(within: .seconds(60)) {
+        try await pollUntil("__consumer_offsets-\(partition) never got a new leader", timeout: .seconds(60)) {
             let leader = (try? DataPlane.leaders(cluster, "__consumer_offsets", askingBroker: survivor))?[partition]
             return leader != nil && leader != coordinator
         }
-        try #require(moved, "__consumer_offsets-\(partition) never got a new leader")
         try ConsumerGroups.produce(cluster, Self.topic, count: 60, scratch: scratch)
         let second = ConfluentGroupMember(cluster, topic: Self.topic, group: group, name: "f2", directory: scratch)
-        let resumed = await eventually(within: .seconds(90)) { second.records.count >= 60 }
+        try await pollUntil("the new member consumed 60 records, has \(second.records.count)", timeout: .seconds(90)) { second.records.count >= 60 }
         try await Task.sleep(for: .seconds(2))
         _ = try await second.stop()
-        #expect(resumed)
         #expect(second.records.count == 60, "after the coordinator's crash the group consumed \(second.records.count), expected the 60 new records")
     }
 

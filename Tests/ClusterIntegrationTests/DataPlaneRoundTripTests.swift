@@ -6,7 +6,7 @@ import Testing
 /// (librdkafka 1.7) and kafka-python — through 3 ZKafka brokers, each topic replicated 3 times:
 /// every record comes back once, with its key, value and headers, in production order within its
 /// partition at consecutive offsets.
-@Suite(.cluster, .serialized, .timeLimit(.minutes(6)))
+@Suite(.tags(.cluster), .requiresZooKeeper, .cluster, .serialized, .timeLimit(.minutes(6)))
 struct DataPlaneRoundTripTests {
     static let recordCount = 100_000
 

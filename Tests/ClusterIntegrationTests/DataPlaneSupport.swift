@@ -51,12 +51,11 @@ enum DataPlane {
                 + configs.sorted { $0.key < $1.key }.flatMap { ["--config", "\($0.key)=\($0.value)"] },
             timeout: .seconds(60))
         try #require(result.status == 0, "creating \(topic) failed: \(result.standardError)")
-        let everyBrokerKnowsTheLeaders = try await eventually(within: .seconds(30)) {
+        try await pollUntil("not every broker learned the leaders of \(topic)", timeout: .seconds(30)) {
             try cluster.descriptor.brokers.allSatisfy { broker in
                 try leaders(cluster, topic, askingBroker: broker.id).count == partitions
             }
         }
-        try #require(everyBrokerKnowsTheLeaders, "not every broker learned the leaders of \(topic)")
     }
 
     /// Partition → leader as one broker's metadata answers it (kcat -L against that broker only).
@@ -242,10 +241,8 @@ final class BackgroundCommand: Sendable {
 
     /// The command's result once it has exited (it is killed at its own timeout).
     func result() async throws -> CommandResult {
-        while true {
-            if let result = outcome.withLock({ $0 }) { return try result.get() }
-            try await Task.sleep(for: .milliseconds(100))
-        }
+        // Bounded by the command's own timeout; the hour is only a backstop.
+        try await poll("the command to exit", timeout: .seconds(3600), every: .milliseconds(100)) { outcome.withLock { $0 } }.get()
     }
 }
 

@@ -4,7 +4,7 @@ import Testing
 
 /// `zkafka demo` and `zkafka trace` as a user runs them: the executable end to end against a real local
 /// cluster it brings up itself.
-@Suite(.serialized, .timeLimit(.minutes(7)))
+@Suite(.tags(.cluster), .requiresZooKeeper, .serialized, .timeLimit(.minutes(7)))
 struct DemoAndTraceTests {
     private func freshDirectory() -> String {
         FileManager.default.temporaryDirectory.appendingPathComponent("zkafka-demo-test-\(UUID().uuidString.prefix(8))").path

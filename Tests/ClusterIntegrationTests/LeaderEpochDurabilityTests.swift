@@ -10,7 +10,7 @@ import ZooKeeper
 /// replicas end up byte-identical, when a follower restarts and the leader dies before it caught
 /// up, and when every broker is killed with SIGKILL and restarted. Followers truncate by leader
 /// epoch (Fetch v12 `last_fetched_epoch` / `diverging_epoch`), never to a stale high watermark.
-@Suite(.cluster(brokerOverrides: ["replica.lag.time.max.ms": "10000"]), .serialized, .timeLimit(.minutes(8)))
+@Suite(.tags(.cluster), .requiresZooKeeper, .cluster(brokerOverrides: ["replica.lag.time.max.ms": "10000"]), .serialized, .timeLimit(.minutes(8)))
 struct LeaderEpochDurabilityTests {
     private let topicConfig = ["min.insync.replicas": "2"]
 
@@ -27,34 +27,33 @@ struct LeaderEpochDurabilityTests {
         try await DataPlane.createTopic(cluster, topic, partitions: 1, replicationFactor: 3, configs: topicConfig)
         let scratch = try DataPlane.scratchDirectory()
         defer { try? FileManager.default.removeItem(atPath: scratch) }
-        let zooKeeper = try await DataPlane.zooKeeper(cluster)
-        defer { Task { await zooKeeper.close() } }
-        let run = try ProducerRun(cluster, topic, scratch: scratch)
-        defer { run.stop() }
-        try await run.waitForAcknowledged(1_000)
+        try await withClosing(try await DataPlane.zooKeeper(cluster)) { zooKeeper async throws in
+            let run = try ProducerRun(cluster, topic, scratch: scratch)
+            defer { run.stop() }
+            try await run.waitForAcknowledged(1_000)
 
-        let initial = try #require(try await DataPlane.partitionState(zooKeeper, topic, 0))
-        let leader = Int(initial.leader)
-        let follower = try #require(initial.isr.map(Int.init).first { $0 != leader })
-        try cluster.cluster.kill(.broker(follower), signal: .kill)
-        try await run.waitForAcknowledged(run.acknowledgedCount + 1_000)
-        // The follower comes back with the log it had, and the leader dies right away, before the
-        // follower has fetched what it missed.
-        try cluster.cluster.start(.broker(follower))
-        try cluster.cluster.kill(.broker(leader), signal: .kill)
-        var state: LeaderAndISR?
-        let failedOver = try await eventually(within: .seconds(60)) {
-            state = try await DataPlane.partitionState(zooKeeper, topic, 0)
-            return state.map { $0.leader >= 0 && $0.leader != Int32(leader) } ?? false
+            let initial = try #require(try await DataPlane.partitionState(zooKeeper, topic, 0))
+            let leader = Int(initial.leader)
+            let follower = try #require(initial.isr.map(Int.init).first { $0 != leader })
+            try cluster.cluster.kill(.broker(follower), signal: .kill)
+            try await run.waitForAcknowledged(run.acknowledgedCount + 1_000)
+            // The follower comes back with the log it had, and the leader dies right away, before the
+            // follower has fetched what it missed.
+            try cluster.cluster.start(.broker(follower))
+            try cluster.cluster.kill(.broker(leader), signal: .kill)
+            var state: LeaderAndISR?
+            try await pollUntil("no new leader after broker \(leader) died: \(String(describing: state))", timeout: .seconds(60)) {
+                state = try await DataPlane.partitionState(zooKeeper, topic, 0)
+                return state.map { $0.leader >= 0 && $0.leader != Int32(leader) } ?? false
+            }
+            try await run.waitForAcknowledged(run.acknowledgedCount + 1_000, within: .seconds(120))
+
+            try cluster.cluster.start(.broker(leader))
+            try await run.finish()
+            try await expectEveryAcknowledgedRecord(cluster, topic, run)
+            try await expectIdenticalReplicas(cluster, zooKeeper, topic)
+            try await expectOffsetsForLeaderEpochAnswers(cluster, zooKeeper, topic)
         }
-        #expect(failedOver, "no new leader after broker \(leader) died: \(String(describing: state))")
-        try await run.waitForAcknowledged(run.acknowledgedCount + 1_000, within: .seconds(120))
-
-        try cluster.cluster.start(.broker(leader))
-        try await run.finish()
-        try await expectEveryAcknowledgedRecord(cluster, topic, run)
-        try await expectIdenticalReplicas(cluster, zooKeeper, topic)
-        try await expectOffsetsForLeaderEpochAnswers(cluster, zooKeeper, topic)
     }
 
     /// OffsetsForLeaderEpoch v3, encoded by a Python script: the leader answers from its epoch
@@ -87,20 +86,20 @@ struct LeaderEpochDurabilityTests {
         try await DataPlane.createTopic(cluster, topic, partitions: 3, replicationFactor: 3, configs: topicConfig)
         let scratch = try DataPlane.scratchDirectory()
         defer { try? FileManager.default.removeItem(atPath: scratch) }
-        let zooKeeper = try await DataPlane.zooKeeper(cluster)
-        defer { Task { await zooKeeper.close() } }
-        let run = try ProducerRun(cluster, topic, scratch: scratch)
-        defer { run.stop() }
-        try await run.waitForAcknowledged(2_000)
+        try await withClosing(try await DataPlane.zooKeeper(cluster)) { zooKeeper async throws in
+            let run = try ProducerRun(cluster, topic, scratch: scratch)
+            defer { run.stop() }
+            try await run.waitForAcknowledged(2_000)
 
-        for broker in cluster.descriptor.brokers { try cluster.cluster.kill(.broker(broker.id), signal: .kill) }
-        let acknowledgedAtCrash = run.acknowledgedCount
-        for broker in cluster.descriptor.brokers { try cluster.cluster.start(.broker(broker.id)) }
-        try await run.waitForAcknowledged(acknowledgedAtCrash + 1_000, within: .seconds(150), cluster: cluster)
+            for broker in cluster.descriptor.brokers { try cluster.cluster.kill(.broker(broker.id), signal: .kill) }
+            let acknowledgedAtCrash = run.acknowledgedCount
+            for broker in cluster.descriptor.brokers { try cluster.cluster.start(.broker(broker.id)) }
+            try await run.waitForAcknowledged(acknowledgedAtCrash + 1_000, within: .seconds(150), cluster: cluster)
 
-        try await run.finish()
-        try await expectEveryAcknowledgedRecord(cluster, topic, run)
-        try await expectIdenticalReplicas(cluster, zooKeeper, topic)
+            try await run.finish()
+            try await expectEveryAcknowledgedRecord(cluster, topic, run)
+            try await expectIdenticalReplicas(cluster, zooKeeper, topic)
+        }
     }
 
     // MARK: Checks
@@ -122,13 +121,12 @@ struct LeaderEpochDurabilityTests {
     private func expectIdenticalReplicas(_ cluster: RunningCluster, _ zooKeeper: ZooKeeperClient, _ topic: String) async throws {
         let partitions = try DataPlane.leaders(cluster, topic, askingBroker: cluster.descriptor.brokers[0].id).count
         var states: [Int32: LeaderAndISR] = [:]
-        let fullIsr = try await eventually(within: .seconds(120)) {
+        try await pollUntil("not every replica rejoined the ISR: \(states)", timeout: .seconds(120)) {
             for partition in 0..<Int32(partitions) { states[partition] = try await DataPlane.partitionState(zooKeeper, topic, partition) }
             return states.count == partitions && states.values.allSatisfy { $0.isr.count == 3 }
         }
-        #expect(fullIsr, "not every replica rejoined the ISR: \(states)")
         var sizes: [Int: [Int]] = [:]
-        let identical = try await eventually(within: .seconds(60)) {
+        try await pollUntil("the replicas' logs differ (bytes per broker, by partition): \(sizes)", timeout: .seconds(60)) {
             var allEqual = true
             for partition in 0..<partitions {
                 let copies = try cluster.descriptor.brokers.map { try Self.logBytes(cluster, broker: $0.id, topic, partition) }
@@ -137,7 +135,6 @@ struct LeaderEpochDurabilityTests {
             }
             return allEqual
         }
-        #expect(identical, "the replicas' logs differ (bytes per broker, by partition): \(sizes)")
     }
 
     /// All `.log` segment files of a partition on one broker, concatenated in offset order.
@@ -172,9 +169,10 @@ final class ProducerRun: Sendable {
     var acknowledgedCount: Int { DataPlane.lineCount(acked) }
 
     func waitForAcknowledged(_ count: Int, within limit: Duration = .seconds(60), cluster: RunningCluster? = nil) async throws {
-        let reached = await eventually(within: limit) { DataPlane.lineCount(self.acked) >= count }
-        let logs = reached ? "" : (cluster.map(Self.brokerLogTails) ?? "")
-        try #require(reached, "acknowledgements stalled at \(acknowledgedCount), waiting for \(count)\n\(logs)")
+        try await pollUntil(
+            "acknowledgements stalled at \(acknowledgedCount), waiting for \(count)\n\(cluster.map(Self.brokerLogTails) ?? "")",
+            timeout: limit
+        ) { DataPlane.lineCount(self.acked) >= count }
     }
 
     /// The last lines of every broker's log, for a failure message.

@@ -118,3 +118,14 @@ enum ChattrFault {
         guard result.status == 0 else { throw CocoaError(.fileWriteNoPermission, userInfo: [NSFilePathErrorKey: path]) }
     }
 }
+
+/// True once `condition` holds within `timeout` (the kit's `pollUntil`), false otherwise, so each
+/// check above can say what it saw.
+private func eventually(within timeout: Duration, _ condition: () async throws -> Bool) async -> Bool {
+    do {
+        try await pollUntil("condition", timeout: timeout, every: .milliseconds(200), condition)
+        return true
+    } catch {
+        return false
+    }
+}

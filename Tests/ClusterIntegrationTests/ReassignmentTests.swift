@@ -5,7 +5,7 @@ import Testing
 /// Partition reassignment through the legacy `/admin/reassign_partitions` znode (Kafka 2.8's
 /// `onPartitionReassignment`): a reordering and a replica removal complete at once; a reassignment adding
 /// a replica completes once the new replica has copied the log and joined the ISR.
-@Suite(.cluster, .serialized, .timeLimit(.minutes(4)))
+@Suite(.tags(.cluster), .requiresZooKeeper, .cluster, .serialized, .timeLimit(.minutes(4)))
 struct ReassignmentTests {
     private func reassign(_ entries: [(topic: String, partition: Int, replicas: [Int])]) throws {
         let partitions = entries.map {
@@ -27,7 +27,7 @@ struct ReassignmentTests {
         // p0 drops broker 1 (its leader: a reassign election moves leadership to 2); p1 is reordered.
         try reassign([(topic, 0, [2, 3]), (topic, 1, [3, 1, 2])])
 
-        try ClusterZooKeeperScripts.eventually("the reassignment znode is removed") {
+        try pollUntilBlocking("the reassignment znode is removed", timeout: .seconds(60)) {
             try ClusterZooKeeperScripts.existing(["/admin/reassign_partitions"]).isEmpty
         }
         let node = try #require(try ClusterZooKeeperScripts.json("/brokers/topics/\(topic)"))
@@ -58,7 +58,7 @@ struct ReassignmentTests {
 
         // Kafka's phases: AR = [2, 3, 1] with adding [3] / removing [1] until 3 is in the ISR, then the
         // target alone, leadership moved off the removed replica, and the request znode deleted.
-        try ClusterZooKeeperScripts.eventually("the reassignment completes") {
+        try pollUntilBlocking("the reassignment completes", timeout: .seconds(60)) {
             try ClusterZooKeeperScripts.existing(["/admin/reassign_partitions"]).isEmpty
         }
         let node = try #require(try ClusterZooKeeperScripts.json("/brokers/topics/\(topic)"))
@@ -70,7 +70,7 @@ struct ReassignmentTests {
         #expect(Set(state["isr"] as? [Int] ?? []) == [2, 3])
         // Every record is still there under the new leader, once metadata and its high watermark caught up
         // (a new leader's high watermark trails by one fetch round, as in Kafka).
-        try ClusterZooKeeperScripts.eventually("all 2,000 records are readable from the new replica set") {
+        try pollUntilBlocking("all 2,000 records are readable from the new replica set", timeout: .seconds(60)) {
             let consumed = try Command.run(
                 ["/usr/bin/kcat", "-C", "-b", cluster.bootstrapServers, "-t", topic, "-p", "0", "-o", "beginning", "-e", "-q"],
                 timeout: .seconds(60))
@@ -90,7 +90,7 @@ struct ReassignmentTests {
         #expect(FileManager.default.fileExists(atPath: logOnNewReplica))
         // The removed replica got StopReplica with delete: its log directory goes.
         let logOnRemovedReplica = cluster.descriptor.brokers.first { $0.id == 1 }!.logDir + "/\(topic)-0"
-        try ClusterZooKeeperScripts.eventually("broker 1 deletes its replica's log") {
+        try pollUntilBlocking("broker 1 deletes its replica's log", timeout: .seconds(60)) {
             !FileManager.default.fileExists(atPath: logOnRemovedReplica)
         }
     }

@@ -6,7 +6,7 @@ import Testing
 /// partitions among them) are answered by the controller, thousands of mutated frames of every advertised API
 /// leave every broker answering, and afterwards the cluster still creates a topic and round-trips records with
 /// kcat. Seeds are fixed; `ZKAFKA_FUZZ_FRAMES` raises the frame count for a long run.
-@Suite(.cluster, .serialized, .timeLimit(.minutes(8)))
+@Suite(.tags(.cluster), .requiresZooKeeper, .cluster, .serialized, .timeLimit(.minutes(8)))
 struct RequestFuzzTests {
     @Test func mutatedFrames_everyBrokerKeepsAnswering_clusterStillCreatesAndRoundTrips() async throws {
         let cluster = try RunningCluster.current

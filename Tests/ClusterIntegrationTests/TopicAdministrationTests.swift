@@ -5,7 +5,7 @@ import Testing
 /// Topic administration against 3 ZKafka brokers: `zkafka topics` (create, list, describe, delete,
 /// errors), CreateTopics from kafka-python and confluent-kafka, DescribeConfigs, and the znodes the
 /// admin path writes (`/brokers/topics/<t>`, `/config/topics/<t>`, `/admin/delete_topics/<t>`).
-@Suite(.cluster, .serialized, .timeLimit(.minutes(4)))
+@Suite(.tags(.cluster), .requiresZooKeeper, .cluster, .serialized, .timeLimit(.minutes(4)))
 struct TopicAdministrationTests {
     private func topics(_ arguments: [String], timeout: Duration = .seconds(60)) throws -> CommandResult {
         let cluster = try RunningCluster.current

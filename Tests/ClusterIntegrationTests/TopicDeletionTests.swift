@@ -6,7 +6,7 @@ import Testing
 /// `/brokers/topics` with kazoo, then marked with `/admin/delete_topics/<t>`; the controller makes every
 /// broker forget it (UpdateMetadata with leader -2, StopReplica delete, which removes the partition
 /// directories) and deletes its znodes.
-@Suite(.cluster, .serialized, .timeLimit(.minutes(4)))
+@Suite(.tags(.cluster), .requiresZooKeeper, .cluster, .serialized, .timeLimit(.minutes(4)))
 struct TopicDeletionTests {
     @Test func deleteTopicsZNode_removesZNodesDirectoriesAndMetadataEverywhere() throws {
         let cluster = try RunningCluster.current
@@ -24,11 +24,11 @@ struct TopicDeletionTests {
         try ClusterZooKeeperScripts.create(["/admin/delete_topics/\(topic)"])
 
         let paths = ["/brokers/topics/\(topic)", "/admin/delete_topics/\(topic)", "/config/topics/\(topic)"]
-        try ClusterZooKeeperScripts.eventually("the topic's znodes are deleted") {
+        try pollUntilBlocking("the topic's znodes are deleted", timeout: .seconds(60)) {
             try ClusterZooKeeperScripts.existing(paths).isEmpty
         }
         try ClusterZooKeeperScripts.waitForMetadata(topic: topic) { $0.isEmpty }
-        try ClusterZooKeeperScripts.eventually("the partition directories are removed") {
+        try pollUntilBlocking("the partition directories are removed", timeout: .seconds(60)) {
             cluster.descriptor.brokers.allSatisfy { broker in
                 (0...1).allSatisfy { !FileManager.default.fileExists(atPath: "\(broker.logDir)/\(topic)-\($0)") }
             }
@@ -37,7 +37,7 @@ struct TopicDeletionTests {
 
     @Test func deleteTopicsZNode_forUnknownTopic_isRemoved() throws {
         try ClusterZooKeeperScripts.create(["/admin/delete_topics/never-existed"])
-        try ClusterZooKeeperScripts.eventually("the request for an unknown topic is dropped") {
+        try pollUntilBlocking("the request for an unknown topic is dropped", timeout: .seconds(60)) {
             try ClusterZooKeeperScripts.existing(["/admin/delete_topics/never-existed"]).isEmpty
         }
     }
@@ -47,7 +47,7 @@ struct TopicDeletionTests {
         try ClusterZooKeeperScripts.createTopic(topic, partitions: [0: [3, 1]])
         try ClusterZooKeeperScripts.waitForMetadata(topic: topic) { $0.count == 1 && $0[0].leader == 3 }
         try ClusterZooKeeperScripts.create(["/admin/delete_topics/\(topic)"])
-        try ClusterZooKeeperScripts.eventually("the topic znode is deleted") {
+        try pollUntilBlocking("the topic znode is deleted", timeout: .seconds(60)) {
             try ClusterZooKeeperScripts.existing(["/brokers/topics/\(topic)", "/admin/delete_topics/\(topic)"]).isEmpty
         }
         try ClusterZooKeeperScripts.waitForMetadata(topic: topic) { $0.isEmpty }
@@ -68,7 +68,7 @@ struct TopicDeletionTests {
         let survivor = Set([1, 2, 3]).subtracting([controller, victim]).first!
         try cluster.cluster.kill(.broker(victim), signal: .term)
         defer { try? cluster.cluster.start(.broker(victim)) }
-        try ClusterZooKeeperScripts.eventually("broker \(victim) is deregistered") {
+        try pollUntilBlocking("broker \(victim) is deregistered", timeout: .seconds(60)) {
             try ClusterZooKeeperScripts.existing(["/brokers/ids/\(victim)"]).isEmpty
         }
 
@@ -80,14 +80,14 @@ struct TopicDeletionTests {
         // Fail the controller over to the survivor, which resumes the (still halted) deletion.
         try cluster.cluster.kill(.broker(controller), signal: .term)
         defer { try? cluster.cluster.start(.broker(controller)) }
-        try ClusterZooKeeperScripts.eventually("broker \(survivor) becomes the controller") {
+        try pollUntilBlocking("broker \(survivor) becomes the controller", timeout: .seconds(60)) {
             try ClusterZooKeeperScripts.json("/controller")?["brokerid"] as? Int == survivor
         }
         #expect(try ClusterZooKeeperScripts.existing(["/brokers/topics/\(topic)"]).count == 1)
 
         try cluster.cluster.start(.broker(victim))
         try cluster.cluster.start(.broker(controller))
-        try ClusterZooKeeperScripts.eventually("the halted deletion completes once the replicas are back", within: .seconds(90)) {
+        try pollUntilBlocking("the halted deletion completes once the replicas are back", timeout: .seconds(90)) {
             try ClusterZooKeeperScripts.existing(["/brokers/topics/\(topic)", "/admin/delete_topics/\(topic)"]).isEmpty
         }
         try ClusterZooKeeperScripts.waitForMetadata(topic: topic) { $0.isEmpty }
@@ -171,27 +171,10 @@ enum ClusterZooKeeperScripts {
     ) throws {
         let brokers = try brokers ?? RunningCluster.current.descriptor.brokers.map(\.id)
         var last: [Int: [PartitionView]] = [:]
-        try eventually("every broker's metadata for \(topic) matches", within: within, detail: { "\(last)" }) {
+        try pollUntilBlocking("every broker's metadata for \(topic) matches", timeout: within, detail: { "\(last)" }) {
             for broker in brokers { last[broker] = try metadata(broker: broker, topic: topic) }
             return last.values.allSatisfy(condition)
         }
-    }
-
-    /// Polls `condition` (every 200 ms) until it holds or the deadline passes.
-    static func eventually(
-        _ what: String, within: Duration = .seconds(60), detail: () -> String = { "" }, _ condition: () throws -> Bool
-    ) throws {
-        let deadline = ContinuousClock.now + within
-        var lastError: (any Error)?
-        while ContinuousClock.now < deadline {
-            do {
-                if try condition() { return }
-            } catch {
-                lastError = error
-            }
-            Thread.sleep(forTimeInterval: 0.2)
-        }
-        throw ScriptFailure(description: "timed out waiting until \(what); last error: \(lastError.map { "\($0)" } ?? "none") \(detail())")
     }
 
     struct ScriptFailure: Error, CustomStringConvertible {

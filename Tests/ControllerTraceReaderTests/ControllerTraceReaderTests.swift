@@ -39,7 +39,7 @@ private func elected(_ broker: BrokerID, epoch: Int32, at time: Int64) -> Contro
     .milestone(ControllerMilestoneTraceRecord(kind: .elected, timeMs: time, brokerID: broker, controllerEpoch: epoch, epochZKVersion: epoch - 1))
 }
 
-@Suite struct ControllerTraceReaderTests {
+@Suite(.tags(.unit)) struct ControllerTraceReaderTests {
     @Test func recordKinds_roundTripThroughTheirJSONLines() throws {
         let records: [ControllerTraceRecord] = [
             event("BrokerChange", enqueue: 1_000), partition("t", 0, from: "OnlinePartition", to: "OfflinePartition", leader: 2, isr: [2], leaderEpoch: 3, epoch: 4, at: 1_001),

@@ -4,7 +4,7 @@ import KafkaController
 import KafkaGroupCoordinator
 import Testing
 
-@Suite("group-coordinator-trace.jsonl on the zkafka trace timeline")
+@Suite("group-coordinator-trace.jsonl on the zkafka trace timeline", .tags(.unit))
 struct GroupTimelineTests {
     let utc = TimeZone(secondsFromGMT: 0)!
 

@@ -6,7 +6,7 @@ import KafkaServer
 import Logging
 import Testing
 
-@Suite("Broker log output: StreamLogHandler's line format, buffered")
+@Suite("Broker log output: StreamLogHandler's line format, buffered", .tags(.unit))
 struct BufferedLogOutputTests {
     /// Reads what is available on a non-blocking pipe.
     func drain(_ fd: Int32) -> String {

@@ -4,7 +4,7 @@ import KafkaProtocol
 import NIOCore
 import Testing
 
-@Suite("Fetch sessions (KIP-227, Kafka 2.8 FetchSessionCache and FetchContext)")
+@Suite("Fetch sessions (KIP-227, Kafka 2.8 FetchSessionCache and FetchContext)", .tags(.unit))
 struct FetchSessionCacheTests {
     let a0 = TopicPartition(topic: "a", partition: 0)
     let a1 = TopicPartition(topic: "a", partition: 1)

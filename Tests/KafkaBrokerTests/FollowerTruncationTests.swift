@@ -4,7 +4,7 @@ import Testing
 
 /// Kafka 2.8 `AbstractFetcherThread.getOffsetTruncationState` and `Partition.readRecords`'s
 /// diverging-epoch check, as pure functions.
-@Suite("Follower truncation and fetch divergence rules (KIP-101, KIP-279)")
+@Suite("Follower truncation and fetch divergence rules (KIP-101, KIP-279)", .tags(.unit))
 struct FollowerTruncationTests {
     private func epochs(_ pairs: [(Int32, Int64)]) -> LeaderEpochFileCache {
         LeaderEpochFileCache(entries: pairs.map { EpochEntry(epoch: $0.0, startOffset: $0.1) })

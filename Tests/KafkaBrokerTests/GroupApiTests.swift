@@ -10,7 +10,7 @@ import Testing
 @testable import KafkaBroker
 
 /// The group APIs through the broker's request router, before this broker coordinates anything.
-@Suite("Group APIs on a broker without __consumer_offsets", .timeLimit(.minutes(1)))
+@Suite("Group APIs on a broker without __consumer_offsets", .tags(.unit), .timeLimit(.minutes(1)))
 struct GroupApiTests {
     func withBroker(_ body: (BrokerFrontEnd) async throws -> Void) async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("zkafka-groupapi-\(UUID().uuidString.prefix(8))").path
@@ -73,7 +73,7 @@ struct GroupApiTests {
     }
 }
 
-@Suite("Topic log config of compacted topics")
+@Suite("Topic log config of compacted topics", .tags(.unit))
 struct CompactedTopicLogConfigTests {
     @Test("a compact-only topic (like __consumer_offsets) is never trimmed by time or size; compact,delete is")
     func compactOnlyKeepsSegments() throws {

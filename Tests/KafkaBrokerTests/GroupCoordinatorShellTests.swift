@@ -1,3 +1,4 @@
+import KafkaTestKit
 import Foundation
 import KafkaConfig
 import KafkaGroupCoordinator
@@ -12,7 +13,7 @@ import Testing
 /// The group coordinator's shell on a real partition log: parked JoinGroup/SyncGroup answered by the
 /// clock, offsets appended to `__consumer_offsets` and loaded back after the partition moves away
 /// and returns (as after a coordinator failover).
-@Suite("GroupCoordinator on a real __consumer_offsets log", .timeLimit(.minutes(1)))
+@Suite("GroupCoordinator on a real __consumer_offsets log", .tags(.unit), .timeLimit(.minutes(1)))
 struct GroupCoordinatorShellTests {
     let logger = Logger(label: "GroupCoordinatorShellTests")
     let offsetsPartition = TopicPartition(topic: "__consumer_offsets", partition: 0)
@@ -40,16 +41,7 @@ struct GroupCoordinatorShellTests {
 
     func elect(_ coordinator: GroupCoordinator) async throws {
         coordinator.onElection(partition: 0)
-        let loaded = await eventually { coordinator.state.withLock { $0.partitions[0] == .loaded } }
-        try #require(loaded, "the offsets partition never finished loading")
-    }
-
-    func eventually(_ condition: () -> Bool) async -> Bool {
-        for _ in 0..<200 {
-            if condition() { return true }
-            try? await Task.sleep(for: .milliseconds(25))
-        }
-        return false
+        try await pollUntil("the offsets partition finishes loading") { coordinator.state.withLock { $0.partitions[0] == .loaded } }
     }
 
     func joinInput(memberId: String = "") -> JoinGroupInput {
@@ -141,8 +133,7 @@ struct GroupCoordinatorShellTests {
             var second = joinInput()
             second.newMemberIdSuffix = "other"
             async let parked = coordinator.join(groupId: "g", second)
-            let waiting = await eventually { coordinator.state.withLock { !$0.parkedJoins.isEmpty } }
-            #expect(waiting)
+            try await pollUntil("the second join is parked") { coordinator.state.withLock { !$0.parkedJoins.isEmpty } }
             let started = ContinuousClock.now
             coordinator.shutdown()
             #expect(await parked.error == .notCoordinator)

@@ -6,7 +6,7 @@ import Testing
 /// and the broker's leader-epoch rules (`FetchDivergence` on the leader, `FollowerTruncation` on
 /// the follower). Each test also shows what high-watermark truncation (ZKafka before leader
 /// epochs, Kafka before 0.11) would have done.
-@Suite("KIP-101 scenarios: leader epochs instead of high-watermark truncation")
+@Suite("KIP-101 scenarios: leader epochs instead of high-watermark truncation", .tags(.unit))
 struct KIP101ScenarioTests {
     /// Scenario 1: "high watermark truncation followed by immediate leader election loses an
     /// acknowledged message". A leads, B follows; both hold m1, m2; A's high watermark is 2 (m2 was

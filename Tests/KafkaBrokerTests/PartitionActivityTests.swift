@@ -2,7 +2,7 @@ import KafkaBroker
 import KafkaModel
 import Testing
 
-@Suite("Partition activity: parked fetches and produces wake on change or time out")
+@Suite("Partition activity: parked fetches and produces wake on change or time out", .tags(.unit))
 struct PartitionActivityTests {
     let topicPartition = TopicPartition(topic: "t", partition: 0)
 
@@ -39,7 +39,7 @@ struct PartitionActivityTests {
     }
 }
 
-@Suite("Partition activity: waiters on many partitions (follower fetch sessions)")
+@Suite("Partition activity: waiters on many partitions (follower fetch sessions)", .tags(.unit))
 struct BroadPartitionActivityTests {
     let partitions = Set((0..<1_000).map { TopicPartition(topic: "many", partition: Int32($0)) })
 

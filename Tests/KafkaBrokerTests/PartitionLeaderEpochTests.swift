@@ -8,7 +8,7 @@ import Testing
 
 /// `Partition`'s leader-epoch behaviour (Kafka 2.8 `makeLeader`, `readRecords`,
 /// `lastOffsetForLeaderEpoch`), the fetcher's fenced follower operations, and the maximal ISR.
-@Suite("Partition: leader epochs, fenced follower changes, maximal ISR")
+@Suite("Partition: leader epochs, fenced follower changes, maximal ISR", .tags(.unit))
 struct PartitionLeaderEpochTests {
     let scratch = ScratchDirectory()
 

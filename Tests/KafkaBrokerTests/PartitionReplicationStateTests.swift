@@ -2,7 +2,7 @@ import KafkaBroker
 import KafkaModel
 import Testing
 
-@Suite("Partition replication rules: high watermark and ISR (Kafka 2.8 Partition/Replica)")
+@Suite("Partition replication rules: high watermark and ISR (Kafka 2.8 Partition/Replica)", .tags(.unit))
 struct PartitionReplicationStateTests {
     /// Broker 1 leads, followers 2 and 3, all in the ISR, at t = 1,000 ms.
     func leaderState(isr: [BrokerID] = [1, 2, 3]) -> PartitionReplicationState {

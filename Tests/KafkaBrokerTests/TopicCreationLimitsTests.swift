@@ -3,7 +3,7 @@ import Testing
 
 @testable import KafkaBroker
 
-@Suite struct TopicCreationLimitsTests {
+@Suite(.tags(.unit)) struct TopicCreationLimitsTests {
     let limits = TopicCreationLimits(maxPartitions: 1_000)
 
     @Test func withinTheLimit_noProblem() {

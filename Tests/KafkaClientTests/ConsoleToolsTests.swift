@@ -3,7 +3,7 @@ import KafkaConsoleTools
 import KafkaProtocol
 import Testing
 
-@Suite struct ConsoleToolsTests {
+@Suite(.tags(.unit)) struct ConsoleToolsTests {
     @Test func bootstrapServersParseAndRejectBadEntries() throws {
         #expect(try BrokerAddress.parseList("a:1, b:9092") == [BrokerAddress(host: "a", port: 1), BrokerAddress(host: "b", port: 9092)])
         #expect(try BrokerAddress.parseList("[::1]:9092") == [BrokerAddress(host: "::1", port: 9092)])

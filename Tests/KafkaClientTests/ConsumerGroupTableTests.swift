@@ -1,7 +1,7 @@
 import KafkaConsoleTools
 import Testing
 
-@Suite("kafka-consumer-groups --describe table")
+@Suite("kafka-consumer-groups --describe table", .tags(.unit))
 struct ConsumerGroupTableTests {
     @Test("rows are sorted by topic and partition, lag is end minus committed, unknowns print '-'")
     func render() {

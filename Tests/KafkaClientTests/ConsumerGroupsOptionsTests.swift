@@ -2,7 +2,7 @@ import Foundation
 import KafkaConsoleTools
 import Testing
 
-@Suite("kafka-consumer-groups option checks")
+@Suite("kafka-consumer-groups option checks", .tags(.unit))
 struct ConsumerGroupsOptionsTests {
     private func action(_ build: (inout ConsumerGroupsOptions) -> Void) throws(ConsumerGroupsUsageError) -> ConsumerGroupsAction {
         var options = ConsumerGroupsOptions()

@@ -2,7 +2,7 @@ import KafkaClient
 import KafkaConsoleTools
 import Testing
 
-@Suite("kafka-consumer-groups --members / --state / --reset-offsets / --delete-offsets tables")
+@Suite("kafka-consumer-groups --members / --state / --reset-offsets / --delete-offsets tables", .tags(.unit))
 struct ConsumerGroupsTablesTests {
     private func lines(_ text: String) -> [String] { text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init) }
 

@@ -3,7 +3,7 @@ import KafkaModel
 import KafkaProtocol
 import Testing
 
-@Suite("Fetch session handler: the client side of KIP-227 (Kafka's FetchSessionHandler)")
+@Suite("Fetch session handler: the client side of KIP-227 (Kafka's FetchSessionHandler)", .tags(.unit))
 struct FetchSessionHandlerTests {
     let a0 = TopicPartition(topic: "a", partition: 0)
     let a1 = TopicPartition(topic: "a", partition: 1)

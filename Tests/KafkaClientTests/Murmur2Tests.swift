@@ -2,7 +2,7 @@ import Testing
 
 @testable import KafkaClient
 
-@Suite struct Murmur2Tests {
+@Suite(.tags(.unit)) struct Murmur2Tests {
     /// Kafka's `UtilsTest.testMurmur2` vectors: the Java implementation's results.
     @Test(arguments: [
         ("21", Int32(-973_932_308)),
@@ -29,7 +29,7 @@ import Testing
     }
 }
 
-@Suite struct DefaultPartitionerTests {
+@Suite(.tags(.unit)) struct DefaultPartitionerTests {
     @Test func keyedRecordsGoToPositiveMurmur2ModuloPartitions() {
         let key = Array("21".utf8)
         let expected = (Int32(-973_932_308) & 0x7fff_ffff) % 7

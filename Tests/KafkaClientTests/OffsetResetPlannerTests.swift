@@ -2,7 +2,7 @@ import KafkaClient
 import KafkaConsoleTools
 import Testing
 
-@Suite("--reset-offsets planning (Kafka's prepareOffsetsToReset)")
+@Suite("--reset-offsets planning (Kafka's prepareOffsetsToReset)", .tags(.unit))
 struct OffsetResetPlannerTests {
     let p0 = TopicPartitionKey(topic: "t", partition: 0)
     let p1 = TopicPartitionKey(topic: "t", partition: 1)

@@ -4,7 +4,7 @@ import Testing
 
 @testable import KafkaClient
 
-@Suite struct ProducerBatchBuilderTests {
+@Suite(.tags(.unit)) struct ProducerBatchBuilderTests {
     func sampleBatch() throws -> ByteBuffer {
         var builder = ProducerBatchBuilder()
         builder.append(key: Array("k1".utf8), value: Array("v1".utf8), timestamp: 1_000)

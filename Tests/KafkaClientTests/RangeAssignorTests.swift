@@ -1,7 +1,7 @@
 import KafkaClient
 import Testing
 
-@Suite("Range assignor (the group leader's partition assignment)")
+@Suite("Range assignor (the group leader's partition assignment)", .tags(.unit))
 struct RangeAssignorTests {
     @Test("partitions are split in consecutive ranges by member id; the first members get the remainder")
     func ranges() {

@@ -3,7 +3,7 @@ import Testing
 
 @testable import KafkaClient
 
-@Suite struct RecordAccumulatorTests {
+@Suite(.tags(.unit)) struct RecordAccumulatorTests {
     var config: ProducerConfig {
         var config = ProducerConfig()
         config.batchSize = 1_000

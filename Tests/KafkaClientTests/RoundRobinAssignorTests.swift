@@ -1,7 +1,7 @@
 import KafkaClient
 import Testing
 
-@Suite("RoundRobinAssignor (Kafka's roundrobin strategy)")
+@Suite("RoundRobinAssignor (Kafka's roundrobin strategy)", .tags(.unit))
 struct RoundRobinAssignorTests {
     private func names(_ partitions: [TopicPartitionKey]?) -> [String] { (partitions ?? []).map { "\($0.topic)-\($0.partition)" } }
 

@@ -1,7 +1,7 @@
 import Testing
 @testable import KafkaConfig
 
-@Suite struct JavaPropertiesTests {
+@Suite(.tags(.unit)) struct JavaPropertiesTests {
     @Test func separatorsCommentsAndContinuations_followJavaProperties() throws {
         let text = """
             # a comment
@@ -34,7 +34,7 @@ import Testing
     }
 }
 
-@Suite struct BrokerConfigTests {
+@Suite(.tags(.unit)) struct BrokerConfigTests {
     static let minimal = ["broker.id": "3", "zookeeper.connect": "127.0.0.1:2181/kafka"]
 
     @Test func defaults_areKafka28s() throws {

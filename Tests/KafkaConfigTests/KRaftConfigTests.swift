@@ -1,7 +1,7 @@
 import Testing
 @testable import KafkaConfig
 
-@Suite struct KRaftConfigTests {
+@Suite(.tags(.unit)) struct KRaftConfigTests {
     static let controller = [
         "process.roles": "controller",
         "node.id": "1",

@@ -2,7 +2,7 @@ import KafkaController
 import KafkaModel
 import Testing
 
-@Suite struct ControllerFlowsTests {
+@Suite(.tags(.unit)) struct ControllerFlowsTests {
     struct Fixture {
         let context = makeContext(liveBrokers: [1, 2, 3])
         let store = InMemoryPartitionStateStore()

@@ -12,7 +12,7 @@ final class RecordingTopicDeletionClient: TopicDeletionClient {
     func mutePartitionModifications(_ topic: String) { muted.append(topic) }
 }
 
-@Suite struct TopicDeletionManagerTests {
+@Suite(.tags(.unit)) struct TopicDeletionManagerTests {
     struct Fixture {
         let context = makeContext(liveBrokers: [1, 2, 3])
         let store = InMemoryPartitionStateStore()

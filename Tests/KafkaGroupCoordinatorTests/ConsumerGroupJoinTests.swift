@@ -3,7 +3,7 @@ import KafkaModel
 import KafkaProtocol
 import Testing
 
-@Suite("ConsumerGroup join phase")
+@Suite("ConsumerGroup join phase", .tags(.unit))
 struct ConsumerGroupJoinTests {
     typealias S = GroupTestSupport
 
@@ -114,7 +114,7 @@ struct ConsumerGroupJoinTests {
     }
 }
 
-@Suite("ConsumerGroup protocol choice, leadership and pending members")
+@Suite("ConsumerGroup protocol choice, leadership and pending members", .tags(.unit))
 struct ConsumerGroupElectionTests {
     typealias S = GroupTestSupport
 

@@ -3,7 +3,7 @@ import KafkaModel
 import KafkaProtocol
 import Testing
 
-@Suite("ConsumerGroup sync, heartbeat, leave, static members")
+@Suite("ConsumerGroup sync, heartbeat, leave, static members", .tags(.unit))
 struct ConsumerGroupMembershipTests {
     typealias S = GroupTestSupport
 

@@ -2,7 +2,7 @@ import KafkaGroupCoordinator
 import KafkaModel
 import Testing
 
-@Suite("Loading groups from an uncompacted __consumer_offsets log")
+@Suite("Loading groups from an uncompacted __consumer_offsets log", .tags(.unit))
 struct GroupMetadataReplayTests {
     let tp = TopicPartition(topic: "t", partition: 0)
 
@@ -58,7 +58,7 @@ struct GroupMetadataReplayTests {
     }
 }
 
-@Suite("A loaded group over group.max.size")
+@Suite("A loaded group over group.max.size", .tags(.unit))
 struct LoadedGroupCapacityTests {
     @Test("rebalances, and members beyond the limit are turned away as they rejoin")
     func overCapacity() {

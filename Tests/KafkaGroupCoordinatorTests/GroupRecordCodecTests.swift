@@ -2,7 +2,7 @@ import KafkaGroupCoordinator
 import KafkaModel
 import Testing
 
-@Suite("__consumer_offsets record formats and the coordinator partition")
+@Suite("__consumer_offsets record formats and the coordinator partition", .tags(.unit))
 struct GroupRecordCodecTests {
     @Test("partitionFor is abs(Java String.hashCode) mod the partition count")
     func partitionFor() {

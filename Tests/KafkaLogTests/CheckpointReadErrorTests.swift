@@ -4,7 +4,7 @@ import Testing
 
 @testable import KafkaLog
 
-@Suite struct CheckpointReadErrorTests {
+@Suite(.tags(.unit)) struct CheckpointReadErrorTests {
     /// Kafka reads high watermarks with `OffsetCheckpointFile.read`, which fails on a malformed
     /// file: the log dir does not load with every high watermark silently reset to 0.
     @Test func aMalformedHighWatermarkCheckpointIsAnErrorNamingTheFile() throws {

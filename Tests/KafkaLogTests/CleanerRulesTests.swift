@@ -5,7 +5,7 @@ import Testing
 @testable import KafkaLog
 
 /// The pure parts of the log cleaner: offset map, retain rule, batch filter.
-@Suite struct CleanerRulesTests {
+@Suite(.tags(.unit)) struct CleanerRulesTests {
     func key(_ s: String) -> [UInt8] { Array(s.utf8) }
 
     @Test func offsetMap_keepsLatestOffsetPerKey_andFillsAtLoadFactor() {

@@ -4,7 +4,7 @@ import Testing
 @testable import KafkaLog
 
 /// The pure choice of what to clean: dirty ratio, uncleanable offset, segment groups.
-@Suite struct CleanerSelectionTests {
+@Suite(.tags(.unit)) struct CleanerSelectionTests {
     let tp = TopicPartition(topic: "t", partition: 0)
     let segments = [
         SegmentSummary(baseOffset: 0, size: 100, largestTimestamp: 1_000),

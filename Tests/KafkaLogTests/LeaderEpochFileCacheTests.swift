@@ -3,7 +3,7 @@ import Testing
 @testable import KafkaLog
 
 /// Kafka 2.8 `LeaderEpochFileCache` semantics (LeaderEpochFileCacheTest.scala's cases, rewritten).
-@Suite struct LeaderEpochFileCacheTests {
+@Suite(.tags(.unit)) struct LeaderEpochFileCacheTests {
     private func cache(_ pairs: [(Int32, Int64)]) -> LeaderEpochFileCache {
         LeaderEpochFileCache(entries: pairs.map { EpochEntry(epoch: $0.0, startOffset: $0.1) })
     }

@@ -8,7 +8,7 @@ import Testing
 
 /// The leader epoch cache a `PartitionLog` maintains and persists as `leader-epoch-checkpoint`
 /// (Kafka 2.8 `Log`: append, truncation, log start offset moves, recovery).
-@Suite struct LeaderEpochLogTests {
+@Suite(.tags(.unit)) struct LeaderEpochLogTests {
     private func checkpointText(_ dir: String) -> String {
         String(decoding: fileBytes(dir + "/my-topic-0/leader-epoch-checkpoint"), as: UTF8.self)
     }

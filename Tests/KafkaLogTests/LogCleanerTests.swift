@@ -7,7 +7,7 @@ import Testing
 
 @testable import KafkaLog
 
-@Suite struct LogCleanerTests {
+@Suite(.tags(.unit)) struct LogCleanerTests {
     /// 300 single-record batches over 5 keys, value = "v<offset>".
     func overwrite(_ log: PartitionLog, count: Int = 300, from start: Int = 0) throws {
         for i in start..<(start + count) {

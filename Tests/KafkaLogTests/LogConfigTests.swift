@@ -2,7 +2,7 @@ import Testing
 
 @testable import KafkaLog
 
-@Suite struct LogConfigTests {
+@Suite(.tags(.unit)) struct LogConfigTests {
     @Test func defaultsMatchKafka() {
         let config = LogConfig()
         #expect(config.segmentBytes == 1 << 30)

@@ -7,7 +7,7 @@ import Testing
 
 @testable import KafkaLog
 
-@Suite struct LogManagerTests {
+@Suite(.tags(.unit)) struct LogManagerTests {
     let logger = Logger(label: "KafkaLogTests")
 
     private func manager(_ dirs: [String], config: LogConfig = LogConfig()) throws -> LogManager {

@@ -6,7 +6,7 @@ import Testing
 
 @testable import KafkaLog
 
-@Suite struct PartitionLogTests {
+@Suite(.tags(.unit)) struct PartitionLogTests {
     @Test func appendAndReadRoundTripAssignsOffsets() throws {
         let tmp = TemporaryDirectory()
         let log = try openLog(tmp.path)

@@ -1,7 +1,7 @@
 import Testing
 @testable import KafkaModel
 
-@Suite struct KafkaUuidTests {
+@Suite(.tags(.unit)) struct KafkaUuidTests {
     @Test func random_isA22CharacterBase64UrlVersion4Uuid() {
         for _ in 0..<200 {
             let uuid = KafkaUuid.random()

@@ -2,7 +2,7 @@ import KafkaModel
 import Testing
 @testable import KafkaMetadata
 
-@Suite struct MetadataSnapshotTests {
+@Suite(.tags(.unit)) struct MetadataSnapshotTests {
     private func broker(_ id: BrokerID) -> BrokerInfo {
         BrokerInfo(
             id: id, endpoints: [BrokerEndpoint(listenerName: "PLAINTEXT", host: "127.0.0.1", port: 9090 + id, securityProtocol: "PLAINTEXT")],

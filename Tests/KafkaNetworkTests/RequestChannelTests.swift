@@ -1,3 +1,4 @@
+import KafkaTestKit
 import Logging
 import NIOCore
 import NIOEmbedded
@@ -5,7 +6,7 @@ import Testing
 
 @testable import KafkaNetwork
 
-@Suite(.timeLimit(.minutes(1))) struct RequestChannelTests {
+@Suite(.tags(.unit), .timeLimit(.minutes(1))) struct RequestChannelTests {
     private func request(_ correlationID: Int32) -> NetworkRequest {
         NetworkRequest(
             frame: ByteBuffer(),
@@ -39,7 +40,7 @@ import Testing
         _ = channel.send(request(2))
         _ = await channel.receive()
         let second = Task { await channel.receive() }
-        try await Task.sleep(for: .milliseconds(100))
+        try await pollUntil("the second receiver waits") { channel.receiversWaiting == 1 }
         #expect(channel.counters.queued == 1)  // not handed out while the slot is taken
         channel.completed()
         let got = await second.value
@@ -50,7 +51,7 @@ import Testing
     @Test func channel_close_wakesReceiversAndRefusesSends() async throws {
         let channel = RequestChannel(queueCapacity: 2, maxInProcessing: 2)
         let waiting = Task { await channel.receive() }
-        try await Task.sleep(for: .milliseconds(50))
+        try await pollUntil("the receiver waits") { channel.receiversWaiting == 1 }
         _ = channel.close()
         #expect(await waiting.value == nil)
         #expect(!channel.send(request(1)))

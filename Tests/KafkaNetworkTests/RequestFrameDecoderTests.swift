@@ -5,7 +5,7 @@ import Testing
 
 @testable import KafkaNetwork
 
-@Suite struct RequestFrameDecoderTests {
+@Suite(.tags(.unit)) struct RequestFrameDecoderTests {
     private func sized(_ payload: [UInt8]) -> ByteBuffer {
         var buffer = ByteBuffer()
         buffer.writeInteger(Int32(payload.count))
@@ -78,7 +78,7 @@ import Testing
     }
 }
 
-@Suite struct RequestHeaderPrefixTests {
+@Suite(.tags(.unit)) struct RequestHeaderPrefixTests {
     @Test func prefix_eightBytes_parsesBigEndianFields() {
         let frame = ByteBuffer(bytes: [0, 3, 0, 9, 0x7f, 0, 0, 2, 0xff])
         let prefix = RequestHeaderPrefix(peekingAt: frame)
@@ -91,7 +91,7 @@ import Testing
     }
 }
 
-@Suite struct SocketServerConfigurationTests {
+@Suite(.tags(.unit)) struct SocketServerConfigurationTests {
     @Test func defaults_matchKafka28() {
         let configuration = SocketServerConfiguration()
         #expect(configuration.numNetworkThreads == 3)

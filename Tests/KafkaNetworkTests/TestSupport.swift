@@ -1,3 +1,4 @@
+import KafkaTestKit
 import Logging
 import NIOConcurrencyHelpers
 import NIOCore
@@ -113,25 +114,7 @@ struct CapturingLogHandler: LogHandler {
     }
 }
 
-struct TestTimeout: Error, CustomStringConvertible {
-    var what: String
-    var description: String { "timed out waiting for \(what)" }
-}
-
 struct ConnectionClosedEarly: Error {}
-
-/// Polls `condition` every 10 ms until it holds or `timeout` passes.
-func eventually(
-    timeout: Duration = .seconds(5),
-    _ condition: () async throws -> Bool
-) async rethrows -> Bool {
-    let deadline = ContinuousClock.now + timeout
-    while ContinuousClock.now < deadline {
-        if try await condition() { return true }
-        try? await Task.sleep(for: .milliseconds(10))
-    }
-    return try await condition()
-}
 
 /// Builds a request frame: size prefix, apiKey, apiVersion, correlation id, body.
 func makeFrame(apiKey: Int16, apiVersion: Int16 = 0, correlationID: Int32, body: [UInt8] = []) -> ByteBuffer {
@@ -225,9 +208,9 @@ final class TestClient: Sendable {
 
     /// The next response frame without its size prefix.
     func readFrame(timeout: Duration = .seconds(5)) async throws -> ByteBuffer {
-        let deadline = ContinuousClock.now + timeout
-        while true {
-            let outcome: ByteBuffer?? = state.withLockedValue { state in
+        // nil: not yet; .some(nil): the connection closed first; .some(frame): a whole frame.
+        let outcome: ByteBuffer? = try await poll("a response frame", timeout: timeout, every: .milliseconds(2)) {
+            state.withLockedValue { state -> ByteBuffer?? in
                 if let size = state.received.getInteger(at: state.received.readerIndex, as: Int32.self),
                     state.received.readableBytes >= 4 + Int(size)
                 {
@@ -236,13 +219,9 @@ final class TestClient: Sendable {
                 }
                 return state.closed ? .some(nil) : nil
             }
-            if let outcome {
-                guard let frame = outcome else { throw ConnectionClosedEarly() }
-                return frame
-            }
-            if ContinuousClock.now >= deadline { throw TestTimeout(what: "a response frame") }
-            try await Task.sleep(for: .milliseconds(2))
         }
+        guard let frame = outcome else { throw ConnectionClosedEarly() }
+        return frame
     }
 
     /// Reads a response and returns its correlation id and the rest.
@@ -255,7 +234,7 @@ final class TestClient: Sendable {
     var isClosed: Bool { state.withLockedValue { $0.closed } }
 
     func waitUntilClosed(timeout: Duration = .seconds(5)) async -> Bool {
-        await eventually(timeout: timeout) { isClosed }
+        (try? await pollUntil("the server closes the connection", timeout: timeout) { isClosed }) != nil
     }
 
     func close() async {

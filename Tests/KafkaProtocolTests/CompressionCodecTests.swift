@@ -3,7 +3,7 @@ import Testing
 
 @testable import KafkaProtocol
 
-@Suite struct CompressionCodecTests {
+@Suite(.tags(.unit)) struct CompressionCodecTests {
     static let inputs: [[UInt8]] = [
         [],
         [42],

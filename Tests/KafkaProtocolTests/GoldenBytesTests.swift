@@ -5,7 +5,7 @@ import Testing
 
 /// Bytes produced by kafka-python 2.0.2's encoder (not ours): decode them, check fields, re-encode
 /// and compare byte for byte.
-@Suite struct GoldenBytesTests {
+@Suite(.tags(.unit)) struct GoldenBytesTests {
     /// `metadata_response_v5_topics` → (MetadataResponse.self, 5)
     static func messageType(forFixture name: String) -> (any (KafkaMessage & KafkaSampleProviding).Type, Int16)? {
         var parts = name.split(separator: "_")

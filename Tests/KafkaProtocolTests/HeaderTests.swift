@@ -3,7 +3,7 @@ import Testing
 
 @testable import KafkaProtocol
 
-@Suite struct HeaderTests {
+@Suite(.tags(.unit)) struct HeaderTests {
     @Test func apiVersions_request_v3_librdkafkaWorkedExample() throws {
         // wire-protocol.md §1.8 (librdkafka 2.0.2 ApiVersions v3, frame without the size).
         var frame = buffer(hex: "0012 0003 00000001 0007 72646b61666b61 00 0b 6c696272646b61666b61 06 322e302e32 00")

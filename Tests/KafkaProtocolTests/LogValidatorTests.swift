@@ -3,7 +3,7 @@ import Testing
 
 @testable import KafkaProtocol
 
-@Suite struct LogValidatorTests {
+@Suite(.tags(.unit)) struct LogValidatorTests {
     func batch(
         codec: CompressionCodec = .none, keys: [String?] = ["k0", "k1", "k2"], timestamp: Int64 = 1_000_000,
         edit: (inout ByteBuffer) -> Void = { _ in }

@@ -4,7 +4,7 @@ import Testing
 
 @testable import KafkaProtocol
 
-@Suite struct RecordsTests {
+@Suite(.tags(.unit)) struct RecordsTests {
     // MARK: CRC known answers
 
     @Test func crc32c_knownAnswers() {

@@ -5,7 +5,7 @@ import Testing
 @testable import KafkaProtocol
 
 /// Truncated, oversized and random input must make decoders throw, never trap.
-@Suite struct RobustnessTests {
+@Suite(.tags(.unit)) struct RobustnessTests {
     @Test func everyDecoder_truncatedInput_throws() throws {
         var truncationsChecked = 0
         for type in allGeneratedMessageTypes {

@@ -4,7 +4,7 @@ import Testing
 @testable import KafkaProtocol
 
 /// decode(encode(x)) == x for every generated message at every version, with every field set.
-@Suite struct RoundTripTests {
+@Suite(.tags(.unit)) struct RoundTripTests {
     static let cases: [(String, Int16)] = allGeneratedMessageTypes.flatMap { type in
         type.validVersions.map { ("\(type)", $0) }
     }

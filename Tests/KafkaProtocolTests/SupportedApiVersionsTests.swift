@@ -3,7 +3,7 @@ import Testing
 @testable import KafkaProtocol
 
 /// The advertised table must keep the client behaviours from wire-protocol.md §2.3–2.5.
-@Suite struct SupportedApiVersionsTests {
+@Suite(.tags(.unit)) struct SupportedApiVersionsTests {
     func range(_ key: ApiKey) -> ApiVersionRange? {
         SupportedApiVersions.client.first { $0.apiKey == key }
     }

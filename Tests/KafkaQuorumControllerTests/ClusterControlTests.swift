@@ -5,7 +5,7 @@ import KafkaQuorumController
 import Testing
 
 /// Registration, heartbeats, fencing on session expiry, unfencing and controlled shutdown.
-@Suite struct ClusterControlTests {
+@Suite(.tags(.unit)) struct ClusterControlTests {
     @Test func registration_epochIsTheOffsetOfItsRecord_andBrokersStartFenced() {
         var f = QuorumControllerFixture()
         #expect(f.register(1).brokerEpoch == 0)

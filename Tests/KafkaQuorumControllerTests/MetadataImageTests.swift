@@ -8,7 +8,7 @@ import Testing
 
 /// The broker-side image: the metadata cache fed from records equals the one fed by UpdateMetadata, and a
 /// delta yields the LeaderAndIsr-style become-leader / become-follower / delete changes.
-@Suite struct MetadataImageTests {
+@Suite(.tags(.unit)) struct MetadataImageTests {
     /// Brokers 1, 2, 3; topic "t" with replicas [1, 2, 3] led by 1; broker 1 then dies.
     private func kraftCluster() -> QuorumControllerFixture {
         var f = QuorumControllerFixture()

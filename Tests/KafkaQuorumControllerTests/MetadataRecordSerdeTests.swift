@@ -5,7 +5,7 @@ import Testing
 @testable import KafkaMetadataRecords
 
 /// The generated 3.3.2 metadata records and their ApiMessageAndVersion framing.
-@Suite struct MetadataRecordSerdeTests {
+@Suite(.tags(.unit)) struct MetadataRecordSerdeTests {
     @Test(arguments: allMetadataRecordTypes.map { String(describing: $0) })
     func generatedRecord_roundTripsEveryVersion(_ name: String) throws {
         let type = try #require(allMetadataRecordTypes.first { String(describing: $0) == name })

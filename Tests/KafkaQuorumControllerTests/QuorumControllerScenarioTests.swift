@@ -5,7 +5,7 @@ import KafkaQuorumController
 import Testing
 
 /// Rules at the edges, and a longer run checked against a standby.
-@Suite struct QuorumControllerScenarioTests {
+@Suite(.tags(.unit)) struct QuorumControllerScenarioTests {
     @Test func manualAssignment_isrIsTheUnfencedReplicas_leaderTheFirstOfThem() {
         var f = QuorumControllerFixture()
         f.startBrokers([1, 2])

@@ -6,7 +6,7 @@ import KafkaQuorumController
 import Testing
 
 /// KRaft trace lines use ZooKeeper mode's controller-trace vocabulary and decode with its reader's decoder.
-@Suite struct QuorumControllerTraceTests {
+@Suite(.tags(.unit)) struct QuorumControllerTraceTests {
     private func trace(_ log: [MetadataRecord]) -> [ControllerTraceRecord] {
         var state = QuorumControllerState()
         var lines: [ControllerTraceRecord] = []

@@ -5,7 +5,7 @@ import KafkaQuorumController
 import Testing
 
 /// Topic creation and deletion, partitions, leader election on fencing and unfencing, AlterPartition.
-@Suite struct ReplicationControlTests {
+@Suite(.tags(.unit)) struct ReplicationControlTests {
     @Test func createTopic_placesWithTheSharedAlgorithm_overUnfencedBrokers() {
         var f = QuorumControllerFixture()
         f.startBrokers([1, 2, 3])

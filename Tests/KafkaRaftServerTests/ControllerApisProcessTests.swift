@@ -96,7 +96,7 @@ struct ControllerApisProcessTests {
 
         // A restart rebuilds the state from its snapshot and log (a snapshot exists by now: 400-byte threshold): the registrations and topics are still there.
         let before = try await client.observedState(from: 1, observerID: 101).state
-        #expect(try await quorum.terminate(1) == 0)
+        #expect(try await quorum.terminate(1) == .exited(0))
         try quorum.start(1)
         let beat = try await quorum.eventually(.seconds(20)) { () async -> BrokerHeartbeatResponse? in
             guard let beat = await client.heartbeat(101, epoch: epochs[101]!, metadataOffset: 1_000), beat.response.errorCode == 0

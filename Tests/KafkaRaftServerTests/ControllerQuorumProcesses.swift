@@ -1,3 +1,4 @@
+import ChildProcess
 import Foundation
 import KafkaClient
 import KafkaRaftProtocol
@@ -9,7 +10,7 @@ final class ControllerQuorumProcesses: @unchecked Sendable {
     let root: String
     let ports: [Int32: Int]
     private let executable: String
-    private var processes: [Int32: Process] = [:]
+    private var processes: [Int32: ChildProcess] = [:]
 
     let clusterID: String
 
@@ -47,43 +48,32 @@ final class ControllerQuorumProcesses: @unchecked Sendable {
     var runningIDs: [Int32] { processes.keys.sorted() }
 
     func start(_ id: Int32) throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = ["server-start", "--config", configPath(id)]
-        FileManager.default.createFile(atPath: logPath(id), contents: nil)
-        let log = try FileHandle(forWritingTo: URL(fileURLWithPath: logPath(id)))
-        log.seekToEndOfFile()
-        process.standardOutput = log
-        process.standardError = log
-        try process.run()
-        processes[id] = process
+        processes[id] = try ChildProcess.spawn(ChildProcessOptions(
+            [executable, "server-start", "--config", configPath(id)],
+            standardOutput: .file(logPath(id), append: true), standardError: .standardOutput))
     }
 
     func signal(_ id: Int32, _ signal: Int32) {
         guard let process = processes[id] else { return }
-        kill(process.processIdentifier, signal)
+        process.signal(signal)
         if signal == SIGKILL {
-            process.waitUntilExit()
+            _ = process.wait(timeout: .seconds(30))
             processes[id] = nil
         }
     }
 
     /// SIGTERM, then the exit status once the process has exited within `timeout` (nil if it has not).
-    func terminate(_ id: Int32, timeout: Duration = .seconds(10)) async throws -> Int32? {
+    func terminate(_ id: Int32, timeout: Duration = .seconds(10)) async throws -> ChildProcess.ExitStatus? {
         guard let process = processes[id] else { return nil }
-        kill(process.processIdentifier, SIGTERM)
-        let deadline = ContinuousClock.now + timeout
-        while process.isRunning && ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(100)) }
-        guard !process.isRunning else { return nil }
+        process.signal(SIGTERM)
+        guard let status = await process.exit(timeout: timeout) else { return nil }
         processes[id] = nil
-        return process.terminationStatus
+        return status
     }
 
     func stopAll() {
-        for id in processes.keys.sorted() {
-            kill(processes[id]!.processIdentifier, SIGCONT)
-            signal(id, SIGKILL)
-        }
+        for id in processes.keys.sorted() { processes[id]!.stop(signal: SIGKILL, grace: .seconds(10)) }
+        processes = [:]
         try? FileManager.default.removeItem(atPath: root)
     }
 
@@ -91,13 +81,9 @@ final class ControllerQuorumProcesses: @unchecked Sendable {
     /// code and the leader it knows), or nil when it does not answer.
     func describe(_ id: Int32) async -> DescribeQuorumResponse.PartitionData? {
         guard let port = ports[id] else { return nil }
-        do {
-            let connection = try await KafkaConnection.connect(host: "127.0.0.1", port: port, timeout: .seconds(2))
-            defer { Task { await connection.close() } }
-            let response = try await connection.send(RaftWireCodec.describeQuorumRequest(), version: 0, timeout: .seconds(2))
+        return try? await withClosing(try await KafkaConnection.connect(host: "127.0.0.1", port: port, timeout: .seconds(2))) {
+            let response = try await $0.send(RaftWireCodec.describeQuorumRequest(), version: 0, timeout: .seconds(2))
             return response.topics.first?.partitions.first
-        } catch {
-            return nil
         }
     }
 
@@ -122,10 +108,14 @@ final class ControllerQuorumProcesses: @unchecked Sendable {
             if let value = await condition() { return value }
             try await Task.sleep(for: .milliseconds(200))
         }
-        let logs = processes.keys.sorted().map { id in
+        throw QuorumTestError("condition not met within \(timeout)\n" + logs())
+    }
+
+    /// Every controller's log, for a failure message.
+    func logs() -> String {
+        processes.keys.sorted().map { id in
             "--- controller \(id)\n" + ((try? String(contentsOfFile: logPath(id), encoding: .utf8)) ?? "")
-        }
-        throw QuorumTestError("condition not met within \(timeout)\n" + logs.joined(separator: "\n"))
+        }.joined(separator: "\n")
     }
 
     private static func freePort() throws -> Int {
@@ -143,3 +133,5 @@ final class ControllerQuorumProcesses: @unchecked Sendable {
         return Int(UInt16(bigEndian: address.sin_port))
     }
 }
+
+extension KafkaConnection: AsyncClosable {}

@@ -4,7 +4,7 @@ import Testing
 
 /// `zkafka server-start` with `process.roles`, as a user meets it before the node runs: an
 /// unformatted node and a configuration mixing both modes are refused with a clear message.
-@Suite(.timeLimit(.minutes(2)))
+@Suite(.tags(.cluster), .timeLimit(.minutes(2)))
 struct KRaftServerStartTests {
     private func withConfig(_ extra: String, _ body: (_ path: String, _ root: String) throws -> Void) throws {
         let root = NSTemporaryDirectory() + "kraft-start-\(UUID().uuidString)"

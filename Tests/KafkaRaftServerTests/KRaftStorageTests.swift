@@ -4,7 +4,7 @@ import KafkaConfig
 import Testing
 @testable import KafkaRaftServer
 
-@Suite struct KRaftStorageTests {
+@Suite(.tags(.unit)) struct KRaftStorageTests {
     /// A controller configuration whose log dir and metadata log dir live under a fresh temp dir.
     static func withConfig(_ body: (KRaftConfig, String) throws -> Void) throws {
         let root = NSTemporaryDirectory() + "kraft-storage-\(UUID().uuidString)"

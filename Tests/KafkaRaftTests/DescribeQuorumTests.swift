@@ -4,7 +4,7 @@ import KafkaRaftProtocol
 import Testing
 
 /// DescribeQuorum: the leader's view of every replica, and its wire form.
-@Suite struct DescribeQuorumTests {
+@Suite(.tags(.unit)) struct DescribeQuorumTests {
     @Test func leader_describesEveryVoter_andTheWireCarriesIt() throws {
         var cluster = ScriptedCluster(voters: [1, 2, 3])
         cluster.advance(by: 3000)

@@ -1,7 +1,7 @@
 import KafkaRaft
 import Testing
 
-@Suite struct LeaderEpochCacheTests {
+@Suite(.tags(.unit)) struct LeaderEpochCacheTests {
     @Test func truncateFromStart_movesTheCoveringEpochToTheNewStart() {
         var cache = LeaderEpochCache()
         cache.assign(epoch: 1, startOffset: 0)

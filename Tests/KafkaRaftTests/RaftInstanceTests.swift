@@ -2,7 +2,7 @@ import KafkaRaft
 import Testing
 
 /// Drives single Raft cores input by input and checks the directives (no I/O, no clock).
-@Suite struct RaftInstanceTests {
+@Suite(.tags(.unit)) struct RaftInstanceTests {
     static func sends(_ directives: [RaftDirective]) -> [RaftEnvelope] {
         directives.compactMap { if case .send(let envelope) = $0 { envelope } else { nil } }
     }

@@ -1,7 +1,7 @@
 import KafkaRaft
 import Testing
 
-@Suite struct RaftLogTests {
+@Suite(.tags(.unit)) struct RaftLogTests {
     static func log(epochs: [Int32]) -> RaftLog {
         RaftLog(snapshot: nil, startOffset: 0, records: epochs.map { RaftRecord(epoch: $0, payload: .data([])) })
     }

@@ -2,7 +2,7 @@ import KafkaRaft
 import Testing
 
 /// Targeted KIP-595 / KIP-630 scenarios on a scripted quorum.
-@Suite struct RaftScenarioTests {
+@Suite(.tags(.unit)) struct RaftScenarioTests {
     @Test func splitVote_noLeaderInThatEpoch_thenOneLeaderLater() {
         var cluster = ScriptedCluster(voters: [1, 2, 3, 4])
         // Members 1 and 2 stand at the same moment; 3 hears 1 first, 4 hears 2 first: 2 votes each of 4.

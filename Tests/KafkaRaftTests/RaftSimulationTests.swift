@@ -4,7 +4,7 @@ import Testing
 
 /// Thousands of seeded schedules of the deterministic simulation. `KRAFT_SIM_SCHEDULES` runs more
 /// (or fewer), `KRAFT_SIM_FIRST_SEED` moves the window, `KRAFT_SIM_SEED` replays one schedule.
-@Suite struct RaftSimulationTests {
+@Suite(.tags(.unit)) struct RaftSimulationTests {
     static var environment: [String: String] { ProcessInfo.processInfo.environment }
 
     @Test func seededSchedules_keepSafetyAndLiveness() {

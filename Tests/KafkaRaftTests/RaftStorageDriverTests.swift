@@ -5,7 +5,7 @@ import Testing
 
 /// Three members on real files, messages routed in memory: elect, commit, stop one member,
 /// reopen it from its directory, and see it catch up.
-@Suite struct RaftStorageDriverTests {
+@Suite(.tags(.unit)) struct RaftStorageDriverTests {
     final class Quorum {
         let root: String
         var drivers: [Int32: RaftStorageDriver] = [:]

@@ -5,7 +5,7 @@ import KafkaRaftStorage
 import Testing
 
 /// The file-backed shell pieces, in temporary directories.
-@Suite struct RaftStorageTests {
+@Suite(.tags(.unit)) struct RaftStorageTests {
     static func temporaryDirectory() -> String {
         let path = NSTemporaryDirectory() + "kraft-storage-" + UUID().uuidString
         try! FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)

@@ -3,7 +3,7 @@ import Testing
 
 /// The KIP-595 timers: randomized election timeouts, the election backoff, EndQuorumEpoch's
 /// successor backoff, check-quorum.
-@Suite struct RaftTimerTests {
+@Suite(.tags(.unit)) struct RaftTimerTests {
     @Test func electionTimeout_isDrawnFromTToTwoT() {
         for seed in UInt64(1)...200 {
             let raft = RaftInstance(localId: 1, voters: [1, 2, 3], quorumState: nil, now: 0, seed: seed)

@@ -6,7 +6,7 @@ import Testing
 @testable import KafkaRaftProtocol
 
 /// The generated 3.3.2 quorum messages and the mapping of the core's messages onto the wire.
-@Suite struct RaftWireCodecTests {
+@Suite(.tags(.unit)) struct RaftWireCodecTests {
     @Test(arguments: allRaftMessageTypes.map { String(describing: $0) })
     func generatedMessage_roundTripsEveryVersion(_ name: String) throws {
         let type = try #require(allRaftMessageTypes.first { String(describing: $0) == name })

@@ -2,7 +2,7 @@ import KafkaModel
 import Testing
 @testable import KafkaZooKeeperData
 
-@Suite struct ZNodeCodecTests {
+@Suite(.tags(.unit)) struct ZNodeCodecTests {
     @Test func brokerRegistration_isVersion5AsKafkaWritesIt() throws {
         let registration = BrokerRegistrationZNode(
             id: 1,

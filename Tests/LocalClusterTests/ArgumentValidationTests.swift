@@ -2,7 +2,7 @@ import Testing
 
 @testable import LocalCluster
 
-@Suite struct ArgumentValidationTests {
+@Suite(.tags(.unit)) struct ArgumentValidationTests {
     @Test func validateUp_outOfRangeCounts_areInvalid() throws {
         for (zookeepers, brokers) in [(0, 0), (10, 0), (3, -1)] {
             let error = #expect(throws: LocalClusterError.self) {

@@ -2,7 +2,7 @@ import Testing
 
 @testable import LocalCluster
 
-@Suite struct BrokerLaunchPlanTests {
+@Suite(.tags(.unit)) struct BrokerLaunchPlanTests {
     private let plan = BrokerLaunchPlan(
         id: 2, port: 9093, zookeeperConnect: "127.0.0.1:2181", paths: ClusterPaths(directory: "/tmp/c"))
 

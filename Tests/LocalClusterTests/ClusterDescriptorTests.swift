@@ -3,7 +3,7 @@ import Testing
 
 @testable import LocalCluster
 
-@Suite struct ClusterDescriptorTests {
+@Suite(.tags(.unit)) struct ClusterDescriptorTests {
     private func sample() -> ClusterDescriptor {
         let servers = (1...3).map { id in
             ClusterDescriptor.ZooKeeperServer(

@@ -3,7 +3,7 @@ import Testing
 
 @testable import LocalCluster
 
-@Suite struct ClusterPortLayoutTests {
+@Suite(.tags(.unit)) struct ClusterPortLayoutTests {
     @Test func deterministic_basePort2181_followsTheDocumentedLayout() throws {
         let layout = try ClusterPortLayout.deterministic(basePort: 2181, zookeepers: 3, brokers: 2)
         #expect(layout.zookeeper.map(\.client) == [2181, 2182, 2183])

@@ -5,7 +5,7 @@ import Testing
 
 /// Ports of another process's cluster stay out of reach while that process lives, even while the broker that owns
 /// one is down between a kill and its restart (a `zkafka chaos` run once took a killed test broker's port).
-@Suite struct FreePortAllocatorTests {
+@Suite(.tags(.unit)) struct FreePortAllocatorTests {
     @Test func portClaimedByALiveProcess_isRefused_oneOfADeadProcess_isTakenOver() throws {
         try FileManager.default.createDirectory(atPath: FreePortAllocator.reservationDirectory, withIntermediateDirectories: true)
         // Ports above the allocator's range, so no real reservation collides with the test.

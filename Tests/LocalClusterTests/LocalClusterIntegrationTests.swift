@@ -5,7 +5,7 @@ import Testing
 
 /// Against real ZooKeeper servers from the Debian `zookeeper` package. Serialized because every
 /// test starts JVMs and the CI machine has two cores.
-@Suite(.serialized, .timeLimit(.minutes(3)))
+@Suite(.tags(.cluster), .requiresZooKeeper, .serialized, .timeLimit(.minutes(3)))
 struct LocalClusterIntegrationTests {
     @Test func up_threeServers_oneLeaderTwoFollowers_thenDownTwiceLeavesNoProcess() throws {
         try withTemporaryCluster { cluster in

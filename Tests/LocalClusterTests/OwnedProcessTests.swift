@@ -1,12 +1,13 @@
 import Foundation
 import Glibc
+import KafkaTestKit
 import Testing
 
 @testable import LocalCluster
 
 /// The process plumbing on a harmless shell process instead of a JVM: spawning detached with a
 /// log file, liveness from /proc, the command-line marker, and reaping our own zombies.
-@Suite(.timeLimit(.minutes(1)))
+@Suite(.tags(.unit), .timeLimit(.minutes(1)))
 struct OwnedProcessTests {
     private func withShell(_ body: (OwnedProcess, String) throws -> Void) throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("zkafka-process-\(UUID())").path
@@ -24,11 +25,9 @@ struct OwnedProcessTests {
         // Until the child has exec'd, /proc shows the parent's command line (no marker yet), and in the
         // middle of exec an empty one, which `liveness` counts as ours: wait for the marker itself (a
         // loaded CI machine once caught the empty moment and failed the other-marker test).
-        let started = ContinuousClock.now + .seconds(10)
-        while ContinuousClock.now < started {
+        try pollUntilBlocking("the shell shows its marker in /proc/\(pid)/cmdline", timeout: .seconds(10), every: .milliseconds(10)) {
             let commandLine = FileManager.default.contents(atPath: "/proc/\(pid)/cmdline").map { String(decoding: $0, as: UTF8.self) } ?? ""
-            if process.liveness == .running && commandLine.contains(directory + "/") { break }
-            usleep(10_000)
+            return process.liveness == .running && commandLine.contains(directory + "/")
         }
         try body(process, log)
     }
@@ -37,11 +36,8 @@ struct OwnedProcessTests {
         try withShell { process, log in
             #expect(process.liveness == .running)
             #expect(getsid(process.pid) == process.pid)
-            let deadline = ContinuousClock.now + .seconds(5)
-            while !((try? String(contentsOfFile: log, encoding: .utf8)) ?? "").contains("hello"),
-                ContinuousClock.now < deadline
-            {
-                usleep(20_000)
+            try pollUntilBlocking("the shell logs its greeting", timeout: .seconds(5), every: .milliseconds(20)) {
+                ((try? String(contentsOfFile: log, encoding: .utf8)) ?? "").contains("hello")
             }
             let logged = try String(contentsOfFile: log, encoding: .utf8)
             #expect(logged == "hello from \(process.pid)\n")
@@ -60,9 +56,9 @@ struct OwnedProcessTests {
     @Test func stopContKill_areObservedAndTheZombieIsReaped() throws {
         try withShell { process, _ in
             #expect(process.send(SIGSTOP))
-            let deadline = ContinuousClock.now + .seconds(5)
-            while process.liveness != .paused && ContinuousClock.now < deadline { usleep(10_000) }
-            #expect(process.liveness == .paused)
+            try pollUntilBlocking("the process shows as paused", timeout: .seconds(5), every: .milliseconds(10)) {
+                process.liveness == .paused
+            }
             #expect(process.send(SIGCONT))
             #expect(process.send(SIGKILL))
             #expect(process.waitUntilGone(timeout: .seconds(5)))

@@ -2,7 +2,7 @@ import Testing
 
 @testable import LocalCluster
 
-@Suite struct SrvrResponseTests {
+@Suite(.tags(.unit)) struct SrvrResponseTests {
     private func answer(mode: String) -> String {
         """
         Zookeeper version: 3.8.0-5a02a05eddb59aee6ac762f7ea82e92a68eb9c0f, built on 2022-02-25 08:49 UTC

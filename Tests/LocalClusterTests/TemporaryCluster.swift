@@ -1,5 +1,6 @@
 import Foundation
 import Glibc
+import KafkaTestKit
 import Testing
 
 @testable import LocalCluster
@@ -30,15 +31,15 @@ func isAlive(_ pid: Int32) -> Bool {
     return stat[stat.index(after: closing)...].trimmingCharacters(in: .whitespaces).first != "Z"
 }
 
-/// Polls `status()` until `condition` holds; returns the last status either way.
+/// Polls `status()` until `condition` holds; returns the last status either way (callers assert on it,
+/// which names what was wrong).
 func waitForStatus(
     _ cluster: LocalCluster, timeout: Duration = .seconds(30), until condition: (ClusterStatus) -> Bool
 ) throws -> ClusterStatus {
-    let deadline = ContinuousClock.now + timeout
     var status = try cluster.status()
-    while !condition(status) && ContinuousClock.now < deadline {
-        usleep(200_000)
+    try? pollUntilBlocking("the cluster status", timeout: timeout, every: .milliseconds(200)) {
         status = try cluster.status()
+        return condition(status)
     }
     return status
 }

@@ -2,7 +2,7 @@ import Testing
 
 @testable import LocalCluster
 
-@Suite struct ZooKeeperServerConfigTests {
+@Suite(.tags(.unit)) struct ZooKeeperServerConfigTests {
     private let peers = [
         ZooKeeperServerConfig.Peer(id: 1, host: "127.0.0.1", quorumPort: 3001, electionPort: 4001),
         ZooKeeperServerConfig.Peer(id: 2, host: "127.0.0.1", quorumPort: 3002, electionPort: 4002),

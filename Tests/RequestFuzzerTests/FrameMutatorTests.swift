@@ -4,7 +4,7 @@ import Testing
 
 @testable import RequestFuzzer
 
-@Suite struct FrameMutatorTests {
+@Suite(.tags(.unit)) struct FrameMutatorTests {
     let keys: Set<ApiKey> = [ApiKey(rawValue: 3), ApiKey(rawValue: 19), ApiKey(rawValue: 18)]
 
     @Test func sameSeed_sameFrames_otherSeed_otherFrames() {

@@ -6,76 +6,76 @@ import KafkaTestKit
 
 /// Watches and session life cycle against a real 3-node ensemble: ephemerals, one-shot watches,
 /// failover to another member, expiry, and closing with requests and watches outstanding.
-@Suite(.ensemble, .serialized, .timeLimit(.minutes(3)))
+@Suite(.tags(.ensemble), .requiresZooKeeper, .ensemble, .serialized, .timeLimit(.minutes(3)))
 struct ZooKeeperWatchAndSessionTests {
     @Test func dataWatch_firesExactlyOnce() async throws {
-        let (zk, _) = try await RunningEnsemble.current.isolatedClient()
-        defer { Task { await zk.close() } }
-        _ = try await zk.create("/w", data: bytes("0"))
-        let recorder = WatchRecorder()
-        _ = try await zk.getData("/w", watch: recorder.handler)
-        try await zk.setData("/w", data: bytes("1"))
-        try await zk.setData("/w", data: bytes("2"))
-        #expect(await recorder.next() == WatchEvent(type: .nodeDataChanged, path: "/w"))
-        // The second change fires nothing: the watch was one-shot.
-        #expect(await recorder.next(within: .seconds(1)) == nil)
-        #expect(zk.pendingWatchCount == 0)
+        try await RunningEnsemble.current.withIsolatedClient { zk, _ async throws in
+            _ = try await zk.create("/w", data: bytes("0"))
+            let recorder = WatchRecorder()
+            _ = try await zk.getData("/w", watch: recorder.handler)
+            try await zk.setData("/w", data: bytes("1"))
+            try await zk.setData("/w", data: bytes("2"))
+            #expect(await recorder.next() == WatchEvent(type: .nodeDataChanged, path: "/w"))
+            // The second change fires nothing: the watch was one-shot.
+            #expect(await recorder.next(within: .seconds(1)) == nil)
+            #expect(zk.pendingWatchCount == 0)
+        }
     }
 
     /// Handlers run off the C client's completion thread: one that blocks until a request it issued
     /// itself completes would deadlock if it ran there.
     @Test func watchHandler_mayWaitOnTheClientItself() async throws {
-        let (zk, _) = try await RunningEnsemble.current.isolatedClient()
-        defer { Task { await zk.close() } }
-        _ = try await zk.create("/w", data: bytes("0"))
-        let recorder = WatchRecorder()
-        _ = try await zk.getData("/w") { event in
-            let done = DispatchSemaphore(value: 0)
-            let reread = Task {
-                defer { done.signal() }
-                return try await zk.getData(event.path).data
+        try await RunningEnsemble.current.withIsolatedClient { zk, _ async throws in
+            _ = try await zk.create("/w", data: bytes("0"))
+            let recorder = WatchRecorder()
+            _ = try await zk.getData("/w") { event in
+                let done = DispatchSemaphore(value: 0)
+                let reread = Task {
+                    defer { done.signal() }
+                    return try await zk.getData(event.path).data
+                }
+                let finished = done.wait(timeout: .now() + 10) == .success
+                recorder.handler(WatchEvent(type: finished ? event.type : .sessionEnded(.closed), path: event.path))
+                _ = reread
             }
-            let finished = done.wait(timeout: .now() + 10) == .success
-            recorder.handler(WatchEvent(type: finished ? event.type : .sessionEnded(.closed), path: event.path))
-            _ = reread
+            try await zk.setData("/w", data: bytes("1"))
+            #expect(await recorder.next(within: .seconds(15)) == WatchEvent(type: .nodeDataChanged, path: "/w"))
         }
-        try await zk.setData("/w", data: bytes("1"))
-        #expect(await recorder.next(within: .seconds(15)) == WatchEvent(type: .nodeDataChanged, path: "/w"))
     }
 
     @Test func existsAndChildWatches_fireOnCreationChildrenAndDeletion() async throws {
-        let (zk, _) = try await RunningEnsemble.current.isolatedClient()
-        defer { Task { await zk.close() } }
-        let exists = WatchRecorder()
-        #expect(try await zk.exists("/topics", watch: exists.handler) == nil)
-        #expect(zk.pendingWatchCount == 1)  // exists on a missing node leaves a creation watch
-        _ = try await zk.create("/topics", data: nil)
-        #expect(await exists.next() == WatchEvent(type: .nodeCreated, path: "/topics"))
+        try await RunningEnsemble.current.withIsolatedClient { zk, _ async throws in
+            let exists = WatchRecorder()
+            #expect(try await zk.exists("/topics", watch: exists.handler) == nil)
+            #expect(zk.pendingWatchCount == 1)  // exists on a missing node leaves a creation watch
+            _ = try await zk.create("/topics", data: nil)
+            #expect(await exists.next() == WatchEvent(type: .nodeCreated, path: "/topics"))
 
-        let children = WatchRecorder()
-        _ = try await zk.getChildren("/topics", watch: children.handler)
-        _ = try await zk.create("/topics/t1", data: nil)
-        #expect(await children.next() == WatchEvent(type: .nodeChildrenChanged, path: "/topics"))
+            let children = WatchRecorder()
+            _ = try await zk.getChildren("/topics", watch: children.handler)
+            _ = try await zk.create("/topics/t1", data: nil)
+            #expect(await children.next() == WatchEvent(type: .nodeChildrenChanged, path: "/topics"))
 
-        let data = WatchRecorder()
-        let childAgain = WatchRecorder()
-        _ = try await zk.getData("/topics/t1", watch: data.handler)
-        _ = try await zk.getChildren("/topics/t1", watch: childAgain.handler)
-        try await zk.delete("/topics/t1")
-        // Deletion fires both the data and the child watch on the node, once each.
-        #expect(await data.next() == WatchEvent(type: .nodeDeleted, path: "/topics/t1"))
-        #expect(await childAgain.next() == WatchEvent(type: .nodeDeleted, path: "/topics/t1"))
-        #expect(await data.next(within: .milliseconds(500)) == nil)
+            let data = WatchRecorder()
+            let childAgain = WatchRecorder()
+            _ = try await zk.getData("/topics/t1", watch: data.handler)
+            _ = try await zk.getChildren("/topics/t1", watch: childAgain.handler)
+            try await zk.delete("/topics/t1")
+            // Deletion fires both the data and the child watch on the node, once each.
+            #expect(await data.next() == WatchEvent(type: .nodeDeleted, path: "/topics/t1"))
+            #expect(await childAgain.next() == WatchEvent(type: .nodeDeleted, path: "/topics/t1"))
+            #expect(await data.next(within: .milliseconds(500)) == nil)
+        }
     }
 
     @Test func failedRead_leavesNoWatch() async throws {
-        let (zk, _) = try await RunningEnsemble.current.isolatedClient()
-        defer { Task { await zk.close() } }
-        let recorder = WatchRecorder()
-        await #expect(throws: ZooKeeperError.self) { _ = try await zk.getData("/absent", watch: recorder.handler) }
-        #expect(zk.pendingWatchCount == 0)
-        _ = try await zk.create("/absent", data: nil)
-        #expect(await recorder.next(within: .milliseconds(500)) == nil)
+        try await RunningEnsemble.current.withIsolatedClient { zk, _ async throws in
+            let recorder = WatchRecorder()
+            await #expect(throws: ZooKeeperError.self) { _ = try await zk.getData("/absent", watch: recorder.handler) }
+            #expect(zk.pendingWatchCount == 0)
+            _ = try await zk.create("/absent", data: nil)
+            #expect(await recorder.next(within: .milliseconds(500)) == nil)
+        }
     }
 
     @Test func ephemeral_vanishesWhenItsSessionCloses() async throws {
@@ -83,19 +83,19 @@ struct ZooKeeperWatchAndSessionTests {
         let (owner, root) = try await ensemble.isolatedClient()
         _ = try await owner.create("/brokers", data: nil)
         _ = try await owner.create("/brokers/1", data: bytes("{}"), mode: .ephemeral)
-        let observer = try await ensemble.client(chroot: root)
-        defer { Task { await observer.close() } }
-        let recorder = WatchRecorder()
-        #expect(try await observer.exists("/brokers/1", watch: recorder.handler) != nil)
-        await owner.close()
-        #expect(owner.state == .closed)
-        #expect(await recorder.next() == WatchEvent(type: .nodeDeleted, path: "/brokers/1"))
-        #expect(try await observer.exists("/brokers/1") == nil)
-        // A closed client refuses further requests with `closing`.
-        await #expect(throws: ZooKeeperError(code: .closing, operation: .getData, path: "/brokers")) {
-            _ = try await owner.getData("/brokers")
+        try await withClosing(try await ensemble.client(chroot: root)) { observer async throws in
+            let recorder = WatchRecorder()
+            #expect(try await observer.exists("/brokers/1", watch: recorder.handler) != nil)
+            await owner.close()
+            #expect(owner.state == .closed)
+            #expect(await recorder.next() == WatchEvent(type: .nodeDeleted, path: "/brokers/1"))
+            #expect(try await observer.exists("/brokers/1") == nil)
+            // A closed client refuses further requests with `closing`.
+            await #expect(throws: ZooKeeperError(code: .closing, operation: .getData, path: "/brokers")) {
+                _ = try await owner.getData("/brokers")
+            }
+            await owner.close()  // closing twice is harmless
         }
-        await owner.close()  // closing twice is harmless
     }
 
     @Test func close_answersOutstandingRequestsAndWatches() async throws {
@@ -170,36 +170,35 @@ struct ZooKeeperWatchAndSessionTests {
         #expect(await recorder.next() == WatchEvent(type: .sessionEnded(.expired), path: "/stay"))
         await #expect(throws: ZooKeeperError.self) { _ = try await zk.getData("/") }
         // The owner opens a new session; the old ephemeral is gone.
-        let fresh = try await ensemble.client(chroot: root)
-        defer { Task { await fresh.close() } }
-        #expect(try await fresh.exists("/eph") == nil)
-        #expect(fresh.session?.sessionID != credentials.sessionID)
-        await zk.close()
+        try await withClosing(try await ensemble.client(chroot: root)) { fresh async throws in
+            #expect(try await fresh.exists("/eph") == nil)
+            #expect(fresh.session?.sessionID != credentials.sessionID)
+            await zk.close()
+        }
     }
 
     /// Kill -9 the member the client is connected to: with a quorum left, the C client reconnects to
     /// another member and the session (and its ephemeral znode) survives.
     @Test func sessionSurvives_whenItsServerIsKilled() async throws {
         let ensemble = try RunningEnsemble.current
-        let (zk, _) = try await ensemble.isolatedClient()
-        defer { Task { await zk.close() } }
-        _ = try await zk.create("/alive", data: nil, mode: .ephemeral)
-        let sessionID = try #require(zk.session?.sessionID)
-        let server = try #require(zk.connectedServer)
-        let member = try #require(ensemble.descriptor.zookeeper.servers.first { $0.clientPort == server.port })
-        try ensemble.cluster.kill(.zookeeper(member.id), signal: .kill)
-        defer { try? ensemble.cluster.start(.zookeeper(member.id)) }
+        try await ensemble.withIsolatedClient { zk, _ async throws in
+            _ = try await zk.create("/alive", data: nil, mode: .ephemeral)
+            let sessionID = try #require(zk.session?.sessionID)
+            let server = try #require(zk.connectedServer)
+            let member = try #require(ensemble.descriptor.zookeeper.servers.first { $0.clientPort == server.port })
+            try ensemble.cluster.kill(.zookeeper(member.id), signal: .kill)
+            defer { try? ensemble.cluster.start(.zookeeper(member.id)) }
 
-        let reconnected = try await eventually(within: .seconds(30)) {
-            guard zk.state == .connected, let now = zk.connectedServer else { return false }
-            return now.port != server.port
+            try await pollUntil("the client reconnected to another server", timeout: .seconds(30)) {
+                guard zk.state == .connected, let now = zk.connectedServer else { return false }
+                return now.port != server.port
+            }
+            #expect(zk.session?.sessionID == sessionID)
+            let stat = try await zk.exists("/alive")
+            #expect(stat?.ephemeralOwner == sessionID)
+            _ = try await zk.create("/after", data: bytes("ok"))
+            #expect(try await zk.getData("/after").data == bytes("ok"))
+            try ensemble.cluster.start(.zookeeper(member.id))
         }
-        #expect(reconnected)
-        #expect(zk.session?.sessionID == sessionID)
-        let stat = try await zk.exists("/alive")
-        #expect(stat?.ephemeralOwner == sessionID)
-        _ = try await zk.create("/after", data: bytes("ok"))
-        #expect(try await zk.getData("/after").data == bytes("ok"))
-        try ensemble.cluster.start(.zookeeper(member.id))
     }
 }

@@ -4,7 +4,7 @@ import ZooKeeper
 
 @testable import ZooKeeperModeController
 
-@Suite struct WatchArmingTests {
+@Suite(.tags(.unit)) struct WatchArmingTests {
     let key = "children:/brokers/ids"
 
     @Test func secondArming_ofASetWatch_getsNoHandler_firingArmsAgain() throws {

@@ -3,7 +3,7 @@ import Testing
 @testable import ZooKeeper
 
 /// The Swift mirrors of the C client's constants must equal them: these tests read the C values.
-@Suite struct CodeMappingTests {
+@Suite(.tags(.unit)) struct CodeMappingTests {
     @Test func errorCodes_matchTheCClient() {
         let pairs: [(ZooKeeperError.Code, ZOO_ERRORS, String)] = [
             (.systemError, ZSYSTEMERROR, "SYSTEMERROR"), (.connectionLoss, ZCONNECTIONLOSS, "CONNECTIONLOSS"),

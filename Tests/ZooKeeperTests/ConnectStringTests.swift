@@ -1,7 +1,7 @@
 import Testing
 @testable import ZooKeeper
 
-@Suite struct ConnectStringTests {
+@Suite(.tags(.unit)) struct ConnectStringTests {
     @Test func hostsAndChroot_areParsed() throws {
         let parsed = try ConnectString(parsing: "127.0.0.1:2181, zk2:2182,zk3/kafka/prod")
         #expect(parsed.hosts == [.init(host: "127.0.0.1", port: 2181), .init(host: "zk2", port: 2182), .init(host: "zk3", port: 2181)])

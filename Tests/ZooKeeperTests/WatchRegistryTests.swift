@@ -2,7 +2,7 @@ import Synchronization
 import Testing
 @testable import ZooKeeper
 
-@Suite struct WatchRegistryTests {
+@Suite(.tags(.unit)) struct WatchRegistryTests {
     /// Which watch kinds each event fires, as ZooKeeper's ZKWatchManager.materialize decides.
     @Test func triggeredKinds_followZooKeeper() {
         #expect(WatchKind.triggered(by: .nodeCreated) == [.data, .exists])
@@ -47,7 +47,7 @@ import Testing
     }
 }
 
-@Suite struct InFlightWindowTests {
+@Suite(.tags(.unit)) struct InFlightWindowTests {
     @Test func acquireBeyondCapacity_waitsUntilARelease() async {
         let window = InFlightWindow(capacity: 2)
         await window.acquire()
@@ -90,7 +90,7 @@ import Testing
     }
 }
 
-@Suite struct SessionEventBroadcasterTests {
+@Suite(.tags(.unit)) struct SessionEventBroadcasterTests {
     @Test func subscribers_seeCurrentStateThenChanges_andFinishOnTerminalState() async {
         let broadcaster = SessionEventBroadcaster()
         let stream = broadcaster.subscribe()

@@ -3,7 +3,7 @@ import Testing
 
 @testable import ZooKeeper
 
-@Suite struct ZooKeeperHandleClosingTests {
+@Suite(.tags(.unit)) struct ZooKeeperHandleClosingTests {
     /// `zookeeper_close` frees the handle on a thread of its own; from the moment closing begins nothing may read
     /// through the pointer (it used to be readable until that thread finished: a use after free).
     @Test func withHandle_answersNothingOnceClosingBegan() async throws {

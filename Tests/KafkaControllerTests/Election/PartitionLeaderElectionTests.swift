@@ -2,7 +2,7 @@ import KafkaController
 import KafkaModel
 import Testing
 
-@Suite struct PartitionLeaderElectionTests {
+@Suite(.tags(.unit)) struct PartitionLeaderElectionTests {
     struct OfflineCase: Sendable, CustomTestStringConvertible {
         var assignment: [BrokerID]
         var isr: [BrokerID]

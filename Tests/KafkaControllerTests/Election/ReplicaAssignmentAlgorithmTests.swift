@@ -3,7 +3,7 @@ import KafkaController
 import KafkaModel
 import Testing
 
-@Suite struct ReplicaAssignmentAlgorithmTests {
+@Suite(.tags(.unit)) struct ReplicaAssignmentAlgorithmTests {
     /// Kafka's `AdminTest.testReplicaAssignment` expectation (fixed start index 0 → start 0, shift 0).
     @Test func assignReplicasToBrokers_fiveBrokersTenPartitionsRF3_matchesKafka() throws {
         let assignment = try ReplicaAssignmentAlgorithm.assignReplicasToBrokers(

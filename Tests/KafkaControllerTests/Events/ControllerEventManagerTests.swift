@@ -53,7 +53,7 @@ final class ReplyBox<Value: Sendable>: @unchecked Sendable {
     var values: [Value] { lock.withLock { stored } }
 }
 
-@Suite(.timeLimit(.minutes(1))) struct ControllerEventManagerTests {
+@Suite(.tags(.unit), .timeLimit(.minutes(1))) struct ControllerEventManagerTests {
     @Test func put_concurrentProducers_processedInPerProducerFIFOOrderOnTheEventThread() throws {
         let processor = RecordingProcessor()
         let manager = ControllerEventManager(processor: processor)

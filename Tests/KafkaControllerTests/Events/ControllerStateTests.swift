@@ -2,7 +2,7 @@ import KafkaController
 import KafkaModel
 import Testing
 
-@Suite struct ControllerStateTests {
+@Suite(.tags(.unit)) struct ControllerStateTests {
     @Test func rawValues_matchKafka() {
         let expected: [(ControllerState, Int8, String)] = [
             (.idle, 0, "Idle"), (.controllerChange, 1, "ControllerChange"), (.brokerChange, 2, "BrokerChange"),

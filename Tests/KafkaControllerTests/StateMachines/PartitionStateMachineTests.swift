@@ -22,7 +22,7 @@ struct PartitionFixture {
     }
 }
 
-@Suite struct PartitionStateMachineTests {
+@Suite(.tags(.unit)) struct PartitionStateMachineTests {
     static let allPairs: [(PartitionState, PartitionState)] = PartitionState.allCases.flatMap { from in
         PartitionState.allCases.map { (from, $0) }
     }

@@ -20,7 +20,7 @@ struct ReplicaFixture {
     }
 }
 
-@Suite struct ReplicaStateMachineTests {
+@Suite(.tags(.unit)) struct ReplicaStateMachineTests {
     static let allPairs: [(ReplicaState, ReplicaState)] = ReplicaState.allCases.flatMap { from in
         ReplicaState.allCases.map { (from, $0) }
     }

@@ -5,7 +5,7 @@ import Testing
 
 /// ``ControllerTraceLineEncoder`` must write exactly what `JSONEncoder` (sorted keys, unescaped slashes)
 /// writes: the trace format did not change when the sink stopped using it.
-@Suite struct ControllerTraceLineEncoderTests {
+@Suite(.tags(.unit)) struct ControllerTraceLineEncoderTests {
     /// Every ASCII character, some multi-byte UTF-8 and the characters JSON encoders like to treat specially.
     static let awkward: String = {
         var text = ""

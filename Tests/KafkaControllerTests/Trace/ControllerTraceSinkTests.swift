@@ -3,7 +3,7 @@ import KafkaController
 import KafkaModel
 import Testing
 
-@Suite struct ControllerTraceSinkTests {
+@Suite(.tags(.unit)) struct ControllerTraceSinkTests {
     @Test func jsonLinesSink_appendsOneValidJSONObjectPerLine() throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("zkafka-trace-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)

@@ -2,7 +2,7 @@ import KafkaRaft
 import Testing
 
 /// The simulation harness itself: a seed replays exactly, and the checker does flag violations.
-@Suite struct SimulationHarnessTests {
+@Suite(.tags(.unit)) struct SimulationHarnessTests {
     @Test func sameSeed_replaysTheSameSchedule() {
         for seed: UInt64 in [7, 42, 1234] {
             let first = RaftSimulation(seed: seed).run()

@@ -1,0 +1,31 @@
+import Logging
+import ServiceLifecycle
+
+/// A server process's life as one swift-service-lifecycle `Service`: start, run until SIGTERM or SIGINT
+/// (the `ServiceGroup`'s graceful-shutdown signals), then stop cleanly. This is what Kafka's
+/// `kafka-server-start.sh` gets from the JVM shutdown hook `Kafka.main` installs: SIGTERM runs
+/// `KafkaServer.shutdown()` — for a ZooKeeper-mode broker, controlled shutdown first — and the process
+/// exits 0. A second signal during the shutdown changes nothing (the group is already shutting down).
+struct GracefulServer: Service {
+    let start: @Sendable () async throws -> Void
+    let stop: @Sendable () async -> Void
+
+    func run() async throws {
+        try await start()
+        // Returns once a signal arrives (also one that came during `start`); throws only if the group
+        // is cancelled, and the server must be stopped then too.
+        try? await gracefulShutdown()
+        await stop()
+    }
+
+    /// Starts, waits for SIGTERM or SIGINT, stops. An error from `start` is rethrown (after the group
+    /// has finished), with `stop` not called: `start` cleans up after itself.
+    static func run(
+        logger: Logger, start: @escaping @Sendable () async throws -> Void, stop: @escaping @Sendable () async -> Void
+    ) async throws {
+        let group = ServiceGroup(
+            services: [GracefulServer(start: start, stop: stop)], gracefulShutdownSignals: [.sigterm, .sigint],
+            logger: logger)
+        try await group.run()
+    }
+}
