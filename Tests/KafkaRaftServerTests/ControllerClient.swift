@@ -15,14 +15,14 @@ struct ControllerClient {
 
     /// The first controller (in `ids` order, then the rest) whose answer is not NOT_CONTROLLER, with that answer.
     func toActive<Request: KafkaRequest>(
-        _ request: Request, version: Int16 = 0, ids: [Int32]? = nil,
+        _ request: Request, version: Int16 = 0, ids: [Int32]? = nil, timeout: Duration = .seconds(5),
         notController: (Request.Response) -> Bool
     ) async -> (controller: Int32, response: Request.Response)? {
         for id in ids ?? quorum.runningIDs {
             guard let port = quorum.ports[id],
                 let connection = try? await KafkaConnection.connect(host: "127.0.0.1", port: port, timeout: .seconds(2))
             else { continue }
-            let response = try? await connection.send(request, version: version, timeout: .seconds(5))
+            let response = try? await connection.send(request, version: version, timeout: timeout)
             await connection.close()
             if let response, !notController(response) { return (id, response) }
         }
@@ -45,10 +45,12 @@ struct ControllerClient {
         return await toActive(request) { $0.errorCode == KafkaErrorCode.notController.rawValue }
     }
 
-    func createTopic(_ name: String, partitions: Int32, replicationFactor: Int16) async -> CreateTopicsResponse? {
+    func createTopic(
+        _ name: String, partitions: Int32, replicationFactor: Int16, timeout: Duration = .seconds(5)
+    ) async -> CreateTopicsResponse? {
         let request = CreateTopicsRequest(
             topics: [.init(name: name, numPartitions: partitions, replicationFactor: replicationFactor)], timeoutMs: 5000)
-        return await toActive(request, version: 5) {
+        return await toActive(request, version: 5, timeout: timeout) {
             $0.topics.contains { $0.errorCode == KafkaErrorCode.notController.rawValue }
         }?.response
     }

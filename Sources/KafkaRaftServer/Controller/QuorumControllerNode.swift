@@ -44,6 +44,8 @@ public final class QuorumControllerNode: RaftStateMachine, @unchecked Sendable {
     }
 
     public let nodeID: Int32
+    /// Operations holding the queue longer than this are logged.
+    static let slowOperationMs: Int64 = 500
     private let settings: Settings
     private let logger: Logger
     private let trace: (any ControllerTraceSink)?
@@ -57,6 +59,11 @@ public final class QuorumControllerNode: RaftStateMachine, @unchecked Sendable {
     /// Set while this controller appends: the node tells it about that input too, but the active state is
     /// only consistent again once the append returned.
     private var appending = false
+    /// Set while a large operation's records go to Raft in chunks, one queue turn each (see ``append(_:)``).
+    private var chunking = false
+    private var deferred: [() -> Void] = []
+    /// Records appended to Raft per queue turn: Raft Fetches and timers run between chunks.
+    static let maxRecordsPerAppend = 500
 
     private struct PendingReply {
         var lastOffset: Int64
@@ -81,16 +88,27 @@ public final class QuorumControllerNode: RaftStateMachine, @unchecked Sendable {
         reply: @escaping @Sendable (Response?) -> Void
     ) {
         guard let node else { return reply(nil) }
-        node.onQueue { [self] in
+        node.onQueue { [self] in whenIdle { [self] in
             guard var controller = active else { return reply(nil) }
             let now = RaftQuorumNode.now()
             let (records, response) = operation(&controller, now)
+            let decided = RaftQuorumNode.now()
             active = controller
             guard append(records) != nil else { return reply(nil) }
+            let appended = RaftQuorumNode.now()
+            if appended - now > Self.slowOperationMs {
+                // The Raft node shares this queue: while an operation runs, Fetches and timers wait (docs/kraft.md).
+                logger.warning("A controller operation of \(records.count) records held the Raft queue for \(appended - now) ms (decide \(decided - now) ms, encode and append \(appended - decided) ms)")
+            }
             // With no records, the answer still waits for everything written before it to commit, so it never
             // reveals uncommitted state (Kafka's purgatory keyed by the last written offset).
             waitForCommit(of: active?.nextWriteOffset ?? 0) { reply(response) } failed: { reply(nil) }
-        }
+        } }
+    }
+
+    /// Runs `body` now, or after the chunked append in progress (operations must not interleave with it).
+    private func whenIdle(_ body: @escaping () -> Void) {
+        if chunking { deferred.append(body) } else { body() }
     }
 
     /// A read of the committed state on the node's queue (any controller; not only the active one).
@@ -140,7 +158,7 @@ public final class QuorumControllerNode: RaftStateMachine, @unchecked Sendable {
         traceRoleChange(instance, now: now)
         updateActive(instance, now: now)
         completeCommitted()
-        if active != nil { fenceStaleBrokers(now: now) }
+        if active != nil, !chunking { fenceStaleBrokers(now: now) }
         maybeSnapshot(node)
     }
 
@@ -150,7 +168,7 @@ public final class QuorumControllerNode: RaftStateMachine, @unchecked Sendable {
             if active != nil { renounce(reason: "no longer the Raft leader (epoch \(instance.epoch))") }
             return
         }
-        if let current = active, current.nextWriteOffset != instance.log.endOffset {
+        if let current = active, !chunking, current.nextWriteOffset != instance.log.endOffset {
             // Something other than this controller's own appends reached the log: rebuild from the committed state.
             renounce(reason: "the log end \(instance.log.endOffset) is not the controller's next write offset \(current.nextWriteOffset)")
         }
@@ -180,6 +198,7 @@ public final class QuorumControllerNode: RaftStateMachine, @unchecked Sendable {
     private func append(_ records: [MetadataRecord]) -> Int64? {
         guard var controller = active, let node else { return nil }
         guard !records.isEmpty else { return controller.nextWriteOffset - 1 }
+        guard records.count <= Self.maxRecordsPerAppend else { return appendInChunks(records) }
         let payloads = records.map { MetadataRecordSerde.encode(MetadataRecordAndVersion($0)) }
         appending = true
         let appended = node.appendOnQueue(payloads)
@@ -191,6 +210,43 @@ public final class QuorumControllerNode: RaftStateMachine, @unchecked Sendable {
         let last = controller.append(records)
         active = controller
         return last
+    }
+
+    /// A large operation (a 10,000-partition CreateTopics) encodes and appends for seconds in a debug build,
+    /// longer than the followers' 2 s fetch timeout if done in one go on the shared queue. Its records are
+    /// replayed at once on the active controller and reach Raft in chunks of `maxRecordsPerAppend`, one queue
+    /// turn each; other operations wait (`whenIdle`). A failover between chunks can commit a prefix of the
+    /// operation, as Kafka's non-atomic batches (KIP-868, Kafka 3.6) can; Kafka 3.3 refuses such operations.
+    private func appendInChunks(_ records: [MetadataRecord]) -> Int64? {
+        guard var controller = active else { return nil }
+        let base = controller.nextWriteOffset
+        let last = controller.append(records)
+        active = controller
+        chunking = true
+        appendChunk(records, from: 0, base: base)
+        return last
+    }
+
+    private func appendChunk(_ records: [MetadataRecord], from start: Int, base: Int64) {
+        guard active != nil, let node else { return finishChunking() }
+        let end = min(start + Self.maxRecordsPerAppend, records.count)
+        let payloads = records[start..<end].map { MetadataRecordSerde.encode(MetadataRecordAndVersion($0)) }
+        appending = true
+        let appended = node.appendOnQueue(payloads)
+        appending = false
+        guard appended == base + Int64(start) else {
+            renounce(reason: "a chunk of a large operation could not be appended at offset \(base + Int64(start))")
+            return finishChunking()
+        }
+        guard end < records.count else { return finishChunking() }
+        node.onQueue { [self] in appendChunk(records, from: end, base: base) }
+    }
+
+    private func finishChunking() {
+        chunking = false
+        let waiting = deferred
+        deferred = []
+        for body in waiting { whenIdle(body) }
     }
 
     private func waitForCommit(of nextWriteOffset: Int64, committed: @escaping () -> Void, failed: @escaping () -> Void) {
