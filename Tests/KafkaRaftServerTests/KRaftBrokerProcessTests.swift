@@ -109,11 +109,27 @@ struct KRaftBrokerProcessTests {
         #expect(acknowledged.count == 11_000)
         #expect(missing.isEmpty, "\(missing.count) acknowledged records missing, e.g. \(missing.prefix(5)); consume: \(consumed)")
 
+        // The killed broker restarts: it registers again (a new incarnation once its old session expired),
+        // replays the metadata log from its own disk, and its replicas catch up and rejoin the ISR.
+        try cluster.start(victim)
+        _ = try await cluster.eventually("broker \(victim) back in every ISR", .seconds(90)) { () -> Bool? in
+            guard let view = Self.leaders(cluster, topic), view.partitions.count == 3,
+                view.partitions.values.allSatisfy({ $0.1.contains(Int(victim)) })
+            else { return nil }
+            return true
+        }
+
         // Controlled shutdown of a survivor through heartbeats: it exits cleanly and leads nothing afterwards.
         let leaving = cluster.brokerIDs.first { $0 != victim }!
         let status = try await cluster.terminate(leaving)
         #expect(status == 0, "broker \(leaving) did not exit cleanly: \(String(cluster.log(leaving).suffix(2_000)))")
         #expect(cluster.log(leaving).contains("shut down completed"))
+        _ = try await cluster.eventually("broker \(leaving) leads nothing", .seconds(30)) { () -> Bool? in
+            guard let view = Self.leaders(cluster, topic), view.partitions.count == 3,
+                view.partitions.values.allSatisfy({ $0.0 >= 0 && $0.0 != Int(leaving) })
+            else { return nil }
+            return true
+        }
     }
 
     /// Combined mode: three `process.roles=broker,controller` nodes, each broker sharing its controller's Raft
