@@ -164,10 +164,20 @@ struct KRaftBrokerProcessTests {
         let missing = try Self.records(scratch + "/acked.txt").subtracting(try Self.records(scratch + "/consumed.txt"))
         #expect(missing.isEmpty, "\(missing.count) acknowledged records missing")
 
+        // CreatePartitions through a broker, forwarded to the controller: a fourth partition, led.
+        let grown = try Self.python(Self.script("kraft_admin.py"), ["partitions", cluster.bootstrapServers, topic, "4"])
+        #expect(grown["error"] is NSNull, "CreatePartitions failed: \(grown)")
+        _ = try await cluster.eventually("4 partitions, all led", .seconds(60)) { () -> Bool? in
+            guard let view = Self.leaders(cluster, topic), view.partitions.count == 4, view.partitions.values.allSatisfy({ $0.0 >= 0 }) else {
+                return nil
+            }
+            return true
+        }
+
         let status = try await cluster.terminate(3)
         #expect(status == 0, "node 3 did not exit cleanly: \(String(cluster.log(3).suffix(2_000)))")
         let after = try await cluster.eventually("node 3 leads nothing", .seconds(30)) { () -> Bool? in
-            guard let view = Self.leaders(cluster, topic), view.partitions.count == 3,
+            guard let view = Self.leaders(cluster, topic), view.partitions.count == 4,
                 view.partitions.values.allSatisfy({ $0.0 >= 0 && $0.0 != 3 })
             else { return nil }
             return true
