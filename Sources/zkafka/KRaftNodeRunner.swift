@@ -46,6 +46,7 @@ enum KRaftNodeRunner {
             handler: QuorumControllerRequestHandler(controller: controller, quorum: RaftQuorumRequestHandler(node: node)), logger: Logger(label: "kafka.network.SocketServer"))
         let stop = TerminationSignal()
         var brokerServer: KRaftBrokerServer?
+        var metrics: PrometheusTextEndpoint?
         do {
             if let brokerConfig {
                 let broker = KRaftBrokerServer(config: brokerConfig, clusterID: clusterID)
@@ -58,9 +59,23 @@ enum KRaftNodeRunner {
                 try controller.start(on: node)
                 try await server.start()
             }
+            // A combined node's zkafka.metrics.port serves the broker's metrics (one port, one endpoint).
+            if let port = config.metricsPort, brokerConfig == nil {
+                // zkafka.metrics.port, as on ZooKeeper-mode brokers: the KRaft gauges at GET /metrics.
+                metrics = try await PrometheusTextEndpoint.start(
+                    host: listener.host.isEmpty ? "0.0.0.0" : listener.host, port: port
+                ) { [controller] in
+                    let snapshot = await withCheckedContinuation { continuation in
+                        controller.metrics { continuation.resume(returning: $0) }
+                    }
+                    return snapshot.map(KRaftMetricsExposition.render) ?? ""
+                }
+                logger.info("Metrics endpoint listening on http://\(listener.host.isEmpty ? "0.0.0.0" : listener.host):\(metrics!.port)/metrics")
+            }
         } catch {
             await brokerServer?.shutdown()
             logger.error("Fatal error during KafkaRaftServer startup. Prepare to shutdown: \(error)")
+            await metrics?.close()
             await server.shutdown()
             await node.shutdown()
             throw ExitCode.failure
@@ -70,6 +85,7 @@ enum KRaftNodeRunner {
         logger.info("[KafkaRaftServer nodeId=\(config.nodeID)] shutting down")
         // The broker first: its controlled shutdown needs the quorum.
         await brokerServer?.shutdown()
+        await metrics?.close()
         await server.shutdown()
         await node.shutdown()
         trace?.close()
