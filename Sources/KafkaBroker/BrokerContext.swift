@@ -58,6 +58,8 @@ enum BrokerApiTable {
             findCoordinator(context: context),
             offsetForLeaderEpoch(context: context),
         ] + groupMembership(context: context) + offsetCommitAndFetch(context: context) + groupAdministration(context: context)
+            // KRaft brokers forward CreatePartitions to the controller; ZooKeeper-mode brokers do not offer it.
+            + (context.topicAdministration.forwardsToController ? [createPartitions(context: context)] : [])
         let kafkaApis = KafkaApis(apis: apis, logger: context.logger)
         advertised.ranges = kafkaApis.advertisedRanges
         return kafkaApis

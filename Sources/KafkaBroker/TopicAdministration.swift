@@ -1,4 +1,5 @@
 import KafkaModel
+import KafkaProtocol
 
 /// The admin writes behind CreateTopics, DeleteTopics and DescribeConfigs (Kafka 2.8's
 /// `AdminZkClient`), kept behind a protocol so that the broker's handlers never talk to ZooKeeper
@@ -33,10 +34,18 @@ public protocol TopicAdministration: Sendable {
     /// ZooKeeper mode only the broker that is the active controller answers them (NOT_CONTROLLER
     /// elsewhere), as Kafka 2.8 without forwarding does.
     var forwardsToController: Bool { get }
+
+    /// Kafka 3.3's forwarded CreatePartitions: the controller's answer to `request` at `version`.
+    func createPartitions(_ request: CreatePartitionsRequest, version: Int16) async throws -> CreatePartitionsResponse
 }
 
 extension TopicAdministration {
     public var forwardsToController: Bool { false }
+
+    /// CreatePartitions, forwarded to the active controller (KRaft mode only).
+    public func createPartitions(_ request: CreatePartitionsRequest, version: Int16) async throws -> CreatePartitionsResponse {
+        throw UnavailableTopicAdministration.Unavailable()
+    }
 }
 
 /// The outcomes of ``TopicAdministration`` that handlers turn into Kafka error codes.

@@ -36,7 +36,7 @@ public struct KRaftBrokerConfig: Sendable, Equatable {
         }
         broker = try BrokerConfig(values: brokerValues)
         var reader = ConfigReader(values: values)
-        heartbeatIntervalMs = try reader.int("broker.heartbeat.interval.ms", default: 2_000, in: 1...Int64(Int32.max))
+        heartbeatIntervalMs = kraft.brokerHeartbeatIntervalMs
         initialRegistrationTimeoutMs = try reader.int(
             "initial.broker.registration.timeout.ms", default: 60_000, in: 1...Int64(Int32.max))
         // A key is unknown only if no part reads it (the controller half of a combined node reads

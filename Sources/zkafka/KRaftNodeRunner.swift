@@ -5,13 +5,17 @@ import KafkaController
 import KafkaQuorumController
 import KafkaNetwork
 import KafkaRaftServer
+import KafkaServer
 import Logging
 
 /// Runs a formatted KRaft node until SIGTERM or SIGINT (Kafka 3.3's `KafkaRaftServer.startup`):
 /// for `process.roles=controller`, the quorum member on the controller listener and nothing else.
 enum KRaftNodeRunner {
-    static func run(config: KRaftConfig, clusterID: String, logger: Logger) async throws {
-        guard config.processRoles == [.controller], let listener = config.controllerListener else {
+    /// With `broker` (a combined node, `process.roles=broker,controller`), a `KRaftBrokerServer` shares
+    /// the controller's Raft member and serves the other listeners (Kafka 3.3's combined mode).
+    static func run(config: KRaftConfig, clusterID: String, logger: Logger, broker brokerConfig: KRaftBrokerConfig? = nil) async throws {
+        let supported = config.processRoles == [.controller] || (brokerConfig != nil && config.isController)
+        guard supported, let listener = config.controllerListener else {
             let roles = config.processRoles.sorted().map(\.rawValue).joined(separator: ",")
             logger.error("process.roles=\(roles) is not implemented yet: ZKafka runs KRaft controllers only (process.roles=controller)")
             throw ExitCode.failure
@@ -41,11 +45,22 @@ enum KRaftNodeRunner {
                 numNetworkThreads: 1, numIOThreads: 2),
             handler: QuorumControllerRequestHandler(controller: controller, quorum: RaftQuorumRequestHandler(node: node)), logger: Logger(label: "kafka.network.SocketServer"))
         let stop = TerminationSignal()
+        var brokerServer: KRaftBrokerServer?
         var metrics: PrometheusTextEndpoint?
         do {
-            try controller.start(on: node)
-            try await server.start()
-            if let port = config.metricsPort {
+            if let brokerConfig {
+                let broker = KRaftBrokerServer(config: brokerConfig, clusterID: clusterID)
+                brokerServer = broker
+                try await broker.startup(sharedRaft: .init(node: node) {
+                    try controller.start(on: node)
+                    try await server.start()
+                })
+            } else {
+                try controller.start(on: node)
+                try await server.start()
+            }
+            // A combined node's zkafka.metrics.port serves the broker's metrics (one port, one endpoint).
+            if let port = config.metricsPort, brokerConfig == nil {
                 // zkafka.metrics.port, as on ZooKeeper-mode brokers: the KRaft gauges at GET /metrics.
                 metrics = try await PrometheusTextEndpoint.start(
                     host: listener.host.isEmpty ? "0.0.0.0" : listener.host, port: port
@@ -58,6 +73,7 @@ enum KRaftNodeRunner {
                 logger.info("Metrics endpoint listening on http://\(listener.host.isEmpty ? "0.0.0.0" : listener.host):\(metrics!.port)/metrics")
             }
         } catch {
+            await brokerServer?.shutdown()
             logger.error("Fatal error during KafkaRaftServer startup. Prepare to shutdown: \(error)")
             await metrics?.close()
             await server.shutdown()
@@ -67,6 +83,8 @@ enum KRaftNodeRunner {
         logger.info("[KafkaRaftServer nodeId=\(config.nodeID)] Kafka Server started")
         await stop.wait()
         logger.info("[KafkaRaftServer nodeId=\(config.nodeID)] shutting down")
+        // The broker first: its controlled shutdown needs the quorum.
+        await brokerServer?.shutdown()
         await metrics?.close()
         await server.shutdown()
         await node.shutdown()

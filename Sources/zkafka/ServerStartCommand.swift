@@ -50,6 +50,8 @@ struct ServerStartCommand: AsyncParsableCommand {
                 let kraftConfig = try KRaftConfig(values: values)
                 if kraftConfig.processRoles == [.broker] {
                     try await runKRaftBroker(KRaftBrokerConfig(values: values), logger: logger)
+                } else if kraftConfig.isBroker {
+                    try await runKRaftNode(kraftConfig, broker: KRaftBrokerConfig(values: values), logger: logger)
                 } else {
                     try await runKRaftNode(kraftConfig, logger: logger)
                 }
@@ -87,8 +89,8 @@ struct ServerStartCommand: AsyncParsableCommand {
     private var config: String { configOption ?? configArgument ?? "" }
 
     /// A KRaft node: its storage must be formatted (`KafkaRaftServer.initializeLogDirs`).
-    private func runKRaftNode(_ kraftConfig: KRaftConfig, logger: Logger) async throws {
-        for warning in kraftConfig.warnings { logger.warning("\(warning)") }
+    private func runKRaftNode(_ kraftConfig: KRaftConfig, broker: KRaftBrokerConfig? = nil, logger: Logger) async throws {
+        for warning in broker?.warnings ?? kraftConfig.warnings { logger.warning("\(warning)") }
         let clusterID: String
         do {
             clusterID = try KRaftStorage.checkFormatted(config: kraftConfig)
@@ -96,7 +98,7 @@ struct ServerStartCommand: AsyncParsableCommand {
             logger.error("Exiting Kafka due to fatal exception: \(error)")
             throw ExitCode.failure
         }
-        try await KRaftNodeRunner.run(config: kraftConfig, clusterID: clusterID, logger: logger)
+        try await KRaftNodeRunner.run(config: kraftConfig, clusterID: clusterID, logger: logger, broker: broker)
     }
 }
 

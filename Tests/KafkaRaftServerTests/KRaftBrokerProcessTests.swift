@@ -68,7 +68,7 @@ struct KRaftBrokerProcessTests {
         for id in cluster.brokerIDs {
             _ = try await cluster.eventually("broker \(id) sees 3 live brokers", .seconds(60)) { () -> Bool? in
                 let summary = try? Self.python(
-                    Self.script("kraft_admin.py"), ["brokers", "127.0.0.1:\(cluster.ports[id]!)", "-"], timeout: .seconds(60))
+                    Self.script("kraft_admin.py"), ["brokers", "127.0.0.1:\(cluster.brokerPorts[id]!)", "-"], timeout: .seconds(60))
                 return (summary?["brokers"] as? [Int])?.count == 3 ? true : nil
             }
         }
@@ -109,10 +109,79 @@ struct KRaftBrokerProcessTests {
         #expect(acknowledged.count == 11_000)
         #expect(missing.isEmpty, "\(missing.count) acknowledged records missing, e.g. \(missing.prefix(5)); consume: \(consumed)")
 
+        // The killed broker restarts: it registers again (a new incarnation once its old session expired),
+        // replays the metadata log from its own disk, and its replicas catch up and rejoin the ISR.
+        try cluster.start(victim)
+        _ = try await cluster.eventually("broker \(victim) back in every ISR", .seconds(90)) { () -> Bool? in
+            guard let view = Self.leaders(cluster, topic), view.partitions.count == 3,
+                view.partitions.values.allSatisfy({ $0.1.contains(Int(victim)) })
+            else { return nil }
+            return true
+        }
+
         // Controlled shutdown of a survivor through heartbeats: it exits cleanly and leads nothing afterwards.
         let leaving = cluster.brokerIDs.first { $0 != victim }!
         let status = try await cluster.terminate(leaving)
         #expect(status == 0, "broker \(leaving) did not exit cleanly: \(String(cluster.log(leaving).suffix(2_000)))")
         #expect(cluster.log(leaving).contains("shut down completed"))
+        _ = try await cluster.eventually("broker \(leaving) leads nothing", .seconds(30)) { () -> Bool? in
+            guard let view = Self.leaders(cluster, topic), view.partitions.count == 3,
+                view.partitions.values.allSatisfy({ $0.0 >= 0 && $0.0 != Int(leaving) })
+            else { return nil }
+            return true
+        }
+    }
+
+    /// Combined mode: three `process.roles=broker,controller` nodes, each broker sharing its controller's Raft
+    /// member. A topic RF 3, records produced and consumed back, and a node's SIGTERM moves its leaderships
+    /// away before it exits.
+    @Test func combinedNodes_serveClients_andShutDownCleanly() async throws {
+        let cluster = try KRaftClusterProcesses(controllers: [1, 2, 3], brokers: [1, 2, 3], brokerProperties: ["auto.create.topics.enable=false"])
+        defer { cluster.stopAll() }
+        let scratch = cluster.root + "/scratch"
+        try FileManager.default.createDirectory(atPath: scratch, withIntermediateDirectories: true)
+        try cluster.startAll()
+        for id in cluster.brokerIDs {
+            _ = try await cluster.eventually("node \(id) sees 3 live brokers", .seconds(60)) { () -> Bool? in
+                let summary = try? Self.python(
+                    Self.script("kraft_admin.py"), ["brokers", "127.0.0.1:\(cluster.brokerPorts[id]!)", "-"], timeout: .seconds(60))
+                return (summary?["brokers"] as? [Int])?.count == 3 ? true : nil
+            }
+        }
+        let topic = "combined"
+        let created = try Self.python(Self.script("kraft_admin.py"), ["create", cluster.bootstrapServers, topic, "3", "3"])
+        #expect(created["error"] is NSNull, "CreateTopics failed: \(created)")
+        _ = try await cluster.eventually("every partition led", .seconds(60)) { () -> Bool? in
+            guard let view = Self.leaders(cluster, topic), view.partitions.count == 3, view.partitions.values.allSatisfy({ $0.0 >= 0 }) else {
+                return nil
+            }
+            return true
+        }
+        let produced = try Self.python(
+            Self.clientScript, ["produce", cluster.bootstrapServers, topic, "--count", "2000", "--acked", scratch + "/acked.txt"])
+        #expect(produced["acknowledged"] as? Int == 2_000, "produce: \(produced)")
+        _ = try Self.python(Self.clientScript, ["consume", cluster.bootstrapServers, topic, "--out", scratch + "/consumed.txt"])
+        let missing = try Self.records(scratch + "/acked.txt").subtracting(try Self.records(scratch + "/consumed.txt"))
+        #expect(missing.isEmpty, "\(missing.count) acknowledged records missing")
+
+        // CreatePartitions through a broker, forwarded to the controller: a fourth partition, led.
+        let grown = try Self.python(Self.script("kraft_admin.py"), ["partitions", cluster.bootstrapServers, topic, "4"])
+        #expect(grown["error"] is NSNull, "CreatePartitions failed: \(grown)")
+        _ = try await cluster.eventually("4 partitions, all led", .seconds(60)) { () -> Bool? in
+            guard let view = Self.leaders(cluster, topic), view.partitions.count == 4, view.partitions.values.allSatisfy({ $0.0 >= 0 }) else {
+                return nil
+            }
+            return true
+        }
+
+        let status = try await cluster.terminate(3)
+        #expect(status == 0, "node 3 did not exit cleanly: \(String(cluster.log(3).suffix(2_000)))")
+        let after = try await cluster.eventually("node 3 leads nothing", .seconds(30)) { () -> Bool? in
+            guard let view = Self.leaders(cluster, topic), view.partitions.count == 4,
+                view.partitions.values.allSatisfy({ $0.0 >= 0 && $0.0 != 3 })
+            else { return nil }
+            return true
+        }
+        #expect(after)
     }
 }

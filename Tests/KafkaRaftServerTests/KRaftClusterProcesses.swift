@@ -8,10 +8,14 @@ final class KRaftClusterProcesses: @unchecked Sendable {
     let root: String
     let controllerIDs: [Int32]
     let brokerIDs: [Int32]
+    /// Controller listener ports (or the only port of a broker-only node).
     let ports: [Int32: Int]
+    /// The PLAINTEXT port of each broker (its `ports` entry unless the node is combined).
+    let brokerPorts: [Int32: Int]
     private let executable: String
     private var processes: [Int32: Process] = [:]
 
+    /// Ids in both `controllers` and `brokers` are combined nodes (`process.roles=broker,controller`).
     init(controllers: [Int32] = [1, 2, 3], brokers: [Int32] = [4, 5, 6], brokerProperties: [String] = []) throws {
         executable = try ZKafkaExecutable.path()
         controllerIDs = controllers
@@ -19,16 +23,22 @@ final class KRaftClusterProcesses: @unchecked Sendable {
         root = NSTemporaryDirectory() + "kraft-cluster-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
         var ports: [Int32: Int] = [:]
-        for id in controllers + brokers { ports[id] = try FreePort.find() }
+        var brokerPorts: [Int32: Int] = [:]
+        for id in Set(controllers + brokers) { ports[id] = try FreePort.find() }
+        for id in brokers { brokerPorts[id] = controllers.contains(id) ? try FreePort.find() : ports[id]! }
         self.ports = ports
+        self.brokerPorts = brokerPorts
         let voters = controllers.map { "\($0)@127.0.0.1:\(ports[$0]!)" }.joined(separator: ",")
         let clusterID = try Command.run([executable, "storage", "random-uuid"], timeout: .seconds(30))
             .standardOutput.trimmingCharacters(in: .whitespacesAndNewlines)
-        for id in controllers + brokers {
+        for id in Set(controllers + brokers).sorted() {
             let isBroker = brokers.contains(id)
-            let listener = isBroker ? "PLAINTEXT://127.0.0.1:\(ports[id]!)" : "CONTROLLER://127.0.0.1:\(ports[id]!)"
+            let isController = controllers.contains(id)
+            let listener = [
+                isBroker ? "PLAINTEXT://127.0.0.1:\(brokerPorts[id]!)" : nil, isController ? "CONTROLLER://127.0.0.1:\(ports[id]!)" : nil,
+            ].compactMap { $0 }.joined(separator: ",")
             let config = ([
-                "process.roles=\(isBroker ? "broker" : "controller")",
+                "process.roles=\([isBroker ? "broker" : nil, isController ? "controller" : nil].compactMap { $0 }.joined(separator: ","))",
                 "node.id=\(id)",
                 "controller.quorum.voters=\(voters)",
                 "controller.listener.names=CONTROLLER",
@@ -42,7 +52,7 @@ final class KRaftClusterProcesses: @unchecked Sendable {
         }
     }
 
-    var bootstrapServers: String { brokerIDs.map { "127.0.0.1:\(ports[$0]!)" }.joined(separator: ",") }
+    var bootstrapServers: String { brokerIDs.map { "127.0.0.1:\(brokerPorts[$0]!)" }.joined(separator: ",") }
 
     func configPath(_ id: Int32) -> String { "\(root)/node-\(id).properties" }
     func logPath(_ id: Int32) -> String { "\(root)/node-\(id).log" }
@@ -63,7 +73,7 @@ final class KRaftClusterProcesses: @unchecked Sendable {
     }
 
     func startAll() throws {
-        for id in controllerIDs + brokerIDs { try start(id) }
+        for id in Set(controllerIDs + brokerIDs).sorted() { try start(id) }
     }
 
     func kill9(_ id: Int32) {
@@ -95,7 +105,7 @@ final class KRaftClusterProcesses: @unchecked Sendable {
             if let value = try await condition() { return value }
             try await Task.sleep(for: .milliseconds(250))
         }
-        let logs = (controllerIDs + brokerIDs).map { "--- node \($0)\n" + String(log($0).suffix(3_000)) }
+        let logs = Set(controllerIDs + brokerIDs).sorted().map { "--- node \($0)\n" + String(log($0).suffix(3_000)) }
         throw QuorumTestError("\(what): not within \(timeout)\n" + logs.joined(separator: "\n"))
     }
 }

@@ -47,6 +47,14 @@ struct ForwardingTopicAdministration: TopicAdministration {
         guard code == .none else { throw ForwardedAdminError(operation: "DeleteTopics \(topic)", code: code, message: nil) }
     }
 
+    func createPartitions(_ request: CreatePartitionsRequest, version: Int16) async throws -> CreatePartitionsResponse {
+        try await forward {
+            let response = try await channel.send(request, version: version).response
+            let notController = response.results.contains { $0.errorCode == KafkaErrorCode.notController.rawValue }
+            return (response, notController ? KafkaErrorCode.notController : KafkaErrorCode.none)
+        }
+    }
+
     func topicConfig(_ topic: String) async throws -> [String: String]? {
         let state = view.image.state
         guard state.topic(named: topic) != nil else { return nil }

@@ -50,7 +50,19 @@ public final class KRaftBrokerServer: @unchecked Sendable {
         self.metrics = metrics ?? KafkaMetricsRegistry(constantDimensions: [("broker", "\(config.nodeID)")])
     }
 
-    public func startup() async throws {
+    /// A combined node (`process.roles=broker,controller`) shares its controller's Raft member: pass
+    /// it, and `startRaft` starts it (with the controller's state machine) once the broker's listener is
+    /// registered. The caller shuts the shared member down after ``shutdown()``.
+    public struct SharedRaft: Sendable {
+        public var node: RaftQuorumNode
+        public var start: @Sendable () async throws -> Void
+        public init(node: RaftQuorumNode, start: @escaping @Sendable () async throws -> Void) {
+            self.node = node
+            self.start = start
+        }
+    }
+
+    public func startup(sharedRaft: SharedRaft? = nil) async throws {
         let id = config.nodeID
         let broker = config.broker
         logger.info("[BrokerServer id=\(id)] Transition from SHUTDOWN to STARTING")
@@ -72,11 +84,12 @@ public final class KRaftBrokerServer: @unchecked Sendable {
         self.replicaManager = replicaManager
 
         // The Raft observer, and the channel to whichever voter leads (the active controller).
-        let raft = RaftQuorumNode(config: config.kraft, clusterID: clusterID, logger: Logger(label: "kafka.raft.KafkaRaftClient")) { reason in
-            FileHandle.standardError.write(Data("Raft halted: \(reason)\n".utf8))
-            exit(1)
-        }
-        self.raft = raft
+        let raft = sharedRaft?.node
+            ?? RaftQuorumNode(config: config.kraft, clusterID: clusterID, logger: Logger(label: "kafka.raft.KafkaRaftClient")) { reason in
+                FileHandle.standardError.write(Data("Raft halted: \(reason)\n".utf8))
+                exit(1)
+            }
+        if sharedRaft == nil { self.raft = raft }
         let channel = ControllerChannel(
             voters: config.kraft.quorumVoters, nodeID: id, requestTimeoutMs: config.kraft.requestTimeoutMs,
             leader: { [weak raft] in raft?.currentLeader.id })
@@ -113,7 +126,11 @@ public final class KRaftBrokerServer: @unchecked Sendable {
         self.listener = listener
         listenerTask = Task.detached { await listener.run() }
         raft.register(listener.raftListener)
-        try raft.start()
+        if let sharedRaft {
+            try await sharedRaft.start()
+        } else {
+            try raft.start()
+        }
 
         lifecycle.start()
         let registered = await lifecycle.wait(timeoutMs: config.initialRegistrationTimeoutMs) { $0.state != .starting }

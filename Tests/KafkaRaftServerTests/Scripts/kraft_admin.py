@@ -1,13 +1,14 @@
 """confluent-kafka AdminClient calls for the KRaft broker tests. The last stdout line is JSON.
 
   create  BOOTSTRAP TOPIC PARTITIONS RF [key=value ...]   {"error": null | "..."}
+  partitions BOOTSTRAP TOPIC COUNT                        {"error": null | "..."}  (CreatePartitions to COUNT)
   brokers BOOTSTRAP -                                     {"brokers": [id, ...]}  (the live brokers BOOTSTRAP knows)
   leaders BOOTSTRAP TOPIC                                 {"controller": id, "partitions": {"0": [leader, [isr...]], ...}}
 """
 import json
 import sys
 
-from confluent_kafka.admin import AdminClient, NewTopic
+from confluent_kafka.admin import AdminClient, NewPartitions, NewTopic
 
 
 def main():
@@ -17,6 +18,13 @@ def main():
         partitions, rf = int(sys.argv[4]), int(sys.argv[5])
         config = dict(arg.split("=", 1) for arg in sys.argv[6:])
         futures = admin.create_topics([NewTopic(topic, partitions, rf, config=config)], request_timeout=30)
+        try:
+            futures[topic].result(timeout=60)
+            print(json.dumps({"error": None}))
+        except Exception as error:  # the test prints it
+            print(json.dumps({"error": str(error)}))
+    elif command == "partitions":
+        futures = admin.create_partitions([NewPartitions(topic, int(sys.argv[4]))], request_timeout=30)
         try:
             futures[topic].result(timeout=60)
             print(json.dumps({"error": None}))
