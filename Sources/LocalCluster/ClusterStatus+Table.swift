@@ -12,6 +12,11 @@ extension ClusterStatus {
                 server.mode.rawValue + cut(server.partitioned),
             ])
         }
+        for controller in controllers {
+            let quorum = controller.quorum
+            let state = quorum.epoch.map { "\(quorum.role) (epoch \($0))" } ?? quorum.role
+            rows.append(["controller \(controller.id)", controller.pid.map(String.init) ?? "-", "\(controller.port)", state])
+        }
         for broker in brokers {
             rows.append([
                 "broker \(broker.id)", broker.container ?? broker.pid.map(String.init) ?? "-", "\(broker.port)",
@@ -24,7 +29,8 @@ extension ClusterStatus {
                 column == 3 ? cell : cell.padding(toLength: widths[column] + 2, withPad: " ", startingAt: 0)
             }.joined()
         }
-        var text = "cluster \(directory)\nzookeeper.connect=\(connect)\n\n" + lines.joined(separator: "\n") + "\n"
+        let quorumKey = mode == ClusterMode.kraft.rawValue ? "controller.quorum.voters" : "zookeeper.connect"
+        var text = "cluster \(directory)\n\(quorumKey)=\(connect)\n\n" + lines.joined(separator: "\n") + "\n"
         if brokers.isEmpty { text += "(no brokers)\n" }
         return text
     }

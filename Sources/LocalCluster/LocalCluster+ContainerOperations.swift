@@ -102,6 +102,8 @@ extension LocalCluster {
                 }
                 usleep(500_000)
             }
+        case .controller:
+            throw LocalClusterError(.invalidArgument, "containers run ZooKeeper mode only: the cluster in \(directory) has no controllers")
         }
     }
 
@@ -133,6 +135,10 @@ extension LocalCluster {
         case .broker(let id):
             if let index = descriptor.brokers.firstIndex(where: { $0.id == id }) {
                 descriptor.brokers[index].partitioned = connect ? nil : true
+            }
+        case .controller(let id):
+            if let index = descriptor.controllers.firstIndex(where: { $0.id == id }) {
+                descriptor.controllers[index].partitioned = connect ? nil : true
             }
         }
         try descriptor.write(to: paths.descriptor)
@@ -180,6 +186,7 @@ extension LocalCluster {
         switch member {
         case .zookeeper(let id): name = descriptor.zookeeper.servers.first { $0.id == id }?.container
         case .broker(let id): name = descriptor.brokers.first { $0.id == id }?.container
+        case .controller(let id): name = descriptor.controllers.first { $0.id == id }?.container
         }
         guard let name else { throw unknown(member) }
         return name
@@ -193,6 +200,7 @@ extension LocalCluster {
         switch member {
         case .zookeeper(let id): ContainerComposeFile.zookeeperService(id)
         case .broker(let id): ContainerComposeFile.brokerService(id)
+        case .controller(let id): "controller-\(id)"
         }
     }
 
@@ -210,6 +218,7 @@ extension LocalCluster {
         switch member {
         case .zookeeper(let id): "--zookeeper \(id)"
         case .broker(let id): "--broker \(id)"
+        case .controller(let id): "--controller \(id)"
         }
     }
 }
@@ -225,6 +234,7 @@ extension LocalCluster {
             switch member {
             case .zookeeper(let id): descriptor.zookeeper.servers.first { $0.id == id }?.container
             case .broker(let id): descriptor.brokers.first { $0.id == id }?.container
+            case .controller(let id): descriptor.controllers.first { $0.id == id }?.container
             }
         guard let name,
             let result = try? ContainerEngine(deployment: deployment).engine(["inspect", "--format", "{{.State.Pid}}", name], timeout: .seconds(30)),

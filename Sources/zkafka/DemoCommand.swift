@@ -30,7 +30,14 @@ struct DemoCommand: AsyncParsableCommand {
     @Option(help: "With --containers: docker or podman (default: the first that works).")
     var engine: String?
 
+    @Option(help: "zk (ZooKeeper mode, Kafka 2.8) or kraft (3 KRaft controllers and 3 brokers, Kafka 3.3).")
+    var mode = "zk"
+
     func validate() throws {
+        guard ClusterMode(parsing: mode) != nil else { throw ValidationError("--mode must be zk or kraft, not \(mode)") }
+        if containers && ClusterMode(parsing: mode) == .kraft {
+            throw ValidationError("--containers runs the ZooKeeper-mode tour only")
+        }
         if let engine {
             guard containers else { throw ValidationError("--engine \(engine) needs --containers") }
             guard ["docker", "podman"].contains(engine) else { throw ValidationError("--engine must be docker or podman, not \(engine)") }
@@ -47,19 +54,36 @@ struct DemoCommand: AsyncParsableCommand {
         tour.containers = containers
         tour.engine = engine
         do {
-            try await tour.run()
+            if ClusterMode(parsing: mode) == .kraft {
+                try await KRaftDemoTour(cluster: cluster, narrator: tour.narrator).run()
+            } else {
+                try await tour.run()
+            }
         } catch {
             tour.narrator.problem("The demo stopped: \(error)")
             tour.narrator.say("Tearing the cluster down (logs stay in \(cluster.directory)).")
             try? cluster.down()
             throw ExitCode.failure
         }
-        if keep {
+        if keep && ClusterMode(parsing: mode) == .kraft {
+            tour.narrator.step("The cluster keeps running (--keep)")
+            tour.narrator.say("""
+                Explore it:
+                  zkafka cluster status --dir \(cluster.directory)
+                  zkafka trace --dir \(cluster.directory)
+                  zkafka cluster kill --dir \(cluster.directory) --controller 3001
+                Stop it with:
+                  zkafka cluster down --dir \(cluster.directory)
+                """)
+        } else if keep {
             tour.printExploreHints()
         } else {
             tour.narrator.step("Tear down")
             try cluster.down()
-            tour.narrator.say("Every broker and ZooKeeper server of \(cluster.directory) is stopped; its data and logs stay there.")
+            tour.narrator.say(
+                containers
+                    ? "Every container of \(cluster.directory), its network and the ensemble's volumes are removed; the brokers' logs stay in its broker-N folders."
+                    : "Every process of \(cluster.directory) is stopped; its data and logs stay there.")
             tour.narrator.say("Run with --keep to leave the cluster up for exploring.")
         }
     }
