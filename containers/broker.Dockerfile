@@ -6,6 +6,7 @@ FROM ${BASE_IMAGE}
 COPY .stage/lib/ /opt/zkafka/lib/
 COPY .stage/bin/zkafka /usr/local/bin/zkafka
 COPY broker-healthcheck.sh /usr/local/bin/broker-healthcheck
+COPY kraft-entrypoint.sh /usr/local/bin/kraft-entrypoint
 COPY server.properties /etc/zkafka/server.properties
 ENV LD_LIBRARY_PATH=/opt/zkafka/lib
 EXPOSE 9092 19092

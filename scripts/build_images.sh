@@ -102,7 +102,7 @@ ldd "$binary" | awk '$2 == "=>" && $3 ~ /^\// { print $3 }' | while read -r libr
         *) cp -L "$library" "$stage/lib/" ;;
     esac
 done
-broker="localhost/zkafka-broker:$( { echo "$base_id"; cat containers/broker.Dockerfile containers/broker-healthcheck.sh \
+broker="localhost/zkafka-broker:$( { echo "$base_id"; cat containers/broker.Dockerfile containers/broker-healthcheck.sh containers/kraft-entrypoint.sh \
     containers/server.properties; find "$stage" -type f | sort | xargs cat; } | hash_of)"
 build broker "$broker"
 

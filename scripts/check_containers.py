@@ -206,6 +206,44 @@ def check_compose():
         problems.append("containers/server.properties is missing")
     check("docker-compose.yml runs 3 ZooKeeper servers and 3 brokers (127.0.0.1 ports, health checks, "
           "named volumes, INTERNAL/EXTERNAL listeners)", problems)
+    check_kraft_profile(services, volumes)
+
+
+def check_kraft_profile(services, volumes):
+    """The `kraft` profile: 3 controllers (node ids 3001-3003) and 3 KRaft brokers, only in that profile."""
+    problems = []
+    controllers = sorted(name for name in services if name.startswith("controller-"))
+    brokers = sorted(name for name in services if name.startswith("kraft-broker-"))
+    if controllers != ["controller-1", "controller-2", "controller-3"]:
+        problems.append(f"expected services controller-1..3, found {controllers}")
+    if brokers != ["kraft-broker-1", "kraft-broker-2", "kraft-broker-3"]:
+        problems.append(f"expected services kraft-broker-1..3, found {brokers}")
+    voters = "3001@controller-1:9093,3002@controller-2:9093,3003@controller-3:9093"
+    for name in controllers + brokers:
+        service = services[name]
+        number = name.rsplit("-", 1)[-1]
+        environment = service.get("environment", {})
+        if service.get("profiles") != ["kraft"]:
+            problems.append(f"{name}: profiles is {service.get('profiles')}, expected ['kraft']")
+        if environment.get("KRAFT_VOTERS") != voters:
+            problems.append(f"{name}: KRAFT_VOTERS is {environment.get('KRAFT_VOTERS')}")
+        expected = ("controller", str(3000 + int(number))) if name.startswith("controller-") else ("broker", number)
+        if (environment.get("KRAFT_ROLE"), str(environment.get("KRAFT_NODE_ID"))) != expected:
+            problems.append(f"{name}: role/node id {environment.get('KRAFT_ROLE')}/{environment.get('KRAFT_NODE_ID')}, expected {expected}")
+        if "healthcheck" not in service:
+            problems.append(f"{name}: no healthcheck")
+        for port in service.get("ports", []):
+            if not str(port).startswith("127.0.0.1:"):
+                problems.append(f"{name}: port {port} is not published on 127.0.0.1 only")
+        if not service.get("volumes") or any(str(v).split(":", 1)[0] not in volumes for v in service["volumes"]):
+            problems.append(f"{name}: its data is not in a named volume")
+    for name in services:
+        if name.startswith(("zookeeper-", "broker-")) and services[name].get("profiles"):
+            problems.append(f"{name}: is in profiles {services[name]['profiles']}; ZooKeeper mode must start by default")
+    if not os.path.exists(os.path.join(ROOT, "containers", "kraft-entrypoint.sh")):
+        problems.append("containers/kraft-entrypoint.sh is missing")
+    check("docker-compose.yml's kraft profile runs 3 KRaft controllers and 3 KRaft brokers (127.0.0.1 ports, "
+          "health checks, named volumes)", problems)
 
 
 def check_packages():

@@ -21,6 +21,8 @@ bounded in time:
   7. down       `podman-compose down -v`: no container, volume or network of the project is left
   8-11. the same cluster through `zkafka cluster up --containers` and its status, kill, start,
                 partition, heal, trace and down commands (scripts/container_cli_steps.py)
+  12. kraft     the compose file's `kraft` profile: 3 KRaft controllers and 3 KRaft brokers, 1,000
+                records through an RF 3 topic (scripts/container_kraft_steps.py)
 Teardown (containers, volumes, network) always runs. Prints one PASS/FAIL line per step and
 `containers: N passed, N failed`; exits 1 if a step failed, 0 if the suite passed or was skipped.
 
@@ -39,6 +41,7 @@ import sys
 import time
 
 from container_cli_steps import CliSteps
+from container_kraft_steps import KRaftSteps
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 CONTAINERS_CONF = os.path.join(ROOT, "containers", "podman-containers.conf")
@@ -172,6 +175,7 @@ class Suite:
         self.acknowledged = None
         self.removed = False
         self.cli = CliSteps(run, wait_for, log, StepFailed, self.env, ROOT)
+        self.kraft = KRaftSteps(self, run, wait_for, log, StepFailed, free_ports, self.cli.zkafka)
 
     # -- helpers --------------------------------------------------------------------------------
 
@@ -261,7 +265,8 @@ class Suite:
         zookeepers = ["zookeeper-1", "zookeeper-2", "zookeeper-3"]
         self.compose("up", "-d", *zookeepers, timeout=300)
         wait_for("a healthy ensemble", lambda: all(self.healthy(name) for name in zookeepers), timeout=120, interval=2)
-        self.compose("up", "-d", timeout=300)
+        # Named, because podman-compose 1.0.3 ignores profiles and would start the kraft profile too.
+        self.compose("up", "-d", "broker-1", "broker-2", "broker-3", timeout=300)
         self.connect_zookeeper()
         wait_for("3 brokers in /brokers/ids", lambda: self.registered() == [1, 2, 3], timeout=180)
         for broker, port in self.broker_ports.items():
@@ -364,6 +369,12 @@ class Suite:
         if left or volumes or networks:
             raise StepFailed(f"after teardown: containers {left}, volumes {volumes}, networks {networks}")
 
+    def step_kraft(self):
+        self.removed = False
+        self.kraft.step()
+        remove_project(self.project, self.env)
+        self.removed = True
+
     def teardown(self):
         self.cli.teardown(keep=os.environ.get("ZKAFKA_CONTAINER_KEEP") == "1")
         if self.zk is not None:
@@ -392,7 +403,9 @@ class Suite:
                   self.cli.step_kill),
                  ("cluster partition/heal: a broker off the network leaves every ISR, rejoins after heal",
                   self.cli.step_partition),
-                 ("cluster down: containers, volumes and network removed", self.cli.step_down)]
+                 ("cluster down: containers, volumes and network removed", self.cli.step_down),
+                 ("kraft: the compose file's kraft profile, 3 controllers and 3 KRaft brokers, records through RF 3",
+                  self.step_kraft)]
         suite_started = time.monotonic()
         failed = False
         try:
@@ -422,7 +435,7 @@ class Suite:
         return 1 if failures else 0
 
     def dump_logs(self):
-        for service in ("zookeeper-1", "broker-1", "broker-2", "broker-3"):
+        for service in ("zookeeper-1", "broker-1", "broker-2", "broker-3", "controller-1", "kraft-broker-1"):
             try:
                 name = self.container(service)
                 tail = run(["podman", "logs", "--tail", "40", name], timeout=30, check=False)

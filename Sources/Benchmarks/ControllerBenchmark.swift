@@ -33,7 +33,7 @@ public struct ControllerBenchmark: Sendable {
     /// ZooKeeper mode (3 ZooKeeper servers, 3 brokers, one of which is the controller) or KRaft
     /// (3 controller-only nodes, 3 brokers): the same scenarios either way (`ControllerBenchmarkRun`).
     public var mode: ClusterMode
-    /// Run each row's cluster in containers (`LocalCluster.upContainers`) instead of processes.
+    /// Run each ZooKeeper-mode row's cluster in containers (`LocalCluster.upContainers`) instead of processes.
     public var containers: Bool
 
     /// Automatic preferred-leader rebalancing is off, so the only leadership moves are the measured

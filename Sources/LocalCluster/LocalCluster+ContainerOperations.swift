@@ -154,6 +154,15 @@ extension LocalCluster {
             guard let name = server.container, shell.inspect(name) != nil else { continue }
             try? shell.logs(name).write(toFile: server.log, atomically: true, encoding: .utf8)
         }
+        // Brokers first, all at once (their controlled shutdowns overlap, as process mode's SIGTERMs do),
+        // then the ensemble: compose tools stop containers one after the other, which took a minute.
+        let brokers = (descriptor.brokers + descriptor.controllers).compactMap(\.container).filter { shell.inspect($0) != nil }
+        if !brokers.isEmpty {
+            let grace = Int(Self.terminationGrace.components.seconds)
+            _ = try? shell.engine(["stop", "--time", "\(grace)"] + brokers, timeout: Self.terminationGrace + .seconds(60))
+        }
+        let servers = descriptor.zookeeper.servers.compactMap(\.container).filter { shell.inspect($0) != nil }
+        if !servers.isEmpty { _ = try? shell.engine(["stop", "--time", "10"] + servers, timeout: .seconds(70)) }
         _ = try? ContainerCommandRunner.run(
             deployment.composeArguments(["down", "-v", "--timeout", "\(Int(Self.terminationGrace.components.seconds))"]),
             environment: deployment.environment, timeout: .seconds(300))

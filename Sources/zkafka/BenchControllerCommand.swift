@@ -56,6 +56,7 @@ struct BenchControllerCommand: AsyncParsableCommand {
 
     func validate() throws {
         guard ClusterMode(parsing: mode) != nil else { throw ValidationError("--mode must be zk or kraft, got \(mode)") }
+        if containers && ClusterMode(parsing: mode) == .kraft { throw ValidationError("--containers runs ZooKeeper mode only") }
         let counts = partitionArguments.flatMap { $0.split(separator: ",") }
         guard !counts.isEmpty, counts.allSatisfy({ Int($0.replacingOccurrences(of: "_", with: "")).map { $0 > 0 } ?? false }) else {
             throw ValidationError("--partitions takes positive integers, got \(partitionArguments.joined(separator: " "))")

@@ -57,7 +57,7 @@ struct ClusterUpCommand: ParsableCommand {
         do {
             if clusterMode == .kraft {
                 guard basePort == nil else { throw ValidationError("--base-port is for ZooKeeper mode; KRaft mode picks free ports") }
-                guard !containers else { throw ValidationError("--containers runs ZooKeeper mode only (no kraft compose profile yet)") }
+                guard !containers else { throw ValidationError("--containers runs ZooKeeper mode only (KRaft in containers: docker-compose.yml's kraft profile, see README)") }
                 try LocalCluster.validateKRaftUp(controllers: controllers, brokers: brokers)
                 return
             }

@@ -24,19 +24,19 @@ struct DemoCommand: AsyncParsableCommand {
     @Option(name: .customLong("dir"), help: "The cluster directory (default: a new temporary folder).")
     var directory: String?
 
-    @Option(help: "zk (ZooKeeper mode, Kafka 2.8) or kraft (3 KRaft controllers and 3 brokers, Kafka 3.3).")
-    var mode = "zk"
-
     @Flag(help: "Run the cluster in containers (as `zkafka cluster up --containers`; images from scripts/build_images.sh).")
     var containers = false
 
     @Option(help: "With --containers: docker or podman (default: the first that works).")
     var engine: String?
 
+    @Option(help: "zk (ZooKeeper mode, Kafka 2.8) or kraft (3 KRaft controllers and 3 brokers, Kafka 3.3).")
+    var mode = "zk"
+
     func validate() throws {
         guard ClusterMode(parsing: mode) != nil else { throw ValidationError("--mode must be zk or kraft, not \(mode)") }
         if containers && ClusterMode(parsing: mode) == .kraft {
-            throw ValidationError("--containers runs ZooKeeper mode only (no kraft compose profile yet)")
+            throw ValidationError("--containers runs the ZooKeeper-mode tour only")
         }
         if let engine {
             guard containers else { throw ValidationError("--engine \(engine) needs --containers") }
@@ -87,7 +87,10 @@ struct DemoCommand: AsyncParsableCommand {
         } else {
             tour.narrator.step("Tear down")
             try cluster.down()
-            tour.narrator.say("Every process of \(cluster.directory) is stopped; its data and logs stay there.")
+            tour.narrator.say(
+                tour.containers
+                    ? "Every container of \(cluster.directory), its network and the ensemble's volumes are removed; the brokers' logs stay in its broker-N folders."
+                    : "Every process of \(cluster.directory) is stopped; its data and logs stay there.")
             tour.narrator.say("Run with --keep to leave the cluster up for exploring.")
         }
     }
