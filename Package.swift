@@ -60,6 +60,7 @@ let package = Package(
         ),
         // Value types shared by the controller, the broker and the ZooKeeper data layer.
         .target(name: "KafkaModel"),
+        .testTarget(name: "KafkaModelTests", dependencies: ["KafkaModel", "SeededRandom"]),
         // Kafka 2.8's znode layout and JSON formats (ZkData.scala), and the high-level ZooKeeper
         // operations brokers and the controller perform (KafkaZkClient.scala).
         .target(name: "KafkaZooKeeperData", dependencies: ["KafkaModel", "ZooKeeper"]),
@@ -137,7 +138,7 @@ let package = Package(
         .target(
             name: "KafkaBroker",
             dependencies: [
-                "KafkaProtocol", "KafkaNetwork", "KafkaMetadata", "KafkaModel", "KafkaConfig", "KafkaController",
+                "KafkaProtocol", "KafkaNetwork", "KafkaMetadata", "KafkaModel", "KafkaConfig",
                 "KafkaLog", "KafkaClient", "KafkaGroupCoordinator", "KafkaMetrics",
                 .product(name: "CoreMetrics", package: "swift-metrics"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -258,9 +259,11 @@ let package = Package(
         .testTarget(
             name: "KafkaBrokerTests",
             dependencies: [
-                "KafkaBroker", "KafkaModel", "KafkaController", "KafkaServer", "KafkaLog", "KafkaProtocol", "KafkaMetrics",
-                "KafkaGroupCoordinator", .product(name: "NIOCore", package: "swift-nio"),
+                "KafkaBroker", "KafkaModel", "KafkaLog", "KafkaProtocol", "KafkaConfig", "KafkaNetwork", "KafkaMetrics",
+                "KafkaGroupCoordinator", .product(name: "NIOCore", package: "swift-nio"), .product(name: "Logging", package: "swift-log"),
             ]),
+        // The broker process's own pieces (log output).
+        .testTarget(name: "KafkaServerTests", dependencies: ["KafkaServer", .product(name: "Logging", package: "swift-log")]),
         // Kafka's Reactor network layer on SwiftNIO: acceptor, processors, request channel, handler pool.
         // Deals in size-prefixed frames only; knows nothing of the protocol codecs.
         .target(
