@@ -84,6 +84,11 @@ public final class BrokerServer: @unchecked Sendable {
         let replicaManager = ReplicaManager(
             brokerID: id, config: config, logManager: logManager, logger: Logger(label: "kafka.server.ReplicaManager"))
         replicaManager.attach(stateWriter: ZooKeeperPartitionStateWriter(session: session))
+        replicaManager.onAllLogDirsFailed {
+            // Kafka's LogManager.handleLogDirFailure: "Shutdown broker because all log dirs … have failed",
+            // Exit.halt(1) — no controlled shutdown, no clean-shutdown marker; the next start recovers the logs.
+            exit(1)
+        }
         replicaManager.startup()
         self.replicaManager = replicaManager
 

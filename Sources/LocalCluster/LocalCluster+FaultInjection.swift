@@ -8,6 +8,10 @@ extension LocalCluster {
         _ = try descriptor()  // "no cluster here" before the lock file would be created
         try ClusterDirectoryLock.withLock(paths) {
             var descriptor = try descriptor()
+            if let deployment = descriptor.containers {
+                try containerKill(member, signal: signal, descriptor: &descriptor, deployment: deployment)
+                return
+            }
             let target = try descriptor.recordedPID(of: member).map(process)
             guard let target, target.liveness != .gone else {
                 descriptor.record(member, pid: nil, state: .stopped)
@@ -41,17 +45,26 @@ extension LocalCluster {
 
     /// Starts a stopped member again with its old configuration and data. For a ZooKeeper
     /// server, returns once `srvr` answers a mode (it rejoined the ensemble); that needs a
-    /// quorum of the other servers to be up.
+    /// quorum of the other servers to be up. A KRaft node returns once it logs that it started
+    /// (a broker: once the active controller has unfenced it).
     public func start(_ member: ClusterMember) throws {
         _ = try descriptor()
         try ClusterDirectoryLock.withLock(paths) {
             var descriptor = try descriptor()
+            if let deployment = descriptor.containers {
+                try containerStart(member, descriptor: &descriptor, deployment: deployment)
+                return
+            }
             if let pid = try descriptor.recordedPID(of: member), process(pid).liveness != .gone {
                 let paused = process(pid).liveness == .paused
                 throw LocalClusterError(
                     .memberAlreadyRunning,
                     "\(member) is already running (pid \(pid))"
                         + (paused ? "; it is paused: resume it with `zkafka cluster kill --dir \(directory) \(option(member)) --signal CONT`" : ""))
+            }
+            if descriptor.clusterMode == .kraft {
+                try startKRaftNode(member, descriptor: &descriptor)
+                return
             }
             if case .broker(let id) = member {
                 guard let broker = descriptor.brokers.first(where: { $0.id == id }) else {
@@ -79,6 +92,32 @@ extension LocalCluster {
         }
     }
 
+    /// A network partition: disconnects the member's container from the compose network (it keeps
+    /// running, isolated). Only a cluster in containers can be partitioned: processes on one host
+    /// all share the loopback interface.
+    public func partition(_ member: ClusterMember) throws {
+        try changeNetwork(member, connect: false)
+    }
+
+    /// Ends a partition: reconnects the member's container to the compose network.
+    public func heal(_ member: ClusterMember) throws {
+        try changeNetwork(member, connect: true)
+    }
+
+    private func changeNetwork(_ member: ClusterMember, connect: Bool) throws {
+        _ = try descriptor()
+        try ClusterDirectoryLock.withLock(paths) {
+            var descriptor = try descriptor()
+            guard let deployment = descriptor.containers else {
+                throw LocalClusterError(
+                    .needsContainers,
+                    "`cluster \(connect ? "heal" : "partition")` needs a cluster in containers (`zkafka cluster up --containers`): "
+                        + "the processes of \(directory) share the host's loopback interface, which cannot be cut for one of them")
+            }
+            try containerNetwork(member, connect: connect, descriptor: &descriptor, deployment: deployment)
+        }
+    }
+
     private func waitUntilServing(_ server: ClusterDescriptor.ZooKeeperServer, pid: Int32) throws {
         var started = server
         started.pid = pid
@@ -99,10 +138,5 @@ extension LocalCluster {
                 + "(it needs a quorum of the other servers up)")
     }
 
-    private func option(_ member: ClusterMember) -> String {
-        switch member {
-        case .zookeeper(let id): "--zookeeper \(id)"
-        case .broker(let id): "--broker \(id)"
-        }
-    }
+    private func option(_ member: ClusterMember) -> String { member.option }
 }

@@ -33,6 +33,8 @@ public final class ZooKeeperModeController: ControllerEventProcessor, @unchecked
     /// Kafka's `TopicDeletionManager`; its ZooKeeper deletes go through ``ZooKeeperTopicDeletionClient``.
     var topicDeletionManager: TopicDeletionManager!
     var channelManager: ControllerChannelManager?
+    /// Requests held back by `coalescingRequests` (nil: requests go out at once).
+    var heldRequests: [ControllerBrokerRequest]?
     var autoRebalanceTask: Task<Void, Never>?
 
     /// Readable from any thread (the broker answers ControlledShutdown and Metadata with it).
@@ -164,10 +166,9 @@ public final class ZooKeeperModeController: ControllerEventProcessor, @unchecked
                 try processReplicaLeaderElection(partitions, electionType: electionType, trigger: trigger, reply: reply)
             case .autoPreferredReplicaLeaderElection: try processAutoPreferredReplicaLeaderElection()
             case .controlledShutdown(let id, let epoch, let reply): processControlledShutdown(id, brokerEpoch: epoch, reply: reply)
+            case .logDirEventNotification: try processLogDirEventNotification()
             case .leaderAndISRResponseReceived(let broker, let errorCode, let partitionErrors):
-                if errorCode != 0 || partitionErrors.values.contains(where: { $0 != 0 }) {
-                    logger.warning("Broker \(broker) answered LeaderAndIsr with error \(errorCode), partition errors: \(partitionErrors.filter { $0.value != 0 })")
-                }
+                try processLeaderAndISRResponseReceived(broker, errorCode: errorCode, partitionErrors: partitionErrors)
             case .updateMetadataResponseReceived(let broker, let errorCode):
                 if errorCode != 0 { logger.warning("Broker \(broker) answered UpdateMetadata with error \(errorCode)") }
             case .topicDeletion: try processTopicDeletion()
@@ -193,7 +194,25 @@ public final class ZooKeeperModeController: ControllerEventProcessor, @unchecked
         // only when the (possibly long) event ends: readers of the trace see a change no later than
         // the brokers do.
         traceSink.flush()
+        if heldRequests != nil {
+            heldRequests! += requests
+            return
+        }
         channelManager?.send(requests)
+    }
+
+    /// Runs `body` holding back the requests it sends, then sends them merged into one request per broker and
+    /// API (`ControllerBrokerRequest.coalesced`). If `body` throws (the controller moved), nothing is sent, as a
+    /// resigning Kafka controller drops its queued requests.
+    func coalescingRequests(_ body: () throws -> Void) rethrows {
+        // Nested: the outermost call sends everything.
+        if heldRequests != nil { return try body() }
+        heldRequests = []
+        defer { heldRequests = nil }
+        try body()
+        let held = heldRequests ?? []
+        heldRequests = nil
+        send(ControllerBrokerRequest.coalesced(held))
     }
 
     /// `sendUpdateMetadataRequest(brokers, partitions)`.

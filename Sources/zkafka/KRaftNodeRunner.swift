@@ -1,6 +1,8 @@
 import ArgumentParser
 import Foundation
 import KafkaConfig
+import KafkaController
+import KafkaQuorumController
 import KafkaNetwork
 import KafkaRaftServer
 import Logging
@@ -22,17 +24,42 @@ enum KRaftNodeRunner {
             FileHandle.standardError.write(Data("Raft halted: \(reason)\n".utf8))
             exit(1)
         }
+        let trace = try? JSONLinesControllerTraceSink(logDirectory: config.logDirs[0])
+        let controller = QuorumControllerNode(
+            nodeID: config.nodeID,
+            settings: .init(
+                controller: QuorumControllerConfig(
+                    brokerHeartbeatIntervalMs: config.brokerHeartbeatIntervalMs,
+                    brokerSessionTimeoutMs: config.brokerSessionTimeoutMs,
+                    defaultReplicationFactor: config.defaultReplicationFactor, defaultNumPartitions: config.numPartitions,
+                    uncleanLeaderElectionEnable: config.uncleanLeaderElectionEnable),
+                maxBytesBetweenSnapshots: Int(clamping: config.metadataMaxBytesBetweenSnapshots)),
+            logger: Logger(label: "kafka.controller.QuorumController"), trace: trace)
         let server = try SocketServer(
             configuration: SocketServerConfiguration(
                 listeners: [.init(name: listener.name, host: listener.host.isEmpty ? "0.0.0.0" : listener.host, port: listener.port)],
                 numNetworkThreads: 1, numIOThreads: 2),
-            handler: RaftQuorumRequestHandler(node: node), logger: Logger(label: "kafka.network.SocketServer"))
+            handler: QuorumControllerRequestHandler(controller: controller, quorum: RaftQuorumRequestHandler(node: node)), logger: Logger(label: "kafka.network.SocketServer"))
         let stop = TerminationSignal()
+        var metrics: PrometheusTextEndpoint?
         do {
-            try node.start()
+            try controller.start(on: node)
             try await server.start()
+            if let port = config.metricsPort {
+                // zkafka.metrics.port, as on ZooKeeper-mode brokers: the KRaft gauges at GET /metrics.
+                metrics = try await PrometheusTextEndpoint.start(
+                    host: listener.host.isEmpty ? "0.0.0.0" : listener.host, port: port
+                ) { [controller] in
+                    let snapshot = await withCheckedContinuation { continuation in
+                        controller.metrics { continuation.resume(returning: $0) }
+                    }
+                    return snapshot.map(KRaftMetricsExposition.render) ?? ""
+                }
+                logger.info("Metrics endpoint listening on http://\(listener.host.isEmpty ? "0.0.0.0" : listener.host):\(metrics!.port)/metrics")
+            }
         } catch {
             logger.error("Fatal error during KafkaRaftServer startup. Prepare to shutdown: \(error)")
+            await metrics?.close()
             await server.shutdown()
             await node.shutdown()
             throw ExitCode.failure
@@ -40,8 +67,10 @@ enum KRaftNodeRunner {
         logger.info("[KafkaRaftServer nodeId=\(config.nodeID)] Kafka Server started")
         await stop.wait()
         logger.info("[KafkaRaftServer nodeId=\(config.nodeID)] shutting down")
+        await metrics?.close()
         await server.shutdown()
         await node.shutdown()
+        trace?.close()
         logger.info("[KafkaRaftServer nodeId=\(config.nodeID)] shut down completed")
     }
 }

@@ -47,7 +47,12 @@ struct ServerStartCommand: AsyncParsableCommand {
         do {
             let values = try ServerProperties.load(path: config, overrides: overrides)
             if ServerProperties.isKRaft(values) {
-                try await runKRaftNode(KRaftConfig(values: values), logger: logger)
+                let kraftConfig = try KRaftConfig(values: values)
+                if kraftConfig.processRoles == [.broker] {
+                    try await runKRaftBroker(KRaftBrokerConfig(values: values), logger: logger)
+                } else {
+                    try await runKRaftNode(kraftConfig, logger: logger)
+                }
                 return
             }
             brokerConfig = try BrokerConfig(values: values)
@@ -91,6 +96,43 @@ struct ServerStartCommand: AsyncParsableCommand {
             throw ExitCode.failure
         }
         try await KRaftNodeRunner.run(config: kraftConfig, clusterID: clusterID, logger: logger)
+    }
+}
+
+extension ServerStartCommand {
+    /// A KRaft broker (`process.roles=broker`): formatted storage, then Kafka 3.3's `BrokerServer`
+    /// until SIGTERM or SIGINT, which start a controlled shutdown through the heartbeats.
+    func runKRaftBroker(_ brokerConfig: KRaftBrokerConfig, logger: Logger) async throws {
+        for warning in brokerConfig.warnings { logger.warning("\(warning)") }
+        let clusterID: String
+        do {
+            clusterID = try KRaftStorage.checkFormatted(config: brokerConfig.kraft)
+        } catch {
+            logger.error("Exiting Kafka due to fatal exception: \(error)")
+            throw ExitCode.failure
+        }
+        let server = KRaftBrokerServer(config: brokerConfig, clusterID: clusterID)
+        let stop = TerminationSignal()
+        // A SIGTERM while the broker still registers or catches up stops it too.
+        let startup = Task { try await server.startup() }
+        let stopped = Task {
+            await stop.wait()
+            startup.cancel()
+        }
+        do {
+            try await startup.value
+        } catch is CancellationError {
+            logger.info("Stopped while starting up")
+            await server.shutdown()
+            return
+        } catch {
+            logger.error("Fatal error during broker startup. Prepare to shutdown: \(error)")
+            stopped.cancel()
+            await server.shutdown()
+            throw ExitCode.failure
+        }
+        await stopped.value
+        await server.shutdown()
     }
 }
 

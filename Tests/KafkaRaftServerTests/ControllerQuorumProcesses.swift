@@ -11,7 +11,10 @@ final class ControllerQuorumProcesses: @unchecked Sendable {
     private let executable: String
     private var processes: [Int32: Process] = [:]
 
-    init(ids: [Int32] = [1, 2, 3]) throws {
+    let clusterID: String
+
+    /// `extraConfig`: more server.properties lines for every controller.
+    init(ids: [Int32] = [1, 2, 3], extraConfig: [String] = []) throws {
         executable = try ZKafkaExecutable.path()
         root = NSTemporaryDirectory() + "kraft-quorum-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
@@ -19,7 +22,7 @@ final class ControllerQuorumProcesses: @unchecked Sendable {
         for id in ids { ports[id] = try Self.freePort() }
         self.ports = ports
         let voters = ids.map { "\($0)@127.0.0.1:\(ports[$0]!)" }.joined(separator: ",")
-        let clusterID = try Command.run([executable, "storage", "random-uuid"], timeout: .seconds(30))
+        clusterID = try Command.run([executable, "storage", "random-uuid"], timeout: .seconds(30))
             .standardOutput.trimmingCharacters(in: .whitespacesAndNewlines)
         for id in ids {
             let config = """
@@ -29,7 +32,8 @@ final class ControllerQuorumProcesses: @unchecked Sendable {
                 controller.listener.names=CONTROLLER
                 listeners=CONTROLLER://127.0.0.1:\(ports[id]!)
                 log.dirs=\(root)/data-\(id)
-                """
+
+                """ + extraConfig.joined(separator: "\n")
             try config.write(toFile: configPath(id), atomically: true, encoding: .utf8)
             let formatted = try Command.run(
                 [executable, "storage", "format", "--cluster-id", clusterID, "--config", configPath(id)], timeout: .seconds(30))
@@ -39,6 +43,8 @@ final class ControllerQuorumProcesses: @unchecked Sendable {
 
     func configPath(_ id: Int32) -> String { "\(root)/controller-\(id).properties" }
     func logPath(_ id: Int32) -> String { "\(root)/controller-\(id).log" }
+    func dataPath(_ id: Int32) -> String { "\(root)/data-\(id)" }
+    var runningIDs: [Int32] { processes.keys.sorted() }
 
     func start(_ id: Int32) throws {
         let process = Process()
@@ -93,6 +99,20 @@ final class ControllerQuorumProcesses: @unchecked Sendable {
         } catch {
             return nil
         }
+    }
+
+    /// The Prometheus text of controller `id`'s `/metrics` (its address is in the controller's log).
+    func metrics(_ id: Int32) throws -> String {
+        let log = try String(contentsOfFile: logPath(id), encoding: .utf8)
+        guard let line = log.split(separator: "\n").last(where: { $0.contains("Metrics endpoint listening on ") }) else {
+            throw QuorumTestError("controller \(id) logged no metrics endpoint")
+        }
+        let url = String(line[line.range(of: "http://")!.lowerBound...]).trimmingCharacters(in: .whitespaces)
+        let result = try Command.run(
+            ["/usr/bin/python3", "-c", "import sys, urllib.request; print(urllib.request.urlopen(sys.argv[1], timeout=10).read().decode())", url],
+            timeout: .seconds(30))
+        guard result.status == 0 else { throw QuorumTestError("GET \(url) failed: \(result.standardError)") }
+        return result.standardOutput
     }
 
     /// Polls `condition` every 200 ms until it returns a value or `timeout` passes.
