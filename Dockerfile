@@ -18,6 +18,8 @@ COPY Tests ./Tests
 # Same build command as scripts/setup.sh, in the release configuration.
 RUN swift build -c release \
     && install -m 0755 "$(swift build -c release --show-bin-path)/zkafka" /usr/local/bin/zkafka
+# The client script `zkafka demo` and `zkafka chaos` run (found as <prefix>/share/zkafka/kafka_client.py).
+COPY scripts/kafka_client.py /usr/local/share/zkafka/kafka_client.py
 
 ENTRYPOINT ["zkafka"]
 CMD ["--help"]

@@ -68,6 +68,7 @@ let package = Package(
         ),
         // Value types shared by the controller, the broker and the ZooKeeper data layer.
         .target(name: "KafkaModel"),
+        .testTarget(name: "KafkaModelTests", dependencies: ["KafkaModel", "SeededRandom"]),
         // Kafka 2.8's znode layout and JSON formats (ZkData.scala), and the high-level ZooKeeper
         // operations brokers and the controller perform (KafkaZkClient.scala).
         .target(name: "KafkaZooKeeperData", dependencies: ["KafkaModel", "ZooKeeper"]),
@@ -146,7 +147,7 @@ let package = Package(
         .target(
             name: "KafkaBroker",
             dependencies: [
-                "KafkaProtocol", "KafkaNetwork", "KafkaMetadata", "KafkaModel", "KafkaConfig", "KafkaController",
+                "KafkaProtocol", "KafkaNetwork", "KafkaMetadata", "KafkaModel", "KafkaConfig",
                 "KafkaLog", "KafkaClient", "KafkaGroupCoordinator", "KafkaMetrics",
                 .product(name: "CoreMetrics", package: "swift-metrics"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -275,9 +276,16 @@ let package = Package(
         .testTarget(
             name: "KafkaBrokerTests",
             dependencies: [
-                "KafkaBroker", "KafkaModel", "KafkaController", "KafkaServer", "KafkaLog", "KafkaProtocol", "KafkaMetrics",
-                "KafkaQuorumController", "KafkaMetadataRecords", "KafkaMetadata", "KafkaRaftProtocol", "KafkaRaft", "KafkaRaftServer",
-                "KafkaGroupCoordinator", "KafkaTestKit", .product(name: "NIOCore", package: "swift-nio"),
+                "KafkaBroker", "KafkaModel", "KafkaLog", "KafkaProtocol", "KafkaConfig", "KafkaNetwork", "KafkaMetrics",
+                "KafkaGroupCoordinator", "KafkaTestKit", .product(name: "NIOCore", package: "swift-nio"), .product(name: "Logging", package: "swift-log"),
+            ]),
+        // The broker process: its log output, and the KRaft broker's lifecycle and metadata publication.
+        .testTarget(
+            name: "KafkaServerTests",
+            dependencies: [
+                "KafkaServer", "KafkaBroker", "KafkaQuorumController", "KafkaMetadataRecords", "KafkaModel", "KafkaProtocol",
+                "KafkaMetadata", "KafkaRaftProtocol", "KafkaRaft", "KafkaRaftServer",
+                .product(name: "Logging", package: "swift-log"),
             ]),
         // Kafka's Reactor network layer on SwiftNIO: acceptor, processors, request channel, handler pool.
         // Deals in size-prefixed frames only; knows nothing of the protocol codecs.

@@ -24,50 +24,26 @@ public struct KafkaMetricName: Sendable, Hashable, CustomStringConvertible {
 
     public var description: String { prometheusName }
 
-    // MARK: - The MBeans ZKafka reports (Kafka 2.8)
+    // MARK: - The MBeans ZKafka reports (Kafka 2.8), each a function of the MBean's `name`
 
-    /// `kafka.controller:type=KafkaController,name=<name>`.
-    public static func kafkaController(_ name: String) -> KafkaMetricName {
-        KafkaMetricName(domain: "kafka.controller", type: "KafkaController", name: name)
+    private static func mbean(_ domain: String, _ type: String) -> @Sendable (String) -> KafkaMetricName {
+        { KafkaMetricName(domain: domain, type: type, name: $0) }
     }
 
-    /// `kafka.controller:type=ControllerEventManager,name=<name>` (`EventQueueSize`, `EventQueueTimeMs`).
-    public static func controllerEventManager(_ name: String) -> KafkaMetricName {
-        KafkaMetricName(domain: "kafka.controller", type: "ControllerEventManager", name: name)
-    }
-
-    /// `kafka.controller:type=ControllerStats,name=<name>` (`<State>RateAndTimeMs`, `UncleanLeaderElectionsPerSec`).
-    public static func controllerStats(_ name: String) -> KafkaMetricName {
-        KafkaMetricName(domain: "kafka.controller", type: "ControllerStats", name: name)
-    }
-
-    /// `kafka.server:type=ReplicaManager,name=<name>`.
-    public static func replicaManager(_ name: String) -> KafkaMetricName {
-        KafkaMetricName(domain: "kafka.server", type: "ReplicaManager", name: name)
-    }
-
-    /// `kafka.server:type=FetchSessionCache,name=<name>`.
-    public static func fetchSessionCache(_ name: String) -> KafkaMetricName {
-        KafkaMetricName(domain: "kafka.server", type: "FetchSessionCache", name: name)
-    }
-
-    /// `kafka.network:type=RequestMetrics,name=<name>,request=<api>` (the `request` key is a dimension).
-    public static func requestMetrics(_ name: String) -> KafkaMetricName {
-        KafkaMetricName(domain: "kafka.network", type: "RequestMetrics", name: name)
-    }
-
-    /// `kafka.network:type=RequestChannel,name=<name>` (`RequestQueueSize`).
-    public static func requestChannel(_ name: String) -> KafkaMetricName {
-        KafkaMetricName(domain: "kafka.network", type: "RequestChannel", name: name)
-    }
-
-    /// `kafka.log:type=LogCleaner,name=<name>` (`max-dirty-percent`, `cleaner-recopy-percent`, `max-clean-time-secs`).
-    public static func logCleaner(_ name: String) -> KafkaMetricName {
-        KafkaMetricName(domain: "kafka.log", type: "LogCleaner", name: name)
-    }
-
-    /// `kafka.coordinator.group:type=GroupMetadataManager,name=<name>` (`NumGroups`, `NumOffsets`, …).
-    public static func groupMetadataManager(_ name: String) -> KafkaMetricName {
-        KafkaMetricName(domain: "kafka.coordinator.group", type: "GroupMetadataManager", name: name)
-    }
+    /// `kafka.controller:type=KafkaController,name=…` (`ActiveControllerCount`, `OfflinePartitionsCount`, …).
+    public static let kafkaController = mbean("kafka.controller", "KafkaController")
+    /// `kafka.controller:type=ControllerEventManager,name=…` (`EventQueueSize`, `EventQueueTimeMs`).
+    public static let controllerEventManager = mbean("kafka.controller", "ControllerEventManager")
+    /// `kafka.controller:type=ControllerStats,name=…` (`<State>RateAndTimeMs`, `UncleanLeaderElectionsPerSec`).
+    public static let controllerStats = mbean("kafka.controller", "ControllerStats")
+    /// `kafka.server:type=ReplicaManager,name=…`.
+    public static let replicaManager = mbean("kafka.server", "ReplicaManager")
+    /// `kafka.server:type=FetchSessionCache,name=…`.
+    public static let fetchSessionCache = mbean("kafka.server", "FetchSessionCache")
+    /// `kafka.network:type=RequestMetrics,name=…,request=<api>` (the `request` key is a dimension).
+    public static let requestMetrics = mbean("kafka.network", "RequestMetrics")
+    /// `kafka.log:type=LogCleaner,name=…` (`max-dirty-percent`, `cleaner-recopy-percent`, `max-clean-time-secs`).
+    public static let logCleaner = mbean("kafka.log", "LogCleaner")
+    /// `kafka.coordinator.group:type=GroupMetadataManager,name=…` (`NumGroups`, `NumOffsets`, …).
+    public static let groupMetadataManager = mbean("kafka.coordinator.group", "GroupMetadataManager")
 }

@@ -1,6 +1,12 @@
 /// Writes JSON with keys in the order given, as Kafka's znode examples show them, and reads JSON
 /// into loosely typed values for the znode decoders. Znode data is bytes; decoding failures name
 /// the znode path and what is wrong, never crash.
+///
+/// Why not Codable: measured with `zkafka bench json` (release build, two runs on the shared 2-core machine),
+/// this codec decodes a partition-state znode 1.4–1.5× faster than `JSONDecoder` (1.3–1.6× faster than
+/// `JSONSerialization`) and a 1,000-partition topic znode 2.6–4.6× faster, and encodes them 1.4–1.8× and
+/// 2.9–3.9× faster than `JSONEncoder`; a controller failover at 100,000 partitions decodes 100,000 partition states. It
+/// also keeps Kafka's key order when writing (`JSONEncoder` does not) and names the znode and field in errors.
 enum JSONText {
     enum Value: Sendable {
         case string(String)

@@ -7,7 +7,7 @@ struct BenchCommand: AsyncParsableCommand {
         commandName: "bench",
         abstract: "Benchmarks that print figures measured in one run.",
         subcommands: [
-            BenchZooKeeperCommand.self, BenchProtocolCommand.self, BenchControllerCommand.self, BenchProduceCommand.self, BenchGroupsCommand.self,
+            BenchZooKeeperCommand.self, BenchProtocolCommand.self, BenchControllerCommand.self, BenchProduceCommand.self, BenchGroupsCommand.self, BenchJSONCommand.self,
         ]
     )
 }

@@ -303,10 +303,11 @@ struct ChaosRun: Sendable {
 
     static func records(_ path: String) throws -> [StoredRecord] {
         let text = try String(contentsOfFile: path, encoding: .utf8)
+        // kafka_client.py's lines: `partition offset key value headers`.
         return text.split(separator: "\n").compactMap { line in
-            let fields = line.split(separator: " ", maxSplits: 2)
-            guard fields.count == 3, let partition = Int32(fields[0]), let offset = Int64(fields[1]) else { return nil }
-            return StoredRecord(partition: partition, offset: offset, value: String(fields[2]))
+            let fields = line.split(separator: " ", omittingEmptySubsequences: false)
+            guard fields.count >= 4, let partition = Int32(fields[0]), let offset = Int64(fields[1]) else { return nil }
+            return StoredRecord(partition: partition, offset: offset, value: String(fields[3]))
         }
     }
 

@@ -3,16 +3,16 @@ import Foundation
 
 /// The demo's data traffic: a confluent-kafka producer (acks=all) that runs through every failure
 /// the tour stages, and a final consumer that checks no acknowledged record went missing. Both are
-/// one Python script (`/usr/bin/python3` with Debian's python3-confluent-kafka) written into the
-/// cluster directory, so the run leaves its evidence there: `demo-acknowledged.txt` has one line
-/// `partition offset value` per acknowledged record.
+/// the repository's `scripts/kafka_client.py` (`/usr/bin/python3` with Debian's python3-confluent-kafka,
+/// located by ``KafkaClientScript``), the same script the integration tests run. The run leaves its
+/// evidence in the cluster directory: `demo-acknowledged.txt` has one line `partition offset key value headers`
+/// per acknowledged record.
 struct DemoTraffic: Sendable {
     let directory: String
     /// Names the files: `demo` for the tour, `chaos` for `zkafka chaos`.
     var prefix = "demo"
     static let python = "/usr/bin/python3"
 
-    var scriptPath: String { directory + "/\(prefix)-traffic.py" }
     var acknowledgedPath: String { directory + "/\(prefix)-acknowledged.txt" }
     /// The producer stops (and flushes what it still holds) once this file exists.
     var stopPath: String { directory + "/\(prefix)-producer.stop" }
@@ -31,12 +31,13 @@ struct DemoTraffic: Sendable {
     }
 
     func startProducer(bootstrap: String, topic: String) throws -> ChildProcess {
-        try Self.script.write(toFile: scriptPath, atomically: true, encoding: .utf8)
+        let script = try KafkaClientScript.locate()
         for path in [acknowledgedPath, stopPath] where FileManager.default.fileExists(atPath: path) {
             try FileManager.default.removeItem(atPath: path)
         }
         return try ChildProcess.demoChild(
-            [Self.python, scriptPath, "produce", bootstrap, topic, acknowledgedPath, stopPath],
+            [Self.python, script, "produce", bootstrap, topic, "--until-file", stopPath, "--acked", acknowledgedPath,
+             "--exit-with-parent", "--interval-ms", "10", "--flush-timeout-s", "90"],
             output: producerOutputPath, errors: producerLogPath)
     }
 
@@ -74,14 +75,15 @@ struct DemoTraffic: Sendable {
     /// Consumes every partition of `topic` from the beginning to its high watermark and counts the
     /// acknowledged records that are not stored at their acknowledged partition and offset.
     func verify(bootstrap: String, topic: String) throws -> Verification {
-        try runConsumer(["verify", bootstrap, topic, acknowledgedPath], timeout: .seconds(150))
+        try runConsumer(["verify", bootstrap, topic, "--acked", acknowledgedPath, "--timeout-s", "120"], timeout: .seconds(150))
     }
 
     /// Reads every partition of `topic` from the beginning to its high watermark into ``consumedPath`` and
     /// returns how many records that was.
     func dumpConsumed(bootstrap: String, topic: String) throws -> Int {
         struct Dumped: Decodable { var consumed: Int }
-        let dumped: Dumped = try runConsumer(["dump", bootstrap, topic, consumedPath], timeout: .seconds(300))
+        let dumped: Dumped = try runConsumer(
+            ["consume", bootstrap, topic, "--out", consumedPath, "--timeout-s", "240"], timeout: .seconds(300))
         return dumped.consumed
     }
 
@@ -89,7 +91,8 @@ struct DemoTraffic: Sendable {
     private func runConsumer<T: Decodable>(_ arguments: [String], timeout: Duration) throws -> T {
         let output = directory + "/\(prefix)-consumer.out"
         let log = directory + "/\(prefix)-consumer.log"
-        let consumer = try ChildProcess.demoChild([Self.python, scriptPath] + arguments, output: output, errors: log)
+        let script = try KafkaClientScript.locate()
+        let consumer = try ChildProcess.demoChild([Self.python, script] + arguments, output: output, errors: log)
         guard let status = consumer.wait(timeout: timeout) else {
             consumer.forceStop()
             throw DemoTimeout(description: "the consumer did not finish within \(timeout.components.seconds) s (log: \(log))")
@@ -105,83 +108,6 @@ struct DemoTraffic: Sendable {
         }
         return value
     }
-
-    // Keys repeat every 100 records so each key's records share a partition; values number the
-    // records in production order. The producer exits on its own when the demo process is gone
-    // (its parent changes), so an interrupted demo leaves no producer behind.
-    static let script = #"""
-        import json, os, sys, time
-        from confluent_kafka import OFFSET_BEGINNING, Consumer, Producer, TopicPartition
-
-        def produce(bootstrap, topic, acknowledged_path, stop_path):
-            parent = os.getppid()
-            producer = Producer({
-                "bootstrap.servers": bootstrap, "acks": "all", "linger.ms": 5,
-                # Retry through leader changes and NOT_ENOUGH_REPLICAS for up to two minutes per record.
-                "retries": 10000000, "retry.backoff.ms": 100, "message.timeout.ms": 120000,
-                "enable.idempotence": False,
-            })
-            acknowledged = open(acknowledged_path, "w", buffering=1)
-            counts = {"acknowledged": 0, "failed": 0}
-            errors = {}
-            def delivered(error, message):
-                if error is not None:
-                    counts["failed"] += 1
-                    errors[error.name()] = errors.get(error.name(), 0) + 1
-                    return
-                counts["acknowledged"] += 1
-                acknowledged.write(f"{message.partition()} {message.offset()} {message.value().decode()}\n")
-            produced = 0
-            while not os.path.exists(stop_path):
-                if os.getppid() != parent:
-                    sys.exit(1)
-                try:
-                    producer.produce(topic, key=f"key-{produced % 100}", value=f"record-{produced}", on_delivery=delivered)
-                    produced += 1
-                except BufferError:
-                    pass
-                producer.poll(0.01)
-            undelivered = producer.flush(90)
-            acknowledged.close()
-            print(json.dumps({"produced": produced, "acknowledged": counts["acknowledged"], "failed": counts["failed"],
-                              "undelivered": undelivered, "errors": errors}))
-
-        def read_all(bootstrap, topic, seconds):
-            # A group id is required, but nothing is committed: the partitions are assigned by hand.
-            consumer = Consumer({"bootstrap.servers": bootstrap, "group.id": "zkafka-demo-verifier",
-                                 "enable.auto.commit": False, "auto.offset.reset": "earliest"})
-            partitions = sorted(consumer.list_topics(topic, timeout=30).topics[topic].partitions)
-            ends = {p: consumer.get_watermark_offsets(TopicPartition(topic, p), timeout=30)[1] for p in partitions}
-            consumer.assign([TopicPartition(topic, p, OFFSET_BEGINNING) for p in partitions])
-            stored = {}
-            reached = {p: 0 for p in partitions}
-            deadline = time.monotonic() + seconds
-            while any(reached[p] < ends[p] for p in partitions) and time.monotonic() < deadline:
-                for message in consumer.consume(num_messages=1000, timeout=1.0):
-                    if message.error() is not None:
-                        continue
-                    stored[(message.partition(), message.offset())] = message.value().decode()
-                    reached[message.partition()] = message.offset() + 1
-            consumer.close()
-            return stored
-
-        def dump(bootstrap, topic, out_path):
-            stored = read_all(bootstrap, topic, 240)
-            with open(out_path, "w") as out:
-                for (partition, offset), value in sorted(stored.items()):
-                    out.write(f"{partition} {offset} {value}\n")
-            print(json.dumps({"consumed": len(stored)}))
-
-        def verify(bootstrap, topic, acknowledged_path):
-            acknowledged = [line.split() for line in open(acknowledged_path) if line.strip()]
-            stored = read_all(bootstrap, topic, 120)
-            missing = [" ".join(a) for a in acknowledged if stored.get((int(a[0]), int(a[1]))) != a[2]]
-            print(json.dumps({"acknowledged": len(acknowledged), "consumed": len(stored), "missing": len(missing),
-                              "firstMissing": missing[:5]}))
-
-        if __name__ == "__main__":
-            {"produce": produce, "verify": verify, "dump": dump}[sys.argv[1]](*sys.argv[2:])
-        """#
 }
 
 struct DemoTrafficError: Error, CustomStringConvertible {

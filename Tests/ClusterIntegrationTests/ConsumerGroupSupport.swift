@@ -68,7 +68,7 @@ enum ConsumerGroups {
     /// Produces `count` records with confluent-kafka (acks=all).
     static func produce(_ cluster: RunningCluster, _ topic: String, count: Int, scratch: String) throws {
         let produced = try DataPlane.python(
-            "confluent_client.py", ["produce", cluster.bootstrapServers, topic, "--count", String(count), "--acked", scratch + "/acked-\(UUID().uuidString.prefix(6)).txt"])
+            "kafka_client.py", ["produce", cluster.bootstrapServers, topic, "--count", String(count), "--acked", scratch + "/acked-\(UUID().uuidString.prefix(6)).txt"])
         try #require(produced["acknowledged"] as? Int == count, "producer: \(produced)")
     }
 

@@ -188,7 +188,7 @@ struct ConsumerGroupTests {
 
     /// The sum of the topic's high watermarks: the records in it.
     static func highWatermarkSum(_ cluster: RunningCluster) throws -> Int {
-        let summary = try DataPlane.python("confluent_client.py", ["watermarks", cluster.bootstrapServers, topic])
+        let summary = try DataPlane.python("kafka_client.py", ["watermarks", cluster.bootstrapServers, topic])
         return summary.values.compactMap { ($0 as? [Int])?.last }.reduce(0, +)
     }
 }

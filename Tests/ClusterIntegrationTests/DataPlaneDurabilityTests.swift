@@ -36,7 +36,7 @@ struct DataPlaneDurabilityTests {
         try await withClosing(try await DataPlane.zooKeeper(cluster)) { zooKeeper async throws in
             let acked = scratch + "/acked.txt", stopFile = scratch + "/stop"
             let producer = BackgroundCommand(
-                ["/usr/bin/python3", DataPlane.script("confluent_client.py"), "produce", cluster.bootstrapServers, topic,
+                ["/usr/bin/python3", DataPlane.script("kafka_client.py"), "produce", cluster.bootstrapServers, topic,
                  "--until-file", stopFile, "--acked", acked, "--interval-ms", "2"],
                 timeout: .seconds(300))
             defer { FileManager.default.createFile(atPath: stopFile, contents: nil) }
@@ -65,7 +65,7 @@ struct DataPlaneDurabilityTests {
             let producerSummary = try DataPlane.summary(of: producerResult)
             #expect(producerSummary["failed"] as? Int == 0, "records the producer gave up on: \(producerSummary)")
             let consumerSummary = try DataPlane.python(
-                "confluent_client.py", ["consume", cluster.bootstrapServers, topic, "--out", scratch + "/consumed.txt"])
+                "kafka_client.py", ["consume", cluster.bootstrapServers, topic, "--out", scratch + "/consumed.txt"])
             let acknowledged = try DataPlane.readRecords(acked)
             let consumed = try DataPlane.readRecords(scratch + "/consumed.txt")
             let missing = GeneratedRecords.missing(acknowledged: acknowledged, consumed: consumed)
@@ -306,7 +306,7 @@ struct DataPlaneDurabilityTests {
         for topic in [bySize, byTime] {
             var watermarks: [Int] = []
             try await pollUntil("\(topic): the log start offset did not move: [low, high] = \(watermarks)", timeout: .seconds(60)) {
-                let summary = try DataPlane.python("confluent_client.py", ["watermarks", cluster.bootstrapServers, topic], timeout: .seconds(60))
+                let summary = try DataPlane.python("kafka_client.py", ["watermarks", cluster.bootstrapServers, topic], timeout: .seconds(60))
                 watermarks = summary["0"] as? [Int] ?? []
                 return watermarks.count == 2 && watermarks[0] > 0
             }

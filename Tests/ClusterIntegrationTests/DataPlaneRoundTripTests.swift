@@ -54,13 +54,13 @@ struct DataPlaneRoundTripTests {
         defer { try? FileManager.default.removeItem(atPath: scratch) }
 
         let produced = try DataPlane.python(
-            "confluent_client.py",
+            "kafka_client.py",
             ["produce", cluster.bootstrapServers, topic, "--count", String(Self.recordCount), "--acked", scratch + "/acked.txt"])
         #expect(produced["acknowledged"] as? Int == Self.recordCount, "producer: \(produced)")
         #expect(produced["failed"] as? Int == 0, "producer: \(produced)")
 
         let consumedSummary = try DataPlane.python(
-            "confluent_client.py", ["consume", cluster.bootstrapServers, topic, "--out", scratch + "/consumed.txt"])
+            "kafka_client.py", ["consume", cluster.bootstrapServers, topic, "--out", scratch + "/consumed.txt"])
         let consumed = try DataPlane.readRecords(scratch + "/consumed.txt")
         let problems = GeneratedRecords.problems(consumed: consumed, count: Self.recordCount) { "h=v,seq=\($0)" }
         #expect(problems.isEmpty, "\(problems.joined(separator: "\n"))\nconsumer: \(consumedSummary)")

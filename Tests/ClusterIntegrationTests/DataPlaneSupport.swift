@@ -12,7 +12,11 @@ import ZooKeeper
 enum DataPlane {
     /// `Tests/ClusterIntegrationTests/Scripts/<name>`, next to this file in the source tree.
     static func script(_ name: String) -> String {
-        URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Scripts/\(name)").path
+        let here = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        let local = here.appendingPathComponent("Scripts/\(name)").path
+        if FileManager.default.fileExists(atPath: local) { return local }
+        // The client script shared with `zkafka demo` and `zkafka chaos` is the repository's scripts/kafka_client.py.
+        return here.deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("scripts/\(name)").path
     }
 
     /// A scratch directory for one test's files; the caller removes it.

@@ -107,7 +107,7 @@ struct LeaderEpochDurabilityTests {
     /// Every acknowledged record is at its acknowledged partition and offset.
     private func expectEveryAcknowledgedRecord(_ cluster: RunningCluster, _ topic: String, _ run: ProducerRun) async throws {
         let consumed = run.scratch + "/consumed.txt"
-        let consumerSummary = try DataPlane.python("confluent_client.py", ["consume", cluster.bootstrapServers, topic, "--out", consumed])
+        let consumerSummary = try DataPlane.python("kafka_client.py", ["consume", cluster.bootstrapServers, topic, "--out", consumed])
         let acknowledged = try DataPlane.readRecords(run.acked)
         let missing = GeneratedRecords.missing(acknowledged: acknowledged, consumed: try DataPlane.readRecords(consumed))
         #expect(!acknowledged.isEmpty)
@@ -148,7 +148,7 @@ struct LeaderEpochDurabilityTests {
     }
 }
 
-/// The confluent-kafka producer of `Scripts/confluent_client.py` sending with acks=all in the
+/// The confluent-kafka producer of `scripts/kafka_client.py` sending with acks=all in the
 /// background until stopped, recording each acknowledged record with its offset.
 final class ProducerRun: Sendable {
     let scratch: String
@@ -161,7 +161,7 @@ final class ProducerRun: Sendable {
         acked = scratch + "/acked.txt"
         stopFile = scratch + "/stop"
         command = BackgroundCommand(
-            ["/usr/bin/python3", DataPlane.script("confluent_client.py"), "produce", cluster.bootstrapServers, topic,
+            ["/usr/bin/python3", DataPlane.script("kafka_client.py"), "produce", cluster.bootstrapServers, topic,
              "--until-file", stopFile, "--acked", acked, "--interval-ms", "2"],
             timeout: .seconds(400))
     }

@@ -13,8 +13,9 @@ struct KRaftBrokerProcessTests {
     }
 
     static var clientScript: String {
-        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .appendingPathComponent("ClusterIntegrationTests/Scripts/confluent_client.py").path
+        // The repository's one confluent-kafka client script (also run by `zkafka demo` and `zkafka chaos`).
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("scripts/kafka_client.py").path
     }
 
     /// Runs a Python client; its last stdout line is a JSON summary.

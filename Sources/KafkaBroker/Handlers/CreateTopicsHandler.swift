@@ -1,4 +1,3 @@
-import KafkaController
 import KafkaMetadata
 import KafkaModel
 import KafkaProtocol

@@ -1,5 +1,5 @@
 """kafka-python producer and consumer for the data-plane integration tests, writing the same
-`partition offset key value headers` lines as confluent_client.py; the last stdout line is a JSON
+`partition offset key value headers` lines as kafka_client.py; the last stdout line is a JSON
 summary.
 
   produce BOOTSTRAP TOPIC --count N --acked FILE   N records 0..N-1 with acks=all

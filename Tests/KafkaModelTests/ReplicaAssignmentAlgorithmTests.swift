@@ -1,5 +1,4 @@
 import SeededRandom
-import KafkaController
 import KafkaModel
 import Testing
 

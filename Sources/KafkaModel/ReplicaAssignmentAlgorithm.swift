@@ -1,5 +1,3 @@
-import KafkaModel
-
 /// Why a replica assignment could not be computed (Kafka's `InvalidPartitionsException` and
 /// `InvalidReplicationFactorException`).
 public enum ReplicaAssignmentError: Error, Sendable, Hashable, CustomStringConvertible {

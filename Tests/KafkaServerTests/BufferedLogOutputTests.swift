@@ -34,10 +34,10 @@ struct BufferedLogOutputTests {
         #expect(drain(fds[0]).isEmpty, "info lines are buffered")
         output.flush()
         let first = drain(fds[0])
-        let pattern = #/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d{4} info kafka\.log\.LogManager: b=2 path=/tmp/x/logs/t-0 \[KafkaBrokerTests\] created log\n$/#
+        let pattern = #/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d{4} info kafka\.log\.LogManager: b=2 path=/tmp/x/logs/t-0 \[KafkaServerTests\] created log\n$/#
         #expect(first.wholeMatch(of: pattern) != nil, "\(first)")
         logger.warning("disk slow")
         let second = drain(fds[0])
-        #expect(second.hasSuffix(" warning kafka.log.LogManager: [KafkaBrokerTests] disk slow\n"), "\(second)")
+        #expect(second.hasSuffix(" warning kafka.log.LogManager: [KafkaServerTests] disk slow\n"), "\(second)")
     }
 }
