@@ -194,6 +194,9 @@ struct ControllerBenchmarkRun: Sendable {
             result.stateMachinesSeconds = Self.contextLoadMs(
                 log: log.path, from: log.offset, marker: "Started the state machines and queued their requests in "
             ).map { Double($0) / 1000 }
+            result.requestsAnsweredSeconds = Self.markerMs(
+                log: log.path, from: log.offset, pattern: /answered (LeaderAndIsr|UpdateMetadata) for \d+ partitions (\d+) ms after it was queued/
+            ).max().map { Double($0) / 1000 }
         }
         try samplePeaks(into: &result)
         progress(String(
@@ -319,6 +322,18 @@ struct ControllerBenchmarkRun: Sendable {
             found = Int(line[range.upperBound...].prefix { $0.isNumber })
         }
         return found
+    }
+
+    /// The milliseconds (the pattern's second capture) of every line of `log` after `offset` that matches `pattern`.
+    static func markerMs(log: String, from offset: Int, pattern: Regex<(Substring, Substring, Substring)>) -> [Int] {
+        guard let handle = FileHandle(forReadingAtPath: log) else { return [] }
+        defer { try? handle.close() }
+        try? handle.seek(toOffset: UInt64(offset))
+        guard let data = try? handle.readToEnd(), let text = String(data: data, encoding: .utf8) else { return [] }
+        return text.split(separator: "\n").compactMap { line in
+            guard let match = try? pattern.firstMatch(in: line) else { return nil }
+            return Int(match.output.2)
+        }
     }
 
     static func fileSize(_ path: String) -> Int {
