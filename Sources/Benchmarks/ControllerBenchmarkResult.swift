@@ -21,6 +21,7 @@ public struct ControllerBenchmarkResult: Sendable, Codable {
     public var newControllerSeconds: Double?  // /controller gone → a new /controller
     public var contextLoadSeconds: Double?  // the new controller's "Initialized controller context in X ms"
     public var stateMachinesSeconds: Double?  // its "Started the state machines and queued their requests in X ms"
+    public var requestsAnsweredSeconds: Double?  // the slowest "Broker B answered LeaderAndIsr/UpdateMetadata for N partitions X ms after it was queued" of the failover
     public var failoverMetadataSeconds: Double?  // /controller gone → every live broker's cache shows the new controller and a live leader everywhere
     public var failoverFromKillSeconds: Double?  // kill → the same
 

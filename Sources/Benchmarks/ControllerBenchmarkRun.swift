@@ -220,6 +220,13 @@ struct ControllerBenchmarkRun: Sendable {
         result.stateMachinesSeconds = try plane.logTiming(
             ControllerBenchmarkRun.stateMachinesMarker, ofController: newController, logOffsets: logOffsets
         ).map { Double($0) / 1000 }
+        // ZooKeeper mode: how long after queueing each broker answered the failover's big requests.
+        if plane.controllerIsBroker, let broker = descriptor.brokers.first(where: { $0.id == newController }) {
+            result.requestsAnsweredSeconds = Self.markerMs(
+                log: broker.log, from: logOffsets[newController] ?? 0,
+                pattern: /answered (LeaderAndIsr|UpdateMetadata) for \d+ partitions (\d+) ms after it was queued/
+            ).max().map { Double($0) / 1000 }
+        }
         try samplePeaks(into: &result)
         progress(String(
             format: "controller %d → %d: detected after %.2f s, elected %.2f s later%@", controller, newController,
@@ -307,6 +314,18 @@ struct ControllerBenchmarkRun: Sendable {
             found = Int(line[range.upperBound...].prefix { $0.isNumber })
         }
         return found
+    }
+
+    /// The milliseconds (the pattern's second capture) of every line of `log` after `offset` that matches `pattern`.
+    static func markerMs(log: String, from offset: Int, pattern: Regex<(Substring, Substring, Substring)>) -> [Int] {
+        guard let handle = FileHandle(forReadingAtPath: log) else { return [] }
+        defer { try? handle.close() }
+        try? handle.seek(toOffset: UInt64(offset))
+        guard let data = try? handle.readToEnd(), let text = String(data: data, encoding: .utf8) else { return [] }
+        return text.split(separator: "\n").compactMap { line in
+            guard let match = try? pattern.firstMatch(in: line) else { return nil }
+            return Int(match.output.2)
+        }
     }
 
     static func fileSize(_ path: String) -> Int {

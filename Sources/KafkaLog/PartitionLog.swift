@@ -226,6 +226,11 @@ public final class PartitionLog: Sendable {
             let (dirty, target) = try state.withLock { (state) throws(LogError) -> ([LogSegment], Int64) in
                 try state.ensureOpen()
                 let target = min(limit ?? state.logEndOffset, state.logEndOffset)
+                // Kafka's `Log.flush(offset)` flushes only `if (offset > this.recoveryPoint)`: a log with nothing
+                // appended since its last flush (every empty log) costs no fsync. Without this guard, closing a
+                // broker with 10,000 empty logs made 30,000 fsyncs (log, offset and time index of each) and the
+                // process outlived its controlled shutdown by many seconds.
+                guard target > state.recoveryPoint else { return ([], target) }
                 var dirty: [LogSegment] = []
                 for (i, segment) in state.segments.enumerated() {
                     let next = i + 1 < state.segments.count ? state.segments[i + 1].baseOffset : Int64.max

@@ -68,18 +68,29 @@ final class ControllerChannelManager: ControllerRequestSender {
 
 /// One broker's request queue and the task draining it (Kafka's `RequestSendThread`).
 final class BrokerRequestSender: Sendable {
-    private let continuation: AsyncStream<ControllerBrokerRequest>.Continuation
+    /// A request and when it was queued: requests of at least ``answerLogThreshold`` partitions log how long
+    /// the broker took to answer them counted from then (read by `zkafka bench controller`, its "requests
+    /// answered" phase), so a slow failover shows whether the controller or the brokers held it up.
+    private struct Queued: Sendable {
+        var request: ControllerBrokerRequest
+        var queuedAt: ContinuousClock.Instant
+    }
+
+    static let answerLogThreshold = 1000
+
+    private let continuation: AsyncStream<Queued>.Continuation
     private let task: Task<Void, Never>
 
     init(
         brokerID: BrokerID, host: String, port: Int, controllerID: BrokerID, listenerName: String,
         timeout: Duration, logger: Logger, putEvent: @escaping @Sendable (ControllerEvent) -> Void
     ) {
-        let (stream, continuation) = AsyncStream.makeStream(of: ControllerBrokerRequest.self)
+        let (stream, continuation) = AsyncStream.makeStream(of: Queued.self)
         self.continuation = continuation
         task = Task.detached {
             var connection: KafkaConnection?
-            for await request in stream {
+            for await queued in stream {
+                let request = queued.request
                 var attempt = 0
                 while !Task.isCancelled {
                     do {
@@ -89,6 +100,12 @@ final class BrokerRequestSender: Sendable {
                         }
                         if let event = try await Self.send(request, over: connection!, listenerName: listenerName) {
                             putEvent(event)
+                        }
+                        let partitions = request.partitionCount
+                        if partitions >= Self.answerLogThreshold {
+                            let elapsed = ContinuousClock.now - queued.queuedAt
+                            let ms = elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000
+                            logger.info("Broker \(brokerID) answered \(request.apiName) for \(partitions) partitions \(ms) ms after it was queued")
                         }
                         break
                     } catch {
@@ -107,7 +124,7 @@ final class BrokerRequestSender: Sendable {
         }
     }
 
-    func enqueue(_ request: ControllerBrokerRequest) { continuation.yield(request) }
+    func enqueue(_ request: ControllerBrokerRequest) { continuation.yield(Queued(request: request, queuedAt: .now)) }
 
     func stop() {
         continuation.finish()

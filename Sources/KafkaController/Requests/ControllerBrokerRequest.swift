@@ -19,6 +19,15 @@ public enum ControllerBrokerRequest: Sendable, Hashable {
         }
     }
 
+    /// How many partition states the request carries.
+    public var partitionCount: Int {
+        switch self {
+        case .leaderAndISR(let request): request.partitionStates.count
+        case .updateMetadata(let request): request.partitionStates.count
+        case .stopReplica(let request): request.partitionStates.count
+        }
+    }
+
     /// Kafka's API name.
     public var apiName: String {
         switch self {
