@@ -250,7 +250,7 @@ struct ControllerBenchmarkRun: Sendable {
     // MARK: - Observations
 
     func brokers() throws -> [BrokerMetadataProbe.Broker] {
-        try cluster.descriptor().brokers.filter { $0.pid != nil }.map { .init(id: Int32($0.id), host: $0.host, port: $0.port) }
+        try cluster.descriptor().brokers.filter { $0.state != .stopped }.map { .init(id: Int32($0.id), host: $0.host, port: $0.port) }
     }
 
     /// The non-controller broker leading the most benchmark partitions, per the controller's cache.
@@ -315,7 +315,7 @@ struct ControllerBenchmarkRun: Sendable {
 
     func samplePeaks(into result: inout ControllerBenchmarkResult) throws {
         for broker in try cluster.descriptor().brokers {
-            guard let pid = broker.pid, let bytes = WallClock.peakResidentBytes(pid: pid) else { continue }
+            guard let pid = cluster.hostProcessID(of: .broker(broker.id)), let bytes = WallClock.peakResidentBytes(pid: pid) else { continue }
             result.peakResidentBytes[Int32(broker.id), default: 0] = max(result.peakResidentBytes[Int32(broker.id)] ?? 0, bytes)
         }
         for (id, pid) in try plane.controllerProcesses() {

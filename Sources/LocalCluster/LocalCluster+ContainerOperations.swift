@@ -222,3 +222,24 @@ extension LocalCluster {
         }
     }
 }
+
+extension LocalCluster {
+    /// The host's pid of a member's process, for reading its /proc (peak memory): the recorded pid
+    /// in process mode; in containers, the engine's `.State.Pid` of the container's process 1 (the
+    /// broker itself, which the entrypoint `exec`s). nil when it is not running.
+    public func hostProcessID(of member: ClusterMember) -> Int32? {
+        guard let descriptor = try? descriptor() else { return nil }
+        guard let deployment = descriptor.containers else { return try? descriptor.recordedPID(of: member) }
+        let name: String? =
+            switch member {
+            case .zookeeper(let id): descriptor.zookeeper.servers.first { $0.id == id }?.container
+            case .broker(let id): descriptor.brokers.first { $0.id == id }?.container
+            case .controller(let id): descriptor.controllers.first { $0.id == id }?.container
+            }
+        guard let name,
+            let result = try? ContainerEngine(deployment: deployment).engine(["inspect", "--format", "{{.State.Pid}}", name], timeout: .seconds(30)),
+            result.succeeded, let pid = Int32(result.output.trimmingCharacters(in: .whitespacesAndNewlines)), pid > 0
+        else { return nil }
+        return pid
+    }
+}

@@ -68,6 +68,18 @@ struct ChaosNetworkPartition: Sendable {
         rmdir(hierarchy + "/" + name)
     }
 
+    /// Removes what an interrupted earlier run left behind: `ZKCHAOS-<pid>` chains and `zkafka-chaos-<pid>` cgroups
+    /// whose run is no longer alive (a kill during a partition skips its heal).
+    static func removeStale() {
+        guard unavailableReason() == nil, let listing = try? run(iptables, ["-S"]) else { return }
+        for line in listing.split(separator: "\n") where line.hasPrefix("-N ZKCHAOS-") {
+            guard let pid = Int32(line.dropFirst("-N ZKCHAOS-".count)), kill(pid, 0) != 0, errno == ESRCH,
+                let stale = ChaosNetworkPartition(runID: pid)
+            else { continue }
+            stale.heal(NetworkPartitionRules(chain: "ZKCHAOS-\(pid)", isolatedCgroup: "", peersCgroup: "", brokerPort: 0))
+        }
+    }
+
     private func move(_ pid: Int32, to group: String) throws {
         try "\(pid)\n".write(toFile: group + "/cgroup.procs", atomically: false, encoding: .utf8)
     }

@@ -27,8 +27,21 @@ struct DemoCommand: AsyncParsableCommand {
     @Option(help: "zk (ZooKeeper mode, Kafka 2.8) or kraft (3 KRaft controllers and 3 brokers, Kafka 3.3).")
     var mode = "zk"
 
+    @Flag(help: "Run the cluster in containers (as `zkafka cluster up --containers`; images from scripts/build_images.sh).")
+    var containers = false
+
+    @Option(help: "With --containers: docker or podman (default: the first that works).")
+    var engine: String?
+
     func validate() throws {
         guard ClusterMode(parsing: mode) != nil else { throw ValidationError("--mode must be zk or kraft, not \(mode)") }
+        if containers && ClusterMode(parsing: mode) == .kraft {
+            throw ValidationError("--containers runs ZooKeeper mode only (no kraft compose profile yet)")
+        }
+        if let engine {
+            guard containers else { throw ValidationError("--engine \(engine) needs --containers") }
+            guard ["docker", "podman"].contains(engine) else { throw ValidationError("--engine must be docker or podman, not \(engine)") }
+        }
     }
 
     func run() async throws {
@@ -37,7 +50,9 @@ struct DemoCommand: AsyncParsableCommand {
         let cluster = LocalCluster(directory: directory)
         let interrupts = DemoInterruptHandler(cluster: cluster)
         interrupts.install()
-        let tour = DemoTour(cluster: cluster, narrator: DemoNarrator())
+        var tour = DemoTour(cluster: cluster, narrator: DemoNarrator())
+        tour.containers = containers
+        tour.engine = engine
         do {
             if ClusterMode(parsing: mode) == .kraft {
                 try await KRaftDemoTour(cluster: cluster, narrator: tour.narrator).run()

@@ -41,11 +41,25 @@ enum KRaftNodeRunner {
                 numNetworkThreads: 1, numIOThreads: 2),
             handler: QuorumControllerRequestHandler(controller: controller, quorum: RaftQuorumRequestHandler(node: node)), logger: Logger(label: "kafka.network.SocketServer"))
         let stop = TerminationSignal()
+        var metrics: PrometheusTextEndpoint?
         do {
             try controller.start(on: node)
             try await server.start()
+            if let port = config.metricsPort {
+                // zkafka.metrics.port, as on ZooKeeper-mode brokers: the KRaft gauges at GET /metrics.
+                metrics = try await PrometheusTextEndpoint.start(
+                    host: listener.host.isEmpty ? "0.0.0.0" : listener.host, port: port
+                ) { [controller] in
+                    let snapshot = await withCheckedContinuation { continuation in
+                        controller.metrics { continuation.resume(returning: $0) }
+                    }
+                    return snapshot.map(KRaftMetricsExposition.render) ?? ""
+                }
+                logger.info("Metrics endpoint listening on http://\(listener.host.isEmpty ? "0.0.0.0" : listener.host):\(metrics!.port)/metrics")
+            }
         } catch {
             logger.error("Fatal error during KafkaRaftServer startup. Prepare to shutdown: \(error)")
+            await metrics?.close()
             await server.shutdown()
             await node.shutdown()
             throw ExitCode.failure
@@ -53,6 +67,7 @@ enum KRaftNodeRunner {
         logger.info("[KafkaRaftServer nodeId=\(config.nodeID)] Kafka Server started")
         await stop.wait()
         logger.info("[KafkaRaftServer nodeId=\(config.nodeID)] shutting down")
+        await metrics?.close()
         await server.shutdown()
         await node.shutdown()
         trace?.close()

@@ -121,4 +121,22 @@ import Testing
         let plainObject = try #require(JSONSerialization.jsonObject(with: plain.jsonData()) as? [String: Any])
         #expect(plainObject["containers"] == nil)
     }
+
+    @Test func partition_ofAProcessCluster_saysItNeedsContainers() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("zkafka-partition-\(UUID().uuidString.prefix(8))").path
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let broker = ClusterDescriptor.Broker(
+            id: 1, host: "127.0.0.1", port: 9092, pid: nil, state: .stopped, config: directory + "/broker-1/server.properties",
+            logDir: directory + "/broker-1/logs", log: directory + "/broker-1/broker.log")
+        try ClusterDescriptor(directory: directory, zookeeper: .init(servers: []), brokers: [broker]).write(to: directory + "/cluster.json")
+        for heal in [false, true] {
+            let error = #expect(throws: LocalClusterError.self) {
+                let cluster = LocalCluster(directory: directory)
+                if heal { try cluster.heal(.broker(1)) } else { try cluster.partition(.broker(1)) }
+            }
+            #expect(error?.code == .needsContainers)
+            #expect(error?.message.contains("--containers") == true)
+        }
+    }
 }
