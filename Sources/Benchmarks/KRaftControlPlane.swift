@@ -35,7 +35,9 @@ struct KRaftControlPlane: ControlPlane {
                 },
                 timeoutMs: 120_000)
             let response = try await connection.send(request, version: 4, timeout: .seconds(150))
-            if let failed = response.topics.first(where: { $0.errorCode != 0 }) {
+            // TOPIC_ALREADY_EXISTS (36) on a fresh cluster means a forwarded attempt that timed out on the broker
+            // was committed and the broker's retry found it: the topic exists with this assignment.
+            if let failed = response.topics.first(where: { $0.errorCode != 0 && $0.errorCode != 36 }) {
                 throw BenchmarkError("CreateTopics \(failed.name): error \(failed.errorCode) \(failed.errorMessage ?? "")")
             }
         }

@@ -148,7 +148,13 @@ struct KRaftDemoTour: Sendable {
 
         narrator.step("The timeline, from the controllers' controller-trace.jsonl files")
         if let trace = try? TraceCommand.readTrace(directory: cluster.directory) {
-            narrator.say(TraceTimelineRenderer().render(TraceFilter().apply(to: trace.entries)))
+            narrator.say("""
+                Topic '\(Self.topic)' and the milestones (★ elections). Every controller replays the same committed records \
+                (hot standbys), so each partition change appears once per controller, with the record and offset that \
+                caused it; `zkafka trace --dir \(cluster.directory)` shows everything (the group coordinator's \
+                __consumer_offsets too).
+                """)
+            narrator.say(TraceTimelineRenderer().render(TraceFilter(topic: Self.topic).apply(to: trace.entries)))
         } else {
             narrator.say("(No controller traces in \(cluster.directory) yet: this zkafka's controllers do not write them.)")
         }

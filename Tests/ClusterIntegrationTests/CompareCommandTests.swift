@@ -26,8 +26,9 @@ struct CompareCommandTests {
         // Both modes measured a controller failover: a new active controller after detection.
         let newController = try #require(rows[0].firstIndex(of: "new_controller_s"))
         #expect(rows.dropFirst().allSatisfy { Double($0[newController]) != nil })
-        // ZooKeeper mode ran every scenario.
-        #expect(rows[1].dropFirst(2).prefix(8).allSatisfy { Double($0) != nil })
+        // Both modes ran every scenario (KRaft: controllers, brokers, registration and fencing all work).
+        #expect(rows[1].dropFirst(2).prefix(8).allSatisfy { Double($0) != nil }, "zk: \(rows[1])")
+        #expect(rows[2].dropFirst(2).prefix(8).allSatisfy { Double($0) != nil }, "kraft: \(rows[2])")
 
         let chart = try String(contentsOfFile: svg, encoding: .utf8)
         #expect(chart.hasPrefix("<svg") && chart.hasSuffix("</svg>\n"))
