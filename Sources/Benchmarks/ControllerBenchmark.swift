@@ -30,6 +30,9 @@ public struct ControllerBenchmark: Sendable {
     public var ensembleOperations: Int
     /// Extra `server.properties` lines for every broker (`key=value`), after `defaultBrokerProperties`.
     public var brokerProperties: [String]
+    /// ZooKeeper mode (3 ZooKeeper servers, 3 brokers, one of which is the controller) or KRaft
+    /// (3 controller-only nodes, 3 brokers): the same scenarios either way (`ControllerBenchmarkRun`).
+    public var mode: ClusterMode
 
     /// Automatic preferred-leader rebalancing is off, so the only leadership moves are the measured
     /// ones (with it on, a check every `leader.imbalance.check.interval.seconds` may land mid-step).
@@ -41,8 +44,9 @@ public struct ControllerBenchmark: Sendable {
 
     public init(
         partitionCounts: [Int], partitionsPerTopic: Int, directory: String, keep: Bool, maxRowMinutes: Double,
-        ensembleOperations: Int = 10_000, brokerProperties: [String] = []
+        ensembleOperations: Int = 10_000, brokerProperties: [String] = [], mode: ClusterMode = .zookeeper
     ) {
+        self.mode = mode
         self.partitionCounts = partitionCounts
         self.partitionsPerTopic = partitionsPerTopic
         self.directory = directory
@@ -94,14 +98,24 @@ public struct ControllerBenchmark: Sendable {
     ) async throws -> ControllerBenchmarkResult {
         let rowStart = ContinuousClock.now
         var result = ControllerBenchmarkResult(partitions: partitions)
-        let rowDirectory = "\(directory)/n\(partitions)"
+        let rowDirectory = "\(directory)/\(mode == .kraft ? "kraft-" : "")n\(partitions)"
         let cluster = LocalCluster(directory: rowDirectory)
         try FileManager.default.createDirectory(atPath: rowDirectory, withIntermediateDirectories: true)
         let properties = Self.defaultBrokerProperties + brokerProperties
         try ("# zkafka bench controller\n" + properties.joined(separator: "\n") + "\n")
             .write(toFile: rowDirectory + "/broker-overrides.properties", atomically: true, encoding: .utf8)
-        progress("N=\(partitions): starting 3 ZooKeeper servers and 3 brokers in \(rowDirectory) (\(properties.joined(separator: ", ")))")
-        let descriptor = try await WallClock.offPool { try cluster.up(zookeepers: 3, brokers: Self.brokerCount) }
+        let plane: any ControlPlane
+        let descriptor: ClusterDescriptor
+        if mode == .kraft {
+            progress("N=\(partitions): starting 3 KRaft controllers and 3 brokers in \(rowDirectory) (\(properties.joined(separator: ", ")))")
+            let outcome = try await WallClock.offPool { try cluster.upKRaft(controllers: 3, brokers: Self.brokerCount) }
+            for note in outcome.notes { progress("N=\(partitions): \(note)") }
+            result.notes += outcome.notes.map { "N=\(partitions) kraft: \($0)" }
+            descriptor = outcome.descriptor
+        } else {
+            progress("N=\(partitions): starting 3 ZooKeeper servers and 3 brokers in \(rowDirectory) (\(properties.joined(separator: ", ")))")
+            descriptor = try await WallClock.offPool { try cluster.up(zookeepers: 3, brokers: Self.brokerCount) }
+        }
         defer {
             if keep {
                 progress("N=\(partitions): cluster left running: zkafka cluster down --dir \(rowDirectory)")
@@ -110,21 +124,24 @@ public struct ControllerBenchmark: Sendable {
                 try? FileManager.default.removeItem(atPath: rowDirectory)
             }
         }
-        let connect = descriptor.zookeeper.connect
-
-        progress("N=\(partitions): measuring the ensemble (\(ensembleOperations) pipelined ops per operation)")
-        let ensemble = try await ZooKeeperBenchmark(
-            connect: connect, operations: ensembleOperations, oneAtATimeOperations: max(1, ensembleOperations / 50),
-            window: 100, rounds: 1
-        ).run()
-        result.ensembleReadsPerSecond = ensemble.first { $0.operation == .get }?.pipelined
-        result.ensembleWritesPerSecond = ensemble.first { $0.operation == .set }?.pipelined
-        reportFixed((ContinuousClock.now - rowStart).seconds)
-
-        let zooKeeper = try await ZooKeeperClient.connect(try ZooKeeperConfiguration(connect: connect, maxInFlightRequests: 100))
-        let kafka = KafkaZooKeeperClient(zooKeeper: zooKeeper)
+        if mode == .kraft {
+            plane = KRaftControlPlane(cluster: cluster)
+            reportFixed((ContinuousClock.now - rowStart).seconds)
+        } else {
+            let connect = descriptor.zookeeper.connect
+            progress("N=\(partitions): measuring the ensemble (\(ensembleOperations) pipelined ops per operation)")
+            let ensemble = try await ZooKeeperBenchmark(
+                connect: connect, operations: ensembleOperations, oneAtATimeOperations: max(1, ensembleOperations / 50),
+                window: 100, rounds: 1
+            ).run()
+            result.ensembleReadsPerSecond = ensemble.first { $0.operation == .get }?.pipelined
+            result.ensembleWritesPerSecond = ensemble.first { $0.operation == .set }?.pipelined
+            reportFixed((ContinuousClock.now - rowStart).seconds)
+            let zooKeeper = try await ZooKeeperClient.connect(try ZooKeeperConfiguration(connect: connect, maxInFlightRequests: 100))
+            plane = ZooKeeperControlPlane(cluster: cluster, kafka: KafkaZooKeeperClient(zooKeeper: zooKeeper))
+        }
         let run = ControllerBenchmarkRun(
-            partitions: partitions, partitionsPerTopic: partitionsPerTopic, cluster: cluster, kafka: kafka,
+            partitions: partitions, partitionsPerTopic: partitionsPerTopic, cluster: cluster, plane: plane,
             progress: { progress("N=\(partitions): \($0)") })
         do {
             try await run.measure(into: &result)
@@ -133,7 +150,7 @@ public struct ControllerBenchmark: Sendable {
             result.notes.append("N=\(partitions): stopped early: \(error)")
             progress("N=\(partitions): stopped early: \(error)")
         }
-        await zooKeeper.close()
+        await plane.close()
         result.rowSeconds = (ContinuousClock.now - rowStart).seconds
         return result
     }

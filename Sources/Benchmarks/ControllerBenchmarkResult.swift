@@ -1,6 +1,6 @@
 /// One row of `zkafka bench controller`: the figures for one partition count, measured on a fresh
 /// local cluster. Times are seconds; nil means not measured (the reason is in `notes`).
-public struct ControllerBenchmarkResult: Sendable {
+public struct ControllerBenchmarkResult: Sendable, Codable {
     public var partitions: Int
     /// Set when the row was not run (e.g. "not run: estimated 25 min").
     public var skipped: String?
@@ -13,10 +13,14 @@ public struct ControllerBenchmarkResult: Sendable {
     /// Writing the topic znodes until every broker's cache shows a leader for every partition.
     public var creationSeconds: Double?
 
+    /// One more one-partition topic on the quiet cluster: create call → every broker's cache shows its leader.
+    public var propagationSeconds: Double?
+
     /// Controller failover (kill -9 of the active controller).
     public var controllerDetectionSeconds: Double?  // kill → /controller gone (session expiry)
     public var newControllerSeconds: Double?  // /controller gone → a new /controller
     public var contextLoadSeconds: Double?  // the new controller's "Initialized controller context in X ms"
+    public var stateMachinesSeconds: Double?  // its "Started the state machines and queued their requests in X ms"
     public var failoverMetadataSeconds: Double?  // /controller gone → every live broker's cache shows the new controller and a live leader everywhere
     public var failoverFromKillSeconds: Double?  // kill → the same
 
@@ -36,6 +40,8 @@ public struct ControllerBenchmarkResult: Sendable {
     /// brokers were controllers.
     public var peakResidentBytes: [Int32: Int] = [:]
     public var controllers: [Int32] = []
+    /// KRaft: peak resident set size per controller-only process (ZooKeeper mode's controller is a broker).
+    public var controllerProcessPeakBytes: [Int32: Int] = [:]
 
     /// Wall time of the whole row (cluster up to down), for estimating bigger rows.
     public var rowSeconds: Double?
@@ -48,7 +54,41 @@ public struct ControllerBenchmarkResult: Sendable {
         ensembleReadsPerSecond.map { 1.25 * Double(partitions) / $0 }
     }
 
+    /// Failover time over its target (1.25 × N reads at the ensemble's rate): at most 1 when met.
+    public var failoverRatioToTarget: Double? {
+        guard let measured = failoverMetadataSeconds, let target = failoverTargetSeconds, target > 0 else { return nil }
+        return measured / target
+    }
+
+    /// Failover time over N reads at the ensemble's rate (the lower bound the ensemble sets).
+    public var failoverRatioToEnsembleBound: Double? {
+        guard let measured = failoverMetadataSeconds, let rate = ensembleReadsPerSecond, rate > 0 else { return nil }
+        return measured / (Double(partitions) / rate)
+    }
+
     public var controllerPeakResidentBytes: Int? {
-        controllers.compactMap { peakResidentBytes[$0] }.max()
+        controllerProcessPeakBytes.values.max() ?? controllers.compactMap { peakResidentBytes[$0] }.max()
+    }
+
+    /// Partitions created per second (to every broker's cache).
+    public var creationRate: Double? {
+        creationSeconds.flatMap { $0 > 0 ? Double(partitions) / $0 : nil }
+    }
+}
+
+/// A row as `zkafka bench controller --json` prints it: the measured figures plus the targets and ratios.
+public struct ControllerBenchmarkJSONRow: Sendable, Encodable {
+    public var result: ControllerBenchmarkResult
+    public var failoverTargetSeconds: Double?
+    public var failoverRatioToTarget: Double?
+    public var failoverRatioToEnsembleBound: Double?
+    public var controllerPeakResidentBytes: Int?
+
+    public init(_ result: ControllerBenchmarkResult) {
+        self.result = result
+        failoverTargetSeconds = result.failoverTargetSeconds
+        failoverRatioToTarget = result.failoverRatioToTarget
+        failoverRatioToEnsembleBound = result.failoverRatioToEnsembleBound
+        controllerPeakResidentBytes = result.controllerPeakResidentBytes
     }
 }

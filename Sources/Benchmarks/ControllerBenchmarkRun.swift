@@ -1,17 +1,16 @@
 import Foundation
 import KafkaModel
-import KafkaZooKeeperData
 import LocalCluster
-import ZooKeeper
 
-/// The steps of one `ControllerBenchmark` row on a running cluster: create topics, kill a broker,
-/// shut one down cleanly, kill the controller. Wall-clock milliseconds throughout, the unit of the
-/// controller trace it reads.
+/// The steps of one `ControllerBenchmark` row on a running cluster, the same in both modes: create
+/// topics, one more topic to time propagation, kill a broker, shut one down cleanly, kill the active
+/// controller. What differs between ZooKeeper mode and KRaft is behind `plane`. Wall-clock
+/// milliseconds throughout, the unit of the controller trace it reads.
 struct ControllerBenchmarkRun: Sendable {
     let partitions: Int
     let partitionsPerTopic: Int
     let cluster: LocalCluster
-    let kafka: KafkaZooKeeperClient
+    let plane: any ControlPlane
     let progress: @Sendable (String) -> Void
     let probe = BrokerMetadataProbe()
 
@@ -20,7 +19,15 @@ struct ControllerBenchmarkRun: Sendable {
     var timeout: Duration { .seconds(90 + partitions / 200) }
 
     func measure(into result: inout ControllerBenchmarkResult) async throws {
+        guard !(try brokers().isEmpty) else {
+            // KRaft controllers without brokers (a zkafka that cannot run process.roles=broker yet):
+            // only the quorum's own failover can be measured.
+            result.notes.append("N=\(partitions) \(plane.mode.rawValue): no brokers, so only the controller election was measured")
+            try await killController(into: &result)
+            return
+        }
         try await createTopics(into: &result)
+        try await measurePropagation(into: &result)
         try await killBroker(into: &result)
         try await controlledShutdown(into: &result)
         try await killController(into: &result)
@@ -54,16 +61,7 @@ struct ControllerBenchmarkRun: Sendable {
         let topics = assignments
         progress("creating \(topics.count) topics with \(partitions) partitions in total (RF 3)")
         let start = WallClock.nowMs()
-        if try await kafka.zooKeeper.exists(ZNodePaths.topics) == nil { try await kafka.zooKeeper.createRecursive(ZNodePaths.topics) }
-        let zooKeeper = kafka.zooKeeper
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            for (index, topic) in topics.enumerated() {
-                if index >= 50 { try await group.next() }
-                let znode = TopicZNode(topic: topic.topic, topicID: nil, partitions: topic.partitions)
-                group.addTask { _ = try await zooKeeper.create(ZNodePaths.topic(znode.topic), data: znode.encode()) }
-            }
-            try await group.waitForAll()
-        }
+        try await plane.createTopics(topics, through: try brokers())
         let expected = partitions
         let prefix = prefix
         let done = try await probe.waitUntil(try brokers(), timeout: timeout, what: "a leader for all \(expected) partitions") {
@@ -83,21 +81,43 @@ struct ControllerBenchmarkRun: Sendable {
         }
     }
 
+    // MARK: - Metadata propagation
+
+    /// One more topic (one partition, RF 3) on a quiet cluster: from the create call until every
+    /// broker's cache shows it with a leader. The same change in both modes, so the figure is the
+    /// path from the control plane to every broker (ZooKeeper mode: znode, watch, controller,
+    /// LeaderAndIsr + UpdateMetadata; KRaft: CreateTopics, metadata log commit, brokers' fetch).
+    func measurePropagation(into result: inout ControllerBenchmarkResult) async throws {
+        let controller = try await plane.activeController(timeout: timeout)
+        try await waitUntilQuiet(controller)
+        // Outside the "bench-" prefix, so the scenarios' partition counts stay N.
+        let topic = "probe-propagation"
+        progress("creating topic \(topic) (1 partition) to time propagation to every broker")
+        let start = WallClock.nowMs()
+        try await plane.createTopics([(topic, [0: ReplicaAssignment(replicas: [1, 2, 3])])], through: try brokers())
+        let done = try await probe.waitUntil(try brokers(), timeout: timeout, what: "topic \(topic) with a leader") { answer in
+            answer.topics.contains { $0.name == topic && $0.errorCode == 0 && $0.partitions.first.map { $0.leaderId >= 0 } == true }
+        }
+        result.propagationSeconds = Double(done - start) / 1000
+        progress(String(format: "on every broker after %.2f s", result.propagationSeconds!))
+    }
+
     // MARK: - Broker death
 
     func killBroker(into result: inout ControllerBenchmarkResult) async throws {
-        let controller = try await controllerID()
+        let controller = try await plane.activeController(timeout: timeout)
         try await waitUntilQuiet(controller)
-        let (victim, led) = try await busiestBroker(excluding: controller)
+        let (victim, led) = try await busiestBroker(excluding: plane.controllerIsBroker ? Int32(controller) : -1)
         result.deadBrokerLed = led.count
         try samplePeaks(into: &result)
         progress("kill -9 broker \(victim) (leads \(led.count) partitions; controller is \(controller))")
         let trace = try traceTail(of: controller)
         let killedAt = WallClock.nowMs()
         try await WallClock.offPool { [cluster] in try cluster.kill(.broker(Int(victim)), signal: .kill) }
-        let detectedAt = try await waitUntilZNode(ZNodePaths.broker(victim), exists: false)
+        let detectedAt = try await plane.waitForBrokerDetection(
+            victim, survivors: try brokers().filter { $0.id != victim }, timeout: timeout)
         result.brokerDetectionSeconds = Double(detectedAt - killedAt) / 1000
-        if let writtenAt = await trace.waitForOnline(led, timeout: timeout) {
+        if let writtenAt = await trace?.waitForOnline(led, timeout: timeout) {
             result.releadZooKeeperSeconds = Double(max(writtenAt, detectedAt) - detectedAt) / 1000
         } else {
             result.notes.append("N=\(partitions): the controller trace does not show all \(led.count) re-elections")
@@ -121,9 +141,9 @@ struct ControllerBenchmarkRun: Sendable {
     // MARK: - Controlled shutdown
 
     func controlledShutdown(into result: inout ControllerBenchmarkResult) async throws {
-        let controller = try await controllerID()
+        let controller = try await plane.activeController(timeout: timeout)
         try await waitUntilQuiet(controller)
-        let (victim, led) = try await busiestBroker(excluding: controller)
+        let (victim, led) = try await busiestBroker(excluding: plane.controllerIsBroker ? Int32(controller) : -1)
         result.shutdownBrokerLed = led.count
         try samplePeaks(into: &result)
         progress("SIGTERM broker \(victim) (controlled shutdown; leads \(led.count) partitions)")
@@ -134,7 +154,7 @@ struct ControllerBenchmarkRun: Sendable {
             try cluster.kill(.broker(Int(victim)), signal: .term)
             return WallClock.nowMs()
         }
-        if let writtenAt = await trace.waitForOnline(led, timeout: timeout) {
+        if let writtenAt = await trace?.waitForOnline(led, timeout: timeout) {
             result.controlledShutdownZooKeeperSeconds = Double(writtenAt - termAt) / 1000
         }
         let expected = partitions
@@ -156,47 +176,55 @@ struct ControllerBenchmarkRun: Sendable {
     // MARK: - Controller failover
 
     func killController(into result: inout ControllerBenchmarkResult) async throws {
-        let controller = try await controllerID()
+        let controller = try await plane.activeController(timeout: timeout)
         try await waitUntilQuiet(controller)
-        result.controllers.append(controller)
-        let (_, ledByController) = try await busiestBroker(excluding: -1, only: controller)
+        result.controllers.append(Int32(controller))
+        let live = try brokers().filter { !plane.controllerIsBroker || Int($0.id) != controller }
+        // ZooKeeper mode: the partitions the dying controller led move too; KRaft: no broker dies.
+        let ledByController = plane.controllerIsBroker && !live.isEmpty
+            ? try await busiestBroker(excluding: -1, only: Int32(controller)).1 : []
         try samplePeaks(into: &result)
-        var traces: [BrokerID: ControllerTraceTail] = [:]
-        for broker in try brokers() where broker.id != controller { traces[broker.id] = try traceTail(of: broker.id) }
-        let logs = try cluster.descriptor().brokers.reduce(into: [Int32: (path: String, offset: Int)]()) {
-            $0[Int32($1.id)] = ($1.log, Self.fileSize($1.log))
-        }
-        progress("kill -9 the controller, broker \(controller)")
+        var traces: [Int: ControllerTraceTail] = [:]
+        let candidates = plane.controllerIsBroker ? try brokers().map { Int($0.id) } : try plane.controllerProcesses().map(\.id)
+        for id in candidates where id != controller { traces[id] = try plane.tracePath(ofController: id).map(ControllerTraceTail.init) }
+        let descriptor = try cluster.descriptor()
+        let logOffsets = (descriptor.brokers + descriptor.controllers).reduce(into: [Int: Int]()) { $0[$1.id] = Self.fileSize($1.log) }
+        progress("kill -9 the active controller, \(plane.member(ofController: controller))")
         let killedAt = WallClock.nowMs()
-        try await WallClock.offPool { [cluster] in try cluster.kill(.broker(Int(controller)), signal: .kill) }
-        let (detectedAt, electedAt, newController) = try await waitForNewController(replacing: controller)
-        result.controllers.append(newController)
+        let member = plane.member(ofController: controller)
+        try await WallClock.offPool { [cluster] in try cluster.kill(member, signal: .kill) }
+        let (detectedAt, electedAt, newController) = try await plane.waitForNewController(replacing: controller, timeout: timeout)
+        result.controllers.append(Int32(newController))
         result.controllerDetectionSeconds = Double(detectedAt - killedAt) / 1000
         result.newControllerSeconds = Double(electedAt - detectedAt) / 1000
-        if let trace = traces[newController], await trace.waitForOnline(ledByController, timeout: timeout) == nil {
+        if !ledByController.isEmpty, let trace = traces[newController], await trace.waitForOnline(ledByController, timeout: timeout) == nil {
             result.notes.append("N=\(partitions): the new controller's trace does not show all \(ledByController.count) re-elections")
         }
-        let live = try brokers().filter { $0.id != controller }
-        let liveIDs = Set(live.map(\.id))
-        let expected = partitions
-        let prefix = prefix
-        let cachesAt = try await probe.waitUntil(
-            live, timeout: timeout, what: "controller \(newController) and a live leader for every partition"
-        ) { answer in
-            let known = answer.benchPartitions(prefix: prefix)
-            return answer.controllerId == newController && known.count == expected
-                && known.allSatisfy { liveIDs.contains($0.leader) }
+        if !live.isEmpty {
+            let liveIDs = Set(live.map(\.id))
+            let expected = partitions
+            let prefix = prefix
+            let plane = plane
+            let cachesAt = try await probe.waitUntil(
+                live, timeout: timeout, what: "controller \(newController) and a live leader for every partition"
+            ) { answer in
+                let known = answer.benchPartitions(prefix: prefix)
+                return plane.metadataIsCurrent(controllerID: answer.controllerId, newController: newController) && known.count == expected
+                    && known.allSatisfy { liveIDs.contains($0.leader) }
+            }
+            result.failoverMetadataSeconds = Double(cachesAt - detectedAt) / 1000
+            result.failoverFromKillSeconds = Double(cachesAt - killedAt) / 1000
         }
-        result.failoverMetadataSeconds = Double(cachesAt - detectedAt) / 1000
-        result.failoverFromKillSeconds = Double(cachesAt - killedAt) / 1000
-        if let log = logs[newController] {
-            result.contextLoadSeconds = Self.contextLoadMs(log: log.path, from: log.offset).map { Double($0) / 1000 }
-        }
+        result.contextLoadSeconds = try plane.logTiming(ControllerBenchmarkRun.contextLoadMarker, ofController: newController, logOffsets: logOffsets)
+            .map { Double($0) / 1000 }
+        result.stateMachinesSeconds = try plane.logTiming(
+            ControllerBenchmarkRun.stateMachinesMarker, ofController: newController, logOffsets: logOffsets
+        ).map { Double($0) / 1000 }
         try samplePeaks(into: &result)
         progress(String(
-            format: "controller %d → %d: detected after %.1f s, elected %.2f s later, caches %.2f s after detection",
-            controller, newController, result.controllerDetectionSeconds!, result.newControllerSeconds!,
-            result.failoverMetadataSeconds!))
+            format: "controller %d → %d: detected after %.2f s, elected %.2f s later%@", controller, newController,
+            result.controllerDetectionSeconds!, result.newControllerSeconds!,
+            result.failoverMetadataSeconds.map { String(format: ", caches %.2f s after detection", $0) } ?? ""))
     }
 
     // MARK: - Restart and ISR restoration
@@ -225,15 +253,6 @@ struct ControllerBenchmarkRun: Sendable {
         try cluster.descriptor().brokers.filter { $0.pid != nil }.map { .init(id: Int32($0.id), host: $0.host, port: $0.port) }
     }
 
-    func controllerID() async throws -> BrokerID {
-        let deadline = ContinuousClock.now + timeout
-        while ContinuousClock.now < deadline {
-            if let id = try await kafka.getControllerID() { return id }
-            try await Task.sleep(for: .milliseconds(50))
-        }
-        throw BenchmarkError("no controller within \(timeout)")
-    }
-
     /// The non-controller broker leading the most benchmark partitions, per the controller's cache.
     func busiestBroker(excluding controller: BrokerID, only: BrokerID? = nil) async throws -> (BrokerID, Set<TopicPartition>) {
         let asked = only ?? controller
@@ -251,41 +270,11 @@ struct ControllerBenchmarkRun: Sendable {
         return (busiest.key, busiest.value)
     }
 
-    /// Polls `/controller` every 10 ms until a broker other than `old` holds it. Detection is when
-    /// it was first seen missing, or the new znode's creation time (ZooKeeper's clock, the same
-    /// machine's) if the new controller won between two polls.
-    func waitForNewController(replacing old: BrokerID) async throws -> (detectedAt: Int64, electedAt: Int64, id: BrokerID) {
-        let deadline = ContinuousClock.now + timeout
-        var missingSince: Int64?
-        while ContinuousClock.now < deadline {
-            if let stat = try await kafka.zooKeeper.exists(ZNodePaths.controller) {
-                if let id = try? await kafka.getControllerID(), id != old {
-                    return (min(missingSince ?? stat.ctime, stat.ctime), stat.ctime, id)
-                }
-            } else if missingSince == nil {
-                missingSince = WallClock.nowMs()
-            }
-            try await Task.sleep(for: .milliseconds(10))
-        }
-        throw BenchmarkError("no controller other than broker \(old) within \(timeout)")
-    }
-
-    /// Polls `path` every 10 ms until it (does not) exist; returns when that was first seen.
-    func waitUntilZNode(_ path: String, exists wanted: Bool) async throws -> Int64 {
-        let deadline = ContinuousClock.now + timeout
-        while ContinuousClock.now < deadline {
-            if (try await kafka.zooKeeper.exists(path) != nil) == wanted { return WallClock.nowMs() }
-            try await Task.sleep(for: .milliseconds(10))
-        }
-        throw BenchmarkError("\(path) still \(wanted ? "missing" : "present") after \(timeout)")
-    }
-
     /// Waits (up to `timeout`) until `broker`'s controller trace has not grown for 2 s: the controller
     /// has finished what earlier steps gave it (after creating topics it still moves 3N replicas
     /// online after the caches already show every leader), so each step measures an idle controller.
-    func waitUntilQuiet(_ broker: BrokerID) async throws {
-        guard let descriptor = try cluster.descriptor().brokers.first(where: { Int32($0.id) == broker }) else { return }
-        let path = descriptor.logDir + "/controller-trace.jsonl"
+    func waitUntilQuiet(_ controller: Int) async throws {
+        guard let path = try plane.tracePath(ofController: controller) else { return }
         let deadline = ContinuousClock.now + timeout
         var size = Self.fileSize(path)
         var quietSince = ContinuousClock.now
@@ -296,21 +285,20 @@ struct ControllerBenchmarkRun: Sendable {
         }
     }
 
-    /// A reader of `broker`'s controller trace from its current end.
-    func traceTail(of broker: BrokerID) throws -> ControllerTraceTail {
-        guard let descriptor = try cluster.descriptor().brokers.first(where: { Int32($0.id) == broker }) else {
-            throw BenchmarkError("no broker \(broker) in the cluster")
-        }
-        return ControllerTraceTail(path: descriptor.logDir + "/controller-trace.jsonl")
+    /// A reader of controller `id`'s trace from its current end, if it writes one.
+    func traceTail(of controller: Int) throws -> ControllerTraceTail? {
+        try plane.tracePath(ofController: controller).map(ControllerTraceTail.init)
     }
 
-    /// The last "Initialized controller context in X ms" written to `log` after byte `offset`.
-    static func contextLoadMs(log: String, from offset: Int) -> Int? {
+    /// The last "<marker>X ms" (by default "Initialized controller context in X ms") written to `log` after byte `offset`.
+    static let contextLoadMarker = "Initialized controller context in "
+    static let stateMachinesMarker = "Started the state machines and queued their requests in "
+
+    static func contextLoadMs(log: String, from offset: Int, marker: String = contextLoadMarker) -> Int? {
         guard let handle = FileHandle(forReadingAtPath: log) else { return nil }
         defer { try? handle.close() }
         try? handle.seek(toOffset: UInt64(offset))
         guard let data = try? handle.readToEnd(), let text = String(data: data, encoding: .utf8) else { return nil }
-        let marker = "Initialized controller context in "
         var found: Int?
         for line in text.split(separator: "\n") {
             guard let range = line.range(of: marker) else { continue }
@@ -327,6 +315,10 @@ struct ControllerBenchmarkRun: Sendable {
         for broker in try cluster.descriptor().brokers {
             guard let pid = broker.pid, let bytes = WallClock.peakResidentBytes(pid: pid) else { continue }
             result.peakResidentBytes[Int32(broker.id), default: 0] = max(result.peakResidentBytes[Int32(broker.id)] ?? 0, bytes)
+        }
+        for (id, pid) in try plane.controllerProcesses() {
+            guard let bytes = WallClock.peakResidentBytes(pid: pid) else { continue }
+            result.controllerProcessPeakBytes[Int32(id)] = max(result.controllerProcessPeakBytes[Int32(id)] ?? 0, bytes)
         }
     }
 }

@@ -17,12 +17,14 @@ public enum ControllerBenchmarkTable {
         })
         sections.append(table(
             title: "Controller failover (kill -9 of the active controller; detection = its /controller znode gone, i.e. ZooKeeper session expiry)",
-            header: ["N", "kill→detect", "new controller", "context load", "metadata on all brokers", "target 1.25×N reads", "met", "kill→metadata"],
+            header: ["N", "kill→detect", "new controller", "context load", "state machines", "metadata on all brokers", "target 1.25×N reads", "÷ target", "÷ N reads", "met", "kill→metadata"],
             results: results
         ) { row in
             [
                 seconds(row.controllerDetectionSeconds), seconds(row.newControllerSeconds), seconds(row.contextLoadSeconds),
+                seconds(row.stateMachinesSeconds),
                 seconds(row.failoverMetadataSeconds), seconds(row.failoverTargetSeconds),
+                ratio(row.failoverRatioToTarget), ratio(row.failoverRatioToEnsembleBound),
                 verdict(row.failoverMetadataSeconds, row.failoverTargetSeconds), seconds(row.failoverFromKillSeconds),
             ]
         })
@@ -94,6 +96,7 @@ public enum ControllerBenchmarkTable {
     }
 
     static func seconds(_ value: Double?) -> String { value.map { String(format: "%.2f s", $0) } ?? "-" }
+    static func ratio(_ value: Double?) -> String { value.map { String(format: "%.2f×", $0) } ?? "-" }
     static func rate(_ value: Double?) -> String { value.map { String(format: "%.0f", $0) } ?? "-" }
     static func megabytes(_ bytes: Int?) -> String { bytes.map { String(format: "%.0f MB", Double($0) / 1_048_576) } ?? "-" }
     static func verdict(_ value: Double?, _ target: Double?) -> String {

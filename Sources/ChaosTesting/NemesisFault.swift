@@ -1,7 +1,8 @@
 import SeededRandom
 
 /// One fault the chaos nemesis injects into a local cluster, in the spirit of Kafka's system tests and Jepsen's
-/// Kafka analysis: processes die (kill -9), bounce, hang past their ZooKeeper session, or all die at once.
+/// Kafka analysis: processes die (kill -9), bounce, hang past their ZooKeeper session, or all die at once, and a broker
+/// is cut off from ZooKeeper and its peers by a network partition.
 public enum NemesisFault: String, Sendable, Hashable, CaseIterable, Codable {
     /// kill -9 the leader of a partition of the topic; restarted after the hold.
     case killLeader = "kill-leader"
@@ -19,6 +20,9 @@ public enum NemesisFault: String, Sendable, Hashable, CaseIterable, Codable {
     case crashCluster = "crash-cluster"
     /// kill -9 a leader, wait for the controller to elect a new one, kill -9 that one right away.
     case killNewLeader = "kill-new-leader"
+    /// Cut a partition leader off from ZooKeeper and from the other brokers past the session timeout — clients still
+    /// reach it, so it keeps receiving acks=all produce requests it cannot commit — then heal the partition.
+    case partitionBroker = "partition-broker"
 
     /// What the nemesis does, for the per-round line of the verdict.
     public var summary: String {
@@ -30,6 +34,7 @@ public enum NemesisFault: String, Sendable, Hashable, CaseIterable, Codable {
         case .pauseBroker: "SIGSTOP a broker past its session timeout, then SIGCONT"
         case .crashCluster: "kill -9 every broker at once, then restart all"
         case .killNewLeader: "kill -9 a leader, then the newly elected leader"
+        case .partitionBroker: "cut a leader off from ZooKeeper and its peers past its session timeout, then heal"
         }
     }
 }
@@ -40,11 +45,12 @@ public enum NemesisFault: String, Sendable, Hashable, CaseIterable, Codable {
 public struct NemesisSchedule: Sendable, Hashable {
     public let faults: [NemesisFault]
 
-    public init(seed: UInt64, rounds: Int) {
+    /// `kinds` leaves out faults this machine cannot inject (a network partition needs root, iptables and cgroup v2).
+    public init(seed: UInt64, rounds: Int, kinds: [NemesisFault] = NemesisFault.allCases) {
         var random = SplitMix64(seed: seed)
         var faults: [NemesisFault] = []
-        while faults.count < rounds {
-            faults += NemesisFault.allCases.shuffled(using: &random)
+        while !kinds.isEmpty && faults.count < rounds {
+            faults += kinds.shuffled(using: &random)
         }
         self.faults = Array(faults.prefix(max(0, rounds)))
     }

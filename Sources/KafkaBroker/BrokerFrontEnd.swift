@@ -37,6 +37,9 @@ public final class BrokerFrontEnd: Sendable {
         }
     }
 
+    /// The group coordinator's gauges, for the metrics endpoint.
+    public var groupMetrics: BrokerMetricsSnapshot.Groups { context.groupCoordinator.metrics }
+
     public init(
         config: BrokerConfig, clusterID: String, replicaManager: ReplicaManager,
         topicAdministration: (any TopicAdministration)? = nil, logger: Logger

@@ -60,6 +60,11 @@ public final class ReplicaManager: Sendable {
     private let isrChanges = Mutex(IsrChangeBatch())
     private let topicConfigs = Mutex<[String: [String: String]]>([:])
     private let backgroundTasks = Mutex<[Task<Void, Never>]>([])
+    /// Partitions whose log dir failed (Kafka's `HostedPartition.Offline`): produce, fetch and LeaderAndIsr for
+    /// them answer KAFKA_STORAGE_ERROR until the broker restarts.
+    private let offline = Mutex<Set<TopicPartition>>([])
+    /// What to do when every log dir has failed (Kafka halts the JVM); set by the server.
+    private let allLogDirsFailed = Mutex<(@Sendable () -> Void)?>(nil)
 
     struct IsrChangeBatch {
         var partitions: Set<TopicPartition> = []
@@ -75,7 +80,17 @@ public final class ReplicaManager: Sendable {
         self.validationPolicies = TopicValidationPolicies(broker: config)
         self.fetchers = ReplicaFetcherManager(brokerID: brokerID, config: config, logger: logger)
         fetchers.replicaManager = self
+        // Kafka's LogDirFailureHandler thread: takes failed dirs from the channel and handles each once.
+        logManager.failureChannel.setHandler { [weak self] dir in
+            Task { await self?.handleLogDirFailure(dir) }
+        }
     }
+
+    /// Called once every log dir has failed, after the failure is logged (Kafka: `Exit.halt(1)`).
+    public func onAllLogDirsFailed(_ action: @escaping @Sendable () -> Void) { allLogDirsFailed.withLock { $0 = action } }
+
+    /// Whether the partition's log dir failed (Kafka's `HostedPartition.Offline`).
+    public func isOffline(_ topicPartition: TopicPartition) -> Bool { offline.withLock { $0.contains(topicPartition) } }
 
     public static func nowMs() -> Int64 { Int64(Date().timeIntervalSince1970 * 1000) }
 
@@ -92,8 +107,13 @@ public final class ReplicaManager: Sendable {
     /// Kafka 2.8 `ReplicaManager.becomeLeaderOrFollower`: applies each partition whose leader epoch
     /// is newer than the one held, creating its log; leaders stop fetching, followers truncate and
     /// fetch from their leader (`leaderEndpoints`). Returns the refused partitions.
+    ///
+    /// `acceptsPartitionEpochChanges`: KRaft mode (Kafka 3.3's `ReplicaManager.applyDelta`) also
+    /// applies a state whose leader epoch is unchanged but whose partition epoch (`zkVersion`) moved:
+    /// the ISR changes the controller made, which ZooKeeper mode's LeaderAndIsr never sends.
     public func becomeLeaderOrFollower(
         _ states: [BecomeLeaderOrFollower], leaderEndpoints: [BrokerID: ReplicaFetcherManager.Endpoint],
+        acceptsPartitionEpochChanges: Bool = false,
         topicConfig: @Sendable (String) async -> [String: String]?
     ) async -> [TopicPartition: Refusal] {
         var configs: [String: [String: String]] = [:]
@@ -112,9 +132,23 @@ public final class ReplicaManager: Sendable {
             var leaders: Set<TopicPartition> = []
             var followers: [TopicPartition: ReplicaFetcherManager.Assignment] = [:]
             for state in states {
+                // Kafka checks HostedPartition.Offline before the leader epoch: the controller's "are these replicas
+                // still online?" LeaderAndIsr (same epoch) must learn that they are not.
+                if isOffline(state.topicPartition) {
+                    refused[state.topicPartition] = .storage("the log dir of \(state.topicPartition) is offline")
+                    continue
+                }
                 let existing = partitions.withLock { $0[state.topicPartition] }
                 // A partition never seen has epoch -1 (LeaderAndIsr.initialLeaderEpoch - 1).
                 let current = existing?.leaderEpoch ?? -1
+                if acceptsPartitionEpochChanges, let existing, state.leaderEpoch == current, state.replicas.contains(brokerID) {
+                    if existing.applyPartitionEpochChange(
+                        isr: state.isr, replicas: state.replicas, partitionEpoch: state.zkVersion, nowMs: now)
+                    {
+                        activity.notify(state.topicPartition)
+                    }
+                    continue
+                }
                 guard state.leaderEpoch > current else {
                     refused[state.topicPartition] = .staleLeaderEpoch(request: state.leaderEpoch, current: current)
                     continue
@@ -179,6 +213,10 @@ public final class ReplicaManager: Sendable {
             var refused: [TopicPartition: Refusal] = [:]
             var stopped: Set<TopicPartition> = []
             for (topicPartition, epoch) in requests {
+                if isOffline(topicPartition) {
+                    refused[topicPartition] = .storage("the log dir of \(topicPartition) is offline")
+                    continue
+                }
                 if let current = partitions.withLock({ $0[topicPartition]?.leaderEpoch }), epoch >= 0, epoch <= current {
                     refused[topicPartition] = .staleLeaderEpoch(request: epoch, current: current)
                     continue
@@ -200,6 +238,42 @@ public final class ReplicaManager: Sendable {
             }
             return refused
         }
+    }
+
+    // MARK: - Log dir failure
+
+    /// Kafka 2.8's `ReplicaManager.handleLogDirFailure`: every partition in `dir` stops being served (fetchers
+    /// removed, partition marked offline), the log manager drops the dir's logs, and the controller is told through
+    /// `/log_dir_event_notification`; it asks back with LeaderAndIsr, answered KAFKA_STORAGE_ERROR for these
+    /// partitions, and moves the replicas offline. With no live dir left the broker stops, as Kafka halts.
+    public func handleLogDirFailure(_ dir: String) async {
+        logger.warning("Stopping serving replicas in dir \(dir)")
+        let newlyOffline: [TopicPartition] = stateChangeLock.withLock { _ in
+            let affected = partitions.withLock { partitions in
+                partitions.values.filter { $0.log.parentDir == dir }.map(\.topicPartition)
+            }
+            fetchers.removeFetchers(for: Set(affected))
+            partitions.withLock { partitions in for topicPartition in affected { partitions.removeValue(forKey: topicPartition) } }
+            offline.withLock { $0.formUnion(affected) }
+            return affected.sorted()
+        }
+        // Produce requests waiting for acks=all on these partitions find them gone and answer at once.
+        for topicPartition in newlyOffline { activity.notify(topicPartition) }
+        logger.warning("Broker \(brokerID) stopped fetcher for partitions \(newlyOffline.map(\.description).joined(separator: ",")) because they are in the failed log directory \(dir).")
+        let (_, anyDirLive) = logManager.handleLogDirFailure(dir)
+        if !anyDirLive {
+            logger.critical("Shutdown broker because all log dirs in \(logManager.logDirs.joined(separator: ", ")) have failed")
+            allLogDirsFailed.withLock { $0 }?()
+            return
+        }
+        if let writer = writer.withLock({ $0 }) {
+            do {
+                try await writer.notifyLogDirFailure(brokerID: brokerID)
+            } catch {
+                logger.error("Could not write the log dir event notification for dir \(dir): \(error)")
+            }
+        }
+        logger.warning("Stopped serving replicas in dir \(dir)")
     }
 
     // MARK: - ISR maintenance

@@ -27,6 +27,16 @@ public protocol TopicAdministration: Sendable {
 
     /// The topic's overrides in `/config/topics/<topic>`, or nil if that znode does not exist.
     func topicConfig(_ topic: String) async throws -> [String: String]?
+
+    /// Whether every broker may take admin requests because the writes go to the active controller
+    /// (KRaft mode: Kafka 3.3 brokers forward CreateTopics and DeleteTopics to the controller). In
+    /// ZooKeeper mode only the broker that is the active controller answers them (NOT_CONTROLLER
+    /// elsewhere), as Kafka 2.8 without forwarding does.
+    var forwardsToController: Bool { get }
+}
+
+extension TopicAdministration {
+    public var forwardsToController: Bool { false }
 }
 
 /// The outcomes of ``TopicAdministration`` that handlers turn into Kafka error codes.

@@ -30,6 +30,22 @@ public struct KRaftConfig: Sendable, Equatable {
     /// `metadata.log.dir`, or else the first log dir (`KafkaConfig.metadataLogDir`).
     public var metadataLogDir: String
 
+    // MARK: Quorum controller (QuorumController, BrokerHeartbeatManager, SnapshotGenerator)
+    /// `broker.heartbeat.interval.ms` (2000): how often a broker heartbeats the active controller.
+    public var brokerHeartbeatIntervalMs: Int64
+    /// `broker.session.timeout.ms` (9000): a broker without a heartbeat for this long is fenced.
+    public var brokerSessionTimeoutMs: Int64
+    /// `metadata.log.max.record.bytes.between.snapshots` (20 MiB): a controller writes a metadata snapshot
+    /// once this many record bytes were committed since the last one (KIP-630).
+    public var metadataMaxBytesBetweenSnapshots: Int64
+    /// `default.replication.factor` (1) and `num.partitions` (1): CreateTopics' -1 defaults.
+    public var defaultReplicationFactor: Int16
+    public var numPartitions: Int32
+    /// `unclean.leader.election.enable` (false).
+    public var uncleanLeaderElectionEnable: Bool
+    /// ZKafka's own `zkafka.metrics.port`, as on ZooKeeper-mode brokers: the HTTP `/metrics` port, none when unset.
+    public var metricsPort: Int?
+
     /// Supplied keys this configuration does not use, one warning each.
     public var warnings: [String]
 
@@ -96,6 +112,14 @@ public struct KRaftConfig: Sendable, Equatable {
                 key: "listeners", value: listenersText,
                 reason: "listener \(listener.name) uses \(listener.securityProtocol); ZKafka implements PLAINTEXT only")
         }
+        brokerHeartbeatIntervalMs = try reader.int("broker.heartbeat.interval.ms", default: 2_000, in: 1...Int64(Int32.max))
+        brokerSessionTimeoutMs = try reader.int("broker.session.timeout.ms", default: 9_000, in: 1...Int64(Int32.max))
+        metadataMaxBytesBetweenSnapshots = try reader.int(
+            "metadata.log.max.record.bytes.between.snapshots", default: 20 * 1024 * 1024, in: 1...Int64.max)
+        defaultReplicationFactor = try reader.int("default.replication.factor", default: 1, in: 1...Int16.max)
+        numPartitions = try reader.int("num.partitions", default: 1, in: 1...Int32.max)
+        uncleanLeaderElectionEnable = try reader.bool("unclean.leader.election.enable", default: false)
+        metricsPort = try reader.optionalInt("zkafka.metrics.port", in: 0...65_535)
         logDirs = reader.list("log.dirs") ?? reader.list("log.dir") ?? ["/tmp/kafka-logs"]
         metadataLogDir = reader.text("metadata.log.dir") ?? logDirs[0]
 

@@ -109,10 +109,16 @@ public final class ControllerContext {
     /// Forgets a topic: its assignments, leadership, partition and replica states.
     public func removeTopic(_ topic: String) {
         allTopics.remove(topic)
+        // Indexed by the topic's assignment instead of filtering every partition of the cluster.
+        for (id, assignment) in partitionAssignments[topic] ?? [:] {
+            let partition = TopicPartition(topic: topic, partition: id)
+            partitionLeadershipInfo[partition] = nil
+            partitionStates[partition] = nil
+            for replica in Set(assignment.replicas + assignment.addingReplicas + assignment.removingReplicas) {
+                replicaStates[PartitionReplica(topicPartition: partition, replica: replica)] = nil
+            }
+        }
         partitionAssignments[topic] = nil
-        partitionLeadershipInfo = partitionLeadershipInfo.filter { $0.key.topic != topic }
-        partitionStates = partitionStates.filter { $0.key.topic != topic }
-        replicaStates = replicaStates.filter { $0.key.topicPartition.topic != topic }
         topicsToBeDeleted.remove(topic)
         topicsWithDeletionStarted.remove(topic)
         topicsIneligibleForDeletion.remove(topic)
@@ -166,9 +172,13 @@ public final class ControllerContext {
     }
 
     /// Every replica of every partition of `topics`, sorted.
+    /// Indexed by topic: the whole-cluster partition list is neither built nor sorted (topic-deletion
+    /// initialisation calls this once per queued topic).
     public func replicasForTopics(_ topics: Set<String>) -> [PartitionReplica] {
-        allPartitions.filter { topics.contains($0.topic) }.flatMap { partition in
-            partitionReplicaAssignment(partition).map { PartitionReplica(topicPartition: partition, replica: $0) }
+        topics.sorted().flatMap { topic in
+            partitionsForTopic(topic).flatMap { partition in
+                partitionReplicaAssignment(partition).map { PartitionReplica(topicPartition: partition, replica: $0) }
+            }
         }
     }
 

@@ -16,6 +16,17 @@ public enum LogError: Error, Sendable, CustomStringConvertible {
     case recordBatchTooLarge(size: Int, max: Int)
     /// A system call failed on `path`.
     case storage(path: String, operation: String, errno: Int32)
+    /// The log's directory failed earlier (a `storage` error there): the log is neither read nor written any
+    /// more (Kafka's `KafkaStorageException` for a log in an offline dir).
+    case offline(path: String)
+
+    /// Whether the error is Kafka's `KafkaStorageException` (KAFKA_STORAGE_ERROR to clients).
+    public var isStorageFailure: Bool {
+        switch self {
+        case .storage, .offline: true
+        default: false
+        }
+    }
 
     public var description: String {
         switch self {
@@ -29,6 +40,8 @@ public enum LogError: Error, Sendable, CustomStringConvertible {
             return "record batch of \(size) bytes exceeds the segment size \(max)"
         case .storage(let path, let operation, let code):
             return "\(operation) \(path) failed: \(String(cString: strerror(code))) (errno \(code))"
+        case .offline(let path):
+            return "the log directory of \(path) is offline after a storage error"
         }
     }
 }

@@ -8,6 +8,8 @@ public final class LogManager: Sendable {
     let logger: Logger
     let nowMs: @Sendable () -> Int64
     let scheduler = BackgroundScheduler()
+    /// Where disk errors in any log or checkpoint file are reported (Kafka's `logDirFailureChannel`).
+    public let failureChannel: LogDirFailureChannel
     /// Kafka's `LogManager.cleaner`, present once `startLogCleaner` ran.
     let cleanerSlot = Mutex<LogCleaner?>(nil)
 
@@ -41,9 +43,13 @@ public final class LogManager: Sendable {
     /// Loads every `<topic>-<partition>` directory in each log dir (Kafka's `loadLogs`), deleting those
     /// ending `-delete`. Recovery points, log start offsets and high watermarks come from the dir's
     /// checkpoint files; with the `.kafka_cleanshutdown` marker recovery is skipped and the marker removed.
-    public init(logDirs: [String], config: LogConfig, logger: Logger, nowMs: @escaping @Sendable () -> Int64) throws(LogError) {
+    public init(
+        logDirs: [String], config: LogConfig, logger: Logger, nowMs: @escaping @Sendable () -> Int64,
+        failureChannel: LogDirFailureChannel = LogDirFailureChannel()
+    ) throws(LogError) {
         let dirs = logDirs.map { $0.count > 1 && $0.hasSuffix("/") ? String($0.dropLast()) : $0 }
         self.logDirs = dirs
+        self.failureChannel = failureChannel
         self.logger = logger
         self.nowMs = nowMs
         var state = State(config: config)
@@ -66,6 +72,9 @@ public final class LogManager: Sendable {
                     try FileSystem.removeTree(path)
                     continue
                 }
+                // Kafka 3.3's loadLogs skips the KRaft metadata log (`KafkaRaftServer.MetadataTopic`),
+                // which lives in the first log dir unless metadata.log.dir says otherwise; Raft owns it.
+                if name == "__cluster_metadata-0" { continue }
                 guard let tp = LogFileNames.topicPartition(fromDirectoryName: name) else {
                     logger.warning("skipping directory that is not a partition log", metadata: ["path": "\(path)"])
                     continue
@@ -76,7 +85,8 @@ public final class LogManager: Sendable {
                 let log = try PartitionLog.open(
                     directory: path, topicPartition: tp, config: config,
                     recoveryPoint: recoveryPoints[tp] ?? 0, logStartOffset: startOffsets[tp] ?? 0,
-                    highWatermark: highWatermarks[tp] ?? 0, hadCleanShutdown: clean, nowMs: nowMs())
+                    highWatermark: highWatermarks[tp] ?? 0, hadCleanShutdown: clean, nowMs: nowMs(),
+                    failureChannel: failureChannel)
                 state.insert(log, in: dir)
             }
             if clean { try FileSystem.remove(markerPath) }
@@ -106,11 +116,22 @@ public final class LogManager: Sendable {
     public func getOrCreateLog(_ topicPartition: TopicPartition) throws(LogError) -> PartitionLog {
         try state.withLock { (state) throws(LogError) -> PartitionLog in
             if let log = state.logs[topicPartition] { return log }
-            let dir = logDirs.min { state.logCounts[$0, default: 0] < state.logCounts[$1, default: 0] }!
-            let log = try PartitionLog.open(
-                directory: dir + "/" + LogFileNames.directoryName(topicPartition), topicPartition: topicPartition,
-                config: state.config, recoveryPoint: 0, logStartOffset: 0, highWatermark: 0, hadCleanShutdown: true,
-                nowMs: nowMs())
+            // Kafka's nextLogDirs picks among the live dirs only; with none left it throws KafkaStorageException.
+            guard let dir = liveLogDirs.min(by: { state.logCounts[$0, default: 0] < state.logCounts[$1, default: 0] }) else {
+                throw .offline(path: logDirs.joined(separator: ","))
+            }
+            let log: PartitionLog
+            do throws(LogError) {
+                log = try PartitionLog.open(
+                    directory: dir + "/" + LogFileNames.directoryName(topicPartition), topicPartition: topicPartition,
+                    config: state.config, recoveryPoint: 0, logStartOffset: 0, highWatermark: 0, hadCleanShutdown: true,
+                    nowMs: nowMs(), failureChannel: failureChannel)
+            } catch {
+                if case .storage = error {
+                    failureChannel.maybeAddOfflineLogDir(dir, message: "Error while creating log for \(topicPartition) in dir \(dir)", error: error)
+                }
+                throw error
+            }
             state.insert(log, in: dir)
             logger.info("created log", metadata: ["path": "\(log.directory)"])
             return log
@@ -124,6 +145,24 @@ public final class LogManager: Sendable {
         guard let removed else { return }
         try removed.delete()
         logger.info("deleted log", metadata: ["path": "\(removed.directory)"])
+    }
+
+    /// The log dirs that have not failed (Kafka's `liveLogDirs`).
+    public var liveLogDirs: [String] { logDirs.filter { !failureChannel.hasOfflineLogDir($0) } }
+
+    /// Kafka's `LogManager.handleLogDirFailure`: the logs in `dir` are marked offline and removed from the log
+    /// manager (their files stay for recovery at the next start). Returns the partitions removed and whether any
+    /// log dir is still live (Kafka halts the broker when none is: "Shutdown broker because all log dirs in … have
+    /// failed").
+    public func handleLogDirFailure(_ dir: String) -> (offline: [TopicPartition], anyDirLive: Bool) {
+        let removed = state.withLock { state -> [PartitionLog] in
+            let partitions = state.dirOf.filter { $0.value == dir }.keys
+            return partitions.compactMap { state.remove($0) }
+        }
+        for log in removed { log.markOffline() }
+        checkpointDigests.withLock { digests in digests = digests.filter { !$0.key.hasPrefix(dir + "/") } }
+        logger.warning("Logs for partitions in dir \(dir) are offline", metadata: ["logs": "\(removed.count)"])
+        return (removed.map(\.topicPartition).sorted(), !liveLogDirs.isEmpty)
     }
 
     /// Every log with the log dir it lives in.
@@ -183,7 +222,21 @@ public final class LogManager: Sendable {
         for (dir, logs) in logsByDir() { try checkpoint(dir: dir, logs: logs, files: files) }
     }
 
+    /// Kafka's checkpoint writers run in `maybeHandleIOException`: a checkpoint that cannot be written fails its
+    /// log dir. Offline dirs are skipped (Kafka checkpoints `liveLogDirs` only).
     private func checkpoint(dir: String, logs: [PartitionLog], files: CheckpointFiles) throws(LogError) {
+        guard !failureChannel.hasOfflineLogDir(dir) else { return }
+        do throws(LogError) {
+            try writeCheckpoints(dir: dir, logs: logs, files: files)
+        } catch {
+            if case .storage = error {
+                failureChannel.maybeAddOfflineLogDir(dir, message: "Disk error while writing checkpoints", error: error)
+            }
+            throw error
+        }
+    }
+
+    private func writeCheckpoints(dir: String, logs: [PartitionLog], files: CheckpointFiles) throws(LogError) {
         var recoveryPoints: [(TopicPartition, Int64)] = []
         var startOffsets: [(TopicPartition, Int64)] = []
         var highWatermarks: [(TopicPartition, Int64)] = []
@@ -252,6 +305,8 @@ public final class LogManager: Sendable {
         cleaner?.stop()
         var firstError: LogError?
         for (dir, logs) in logsByDir().sorted(by: { $0.key < $1.key }) {
+            // An offline dir gets no clean-shutdown marker: its logs are recovered at the next start.
+            if failureChannel.hasOfflineLogDir(dir) { continue }
             do {
                 for log in logs { try log.close() }
                 try checkpoint(dir: dir, logs: logs, files: .all)

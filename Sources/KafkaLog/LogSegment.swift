@@ -56,7 +56,15 @@ final class LogSegment: @unchecked Sendable {
     /// then adds index entries every `indexIntervalBytes` (Kafka's `LogSegment.append`).
     func append(_ bytes: ByteBuffer, batches: [BatchInfo], nowMs: Int64) throws(LogError) {
         let start = size
-        try log.write(bytes, at: start)
+        do {
+            try log.write(bytes, at: start)
+        } catch {
+            // A write that failed part-way (ENOSPC after some bytes) would leave a torn batch past what the
+            // in-memory state says; cut it off if the disk still lets us. The log goes offline either way and
+            // recovery at the next start truncates anything left (Kafka leaves the torn tail to recovery).
+            try? log.truncate(to: start)
+            throw error
+        }
         if size == 0 { rollingBasedTimestamp = batches.first?.maxTimestamp }
         size += bytes.readableBytes
         lastModifiedMs = nowMs

@@ -27,6 +27,8 @@ struct LogState: Sendable {
     var pendingFlushOffset: Int64?
     var pendingDeletions: [PendingDeletion] = []
     var isClosed = false
+    /// A disk error hit this log or its dir (Kafka: the log's dir is offline); nothing touches it any more.
+    var isOffline = false
     /// Kafka's `leaderEpochCache`, persisted to `leader-epoch-checkpoint` on every change.
     var epochCache = LeaderEpochFileCache()
     /// The cache holds a leader's epoch assigned at the log end offset that is not on disk yet
@@ -39,7 +41,12 @@ struct LogState: Sendable {
 
     var activeSegment: LogSegment { segments[segments.count - 1] }
 
+    func ensureOnline() throws(LogError) {
+        if isOffline { throw .offline(path: directory) }
+    }
+
     func ensureOpen() throws(LogError) {
+        try ensureOnline()
         if isClosed { throw .storage(path: directory, operation: "use closed log", errno: EBADF) }
     }
 

@@ -11,14 +11,54 @@ import Synchronization
 public final class PartitionLog: Sendable {
     public let topicPartition: TopicPartition
     public let directory: String
+    /// The log dir holding `directory` (Kafka's `Log.parentDir`).
+    public let parentDir: String
     let state: Mutex<LogState>
     let flushLock = Mutex<Void>(())
+    /// Where a disk error is reported (Kafka's `Log.logDirFailureChannel`); nil in tests of the log alone.
+    let failureChannel: LogDirFailureChannel?
 
-    init(topicPartition: TopicPartition, directory: String, state: consuming LogState) {
+    init(topicPartition: TopicPartition, directory: String, state: consuming LogState, failureChannel: LogDirFailureChannel?) {
         self.topicPartition = topicPartition
         self.directory = directory
+        self.parentDir = directory.lastIndex(of: "/").map { String(directory[..<$0]) } ?? "."
         self.state = Mutex(state)
+        self.failureChannel = failureChannel
     }
+
+    /// Kafka's `Log.maybeHandleIOException` around a step under the log lock: a disk error marks the log offline
+    /// before the lock is released — so nothing reads or writes the half-done state afterwards — and is then
+    /// reported to the failure channel, which takes the whole log dir offline.
+    func withStateHandlingIOException<T: Sendable>(
+        _ what: @autoclosure () -> String, _ body: (inout LogState) throws(LogError) -> T
+    ) throws(LogError) -> T {
+        let outcome = state.withLock { (state) -> Result<T, LogError> in
+            do throws(LogError) {
+                return .success(try body(&state))
+            } catch {
+                // A closed log (shutdown, deletion) is not a disk failure.
+                if case .storage = error, !state.isClosed { state.isOffline = true }
+                return .failure(error)
+            }
+        }
+        switch outcome {
+        case .success(let value):
+            return value
+        case .failure(let error):
+            if case .storage = error, isOffline { reportStorageFailure(what(), error) }
+            throw error
+        }
+    }
+
+    func reportStorageFailure(_ what: String, _ error: LogError) {
+        failureChannel?.maybeAddOfflineLogDir(parentDir, message: "Error while \(what) in dir \(parentDir)", error: error)
+    }
+
+    /// Marks the log offline: every later read or write fails with ``LogError/offline(path:)`` (Kafka removes the
+    /// logs of an offline dir from the log manager; their files are left for recovery at the next start).
+    public func markOffline() { state.withLock { $0.isOffline = true } }
+
+    public var isOffline: Bool { state.withLock { $0.isOffline } }
 
     public var logStartOffset: Int64 { state.withLock { $0.logStartOffset } }
     public var logEndOffset: Int64 { state.withLock { $0.logEndOffset } }
@@ -38,12 +78,12 @@ public final class PartitionLog: Sendable {
     public static func open(
         directory: String, topicPartition: TopicPartition, config: LogConfig,
         recoveryPoint: Int64, logStartOffset: Int64, highWatermark: Int64,
-        hadCleanShutdown: Bool, nowMs: Int64
+        hadCleanShutdown: Bool, nowMs: Int64, failureChannel: LogDirFailureChannel? = nil
     ) throws(LogError) -> PartitionLog {
         let state = try LogState.load(
             directory: directory, config: config, recoveryPoint: recoveryPoint, logStartOffset: logStartOffset,
             highWatermark: highWatermark, hadCleanShutdown: hadCleanShutdown, nowMs: nowMs)
-        return PartitionLog(topicPartition: topicPartition, directory: directory, state: state)
+        return PartitionLog(topicPartition: topicPartition, directory: directory, state: state, failureChannel: failureChannel)
     }
 
     /// Kafka's `Log.updateConfig`: takes effect for the next append, roll and retention check.
@@ -60,7 +100,7 @@ public final class PartitionLog: Sendable {
 
     /// Leader append (`Log.appendAsLeader`); flushes when `flushIntervalMessages` messages are unflushed.
     public func appendAsLeader(_ batches: [RecordBatchView], leaderEpoch: Int32, nowMs: Int64) throws(LogError) -> LogAppendInfo {
-        let (info, flushNeeded, rolledAt) = try state.withLock { (state) throws(LogError) in
+        let (info, flushNeeded, rolledAt) = try withStateHandlingIOException("appending to \(topicPartition)") { (state) throws(LogError) in
             let (info, flushNeeded) = try state.appendAsLeader(batches, leaderEpoch: leaderEpoch, nowMs: nowMs)
             return (info, flushNeeded, state.pendingFlushOffset)
         }
@@ -70,7 +110,7 @@ public final class PartitionLog: Sendable {
 
     /// Follower append (`Log.appendAsFollower`) of bytes fetched from the leader.
     public func appendAsFollower(_ records: ByteBuffer, nowMs: Int64) throws(LogError) -> LogAppendInfo? {
-        let (info, flushNeeded, rolledAt) = try state.withLock { (state) throws(LogError) in
+        let (info, flushNeeded, rolledAt) = try withStateHandlingIOException("appending to \(topicPartition) as follower") { (state) throws(LogError) in
             let (info, flushNeeded) = try state.appendAsFollower(records, nowMs: nowMs)
             return (info, flushNeeded, state.pendingFlushOffset)
         }
@@ -105,7 +145,7 @@ public final class PartitionLog: Sendable {
 
     /// Kafka's `Log.maybeAssignEpochStartOffset`: records that `epoch` starts at `startOffset`.
     public func maybeAssignEpochStartOffset(epoch: Int32, startOffset: Int64) throws(LogError) {
-        try state.withLock { (state) throws(LogError) in
+        try withStateHandlingIOException("assigning epoch \(epoch) of \(topicPartition)") { (state) throws(LogError) in
             try state.ensureOpen()
             try state.updateEpochCache { $0.assign(epoch: epoch, startOffset: startOffset) }
         }
@@ -114,7 +154,7 @@ public final class PartitionLog: Sendable {
     /// `Partition.makeLeader`: a new leader records its epoch at its log end offset, under the log
     /// lock so no append slips in between. Written to the checkpoint lazily (`LogState.assignEpochAtLogEnd`).
     public func assignLeaderEpochAtLogEnd(_ epoch: Int32) throws(LogError) {
-        try state.withLock { (state) throws(LogError) in
+        try withStateHandlingIOException("assigning epoch \(epoch) of \(topicPartition)") { (state) throws(LogError) in
             try state.ensureOpen()
             state.assignEpochAtLogEnd(epoch)
         }
@@ -123,13 +163,17 @@ public final class PartitionLog: Sendable {
     /// Reads whole batches from the one containing `startOffset` (see `LogState.read`).
     public func read(startOffset: Int64, maxBytes: Int, upperBound: Int64, minOneMessage: Bool) throws(LogError) -> LogReadInfo {
         try state.withLock { (state) throws(LogError) in
-            try state.read(startOffset: startOffset, maxBytes: maxBytes, upperBound: upperBound, minOneMessage: minOneMessage)
+            try state.ensureOnline()
+            return try state.read(startOffset: startOffset, maxBytes: maxBytes, upperBound: upperBound, minOneMessage: minOneMessage)
         }
     }
 
     /// ListOffsets by timestamp (Kafka's `fetchOffsetByTimestamp`).
     public func offset(forTimestamp timestamp: Int64) throws(LogError) -> (offset: Int64, timestamp: Int64)? {
-        try state.withLock { (state) throws(LogError) in try state.offset(forTimestamp: timestamp) }
+        try state.withLock { (state) throws(LogError) in
+            try state.ensureOnline()
+            return try state.offset(forTimestamp: timestamp)
+        }
     }
 
     /// Kafka's `Log.updateHighWatermark`: clamped to [logStartOffset, logEndOffset].
@@ -140,7 +184,7 @@ public final class PartitionLog: Sendable {
     /// Kafka's `Log.truncateTo`.
     public func truncate(to offset: Int64) throws(LogError) {
         try flushLock.withLock { _ throws(LogError) in
-            try state.withLock { (state) throws(LogError) in
+            try withStateHandlingIOException("truncating \(topicPartition) to \(offset)") { (state) throws(LogError) in
                 try state.ensureOpen()
                 try state.truncate(to: offset)
             }
@@ -150,7 +194,7 @@ public final class PartitionLog: Sendable {
     /// Kafka's `Log.truncateFullyAndStartAt`.
     public func truncateFullyAndStartAt(_ offset: Int64) throws(LogError) {
         try flushLock.withLock { _ throws(LogError) in
-            try state.withLock { (state) throws(LogError) in
+            try withStateHandlingIOException("truncating \(topicPartition) fully to \(offset)") { (state) throws(LogError) in
                 try state.ensureOpen()
                 try state.truncateFullyAndStartAt(offset)
             }
@@ -160,7 +204,8 @@ public final class PartitionLog: Sendable {
     /// Kafka's `maybeIncrementLogStartOffset` (DeleteRecords): never beyond the high watermark.
     /// Whole segments below the new start go at the next `deleteOldSegments`.
     public func maybeIncrementLogStartOffset(_ offset: Int64) throws(LogError) {
-        try state.withLock { (state) throws(LogError) in
+        try withStateHandlingIOException("moving the log start offset of \(topicPartition)") { (state) throws(LogError) in
+            try state.ensureOpen()
             let target = min(offset, state.highWatermark)
             if target > state.logStartOffset {
                 state.logStartOffset = target
@@ -188,7 +233,16 @@ public final class PartitionLog: Sendable {
                 }
                 return (dirty, target)
             }
-            for segment in dirty { try segment.flush() }
+            do throws(LogError) {
+                for segment in dirty { try segment.flush() }
+            } catch {
+                // Kafka's flush runs in maybeHandleIOException: an fsync that failed may have lost written data.
+                if case .storage = error {
+                    markOffline()
+                    reportStorageFailure("flushing \(topicPartition)", error)
+                }
+                throw error
+            }
             state.withLock { state in
                 state.recoveryPoint = max(state.recoveryPoint, target)
                 state.lastFlushMs = state.clockMs
@@ -200,7 +254,7 @@ public final class PartitionLog: Sendable {
     /// Kafka's `LogManager.flushDirtyLogs` for this log: flushes when `flushIntervalMs` has passed since the
     /// last flush; also completes the flush of a rolled segment and removes `.deleted` files that are due.
     public func flushIfDue(nowMs: Int64) throws(LogError) {
-        let (due, pending) = try state.withLock { (state) throws(LogError) -> (Bool, Int64?) in
+        let (due, pending) = try withStateHandlingIOException("flushing \(topicPartition)") { (state) throws(LogError) -> (Bool, Int64?) in
             try state.ensureOpen()
             state.clockMs = max(state.clockMs, nowMs)
             try state.deleteDueFiles(nowMs: nowMs)
@@ -220,7 +274,10 @@ public final class PartitionLog: Sendable {
     /// left at shutdown go when the log is next opened).
     public func deleteOldSegments(nowMs: Int64) throws(LogError) -> Int {
         try flushLock.withLock { _ throws(LogError) in
-            try state.withLock { (state) throws(LogError) in try state.deleteOldSegments(nowMs: nowMs) }
+            try withStateHandlingIOException("deleting old segments of \(topicPartition)") { (state) throws(LogError) in
+                try state.ensureOnline()
+                return try state.deleteOldSegments(nowMs: nowMs)
+            }
         }
     }
 

@@ -34,6 +34,7 @@ final class ConnectionHandler: ChannelDuplexHandler {
     private let listenerName: String
     private let requestChannel: RequestChannel
     private let metrics: NetworkMetricsRecorder
+    private let requestMetrics: RequestMetrics
     private var logger: Logger
 
     private var isMuted = false
@@ -42,6 +43,7 @@ final class ConnectionHandler: ChannelDuplexHandler {
     private var isReadHeld = false
     private var pendingFrames = CircularBuffer<ByteBuffer>()
     private var currentHeader: RequestHeaderPrefix?
+    private var currentReceivedAtNanoseconds: UInt64 = 0
     private var closeReason: ConnectionCloseReason?
     private var isCounted = false
 
@@ -51,6 +53,7 @@ final class ConnectionHandler: ChannelDuplexHandler {
         listenerName: String,
         requestChannel: RequestChannel,
         metrics: NetworkMetricsRecorder,
+        requestMetrics: RequestMetrics = RequestMetrics(),
         logger: Logger
     ) {
         self.connectionID = connectionID
@@ -58,6 +61,7 @@ final class ConnectionHandler: ChannelDuplexHandler {
         self.listenerName = listenerName
         self.requestChannel = requestChannel
         self.metrics = metrics
+        self.requestMetrics = requestMetrics
         self.logger = logger
         self.logger[metadataKey: NetworkLoggingKeys.connectionID] = "\(connectionID)"
         self.logger[metadataKey: NetworkLoggingKeys.clientAddress] = "\(clientAddress)"
@@ -122,6 +126,7 @@ final class ConnectionHandler: ChannelDuplexHandler {
         isMuted = true
         isAwaitingHandler = true
         currentHeader = header
+        currentReceivedAtNanoseconds = NIODeadline.now().uptimeNanoseconds
         let request = NetworkRequest(
             frame: frame,
             context: RequestContext(
@@ -131,7 +136,8 @@ final class ConnectionHandler: ChannelDuplexHandler {
                 header: header
             ),
             channel: context.channel,
-            logger: logger
+            logger: logger,
+            receivedAtNanoseconds: currentReceivedAtNanoseconds
         )
         if !requestChannel.send(request) {
             closeConnection(context: context, reason: .shutdown, message: nil)
@@ -218,6 +224,11 @@ final class ConnectionHandler: ChannelDuplexHandler {
 
     /// Unmutes: dispatches the next frame already read, or releases a held read.
     private func requestCompleted(context: ChannelHandlerContext) {
+        if let currentHeader {
+            requestMetrics.recordCompletion(
+                currentHeader,
+                totalNanoseconds: Int64(clamping: NIODeadline.now().uptimeNanoseconds &- currentReceivedAtNanoseconds))
+        }
         isMuted = false
         currentHeader = nil
         guard closeReason == nil else { return }

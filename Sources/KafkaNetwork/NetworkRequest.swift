@@ -9,4 +9,6 @@ struct NetworkRequest: Sendable {
     var context: RequestContext
     var channel: any Channel
     var logger: Logger
+    /// When the processor read the frame (`NIODeadline` uptime), for the request time metrics.
+    var receivedAtNanoseconds: UInt64 = 0
 }

@@ -14,12 +14,17 @@ final class RequestHandlerPool: Sendable {
     private let handler: any KafkaRequestHandler
     private let numWorkers: Int
     private let logger: Logger
+    private let requestMetrics: RequestMetrics
 
-    init(channel: RequestChannel, handler: any KafkaRequestHandler, numWorkers: Int, logger: Logger) {
+    init(
+        channel: RequestChannel, handler: any KafkaRequestHandler, numWorkers: Int, logger: Logger,
+        requestMetrics: RequestMetrics = RequestMetrics()
+    ) {
         self.channel = channel
         self.handler = handler
         self.numWorkers = numWorkers
         self.logger = logger
+        self.requestMetrics = requestMetrics
     }
 
     /// Runs the workers until the channel is closed and every started handler has returned.
@@ -47,7 +52,12 @@ final class RequestHandlerPool: Sendable {
             channel.completed()
             return
         }
+        let dequeuedAt = NIODeadline.now().uptimeNanoseconds
+        requestMetrics.recordQueueTime(
+            request.context.header, nanoseconds: Int64(clamping: dequeuedAt &- request.receivedAtNanoseconds))
         let action = await handler.handle(request.frame, context: request.context)
+        requestMetrics.recordLocalTime(
+            request.context.header, nanoseconds: Int64(clamping: NIODeadline.now().uptimeNanoseconds &- dequeuedAt))
         // Release the slot before the response can unmute the connection, so one connection never counts twice.
         channel.completed()
         request.channel.writeAndFlush(action, promise: nil)

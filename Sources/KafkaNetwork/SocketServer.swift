@@ -57,6 +57,7 @@ public final class SocketServer: Sendable {
     private let logger: Logger
     private let requestChannel: RequestChannel
     private let metricsRecorder = NetworkMetricsRecorder()
+    private let requestMetrics: RequestMetrics
     private let lifecycle = NIOLockedValueBox(Lifecycle.idle)
     private let connections = NIOLockedValueBox(ConnectionRegistry())
 
@@ -68,8 +69,10 @@ public final class SocketServer: Sendable {
     public init(
         configuration: SocketServerConfiguration,
         handler: any KafkaRequestHandler,
-        logger: Logger = Logger(label: "zkafka.network")
+        logger: Logger = Logger(label: "zkafka.network"),
+        requestMetrics: RequestMetrics = RequestMetrics()
     ) throws {
+        self.requestMetrics = requestMetrics
         let errors = configuration.validationErrors
         guard errors.isEmpty else { throw ServerError.invalidConfiguration(errors) }
         self.configuration = configuration
@@ -116,7 +119,8 @@ public final class SocketServer: Sendable {
             throw error
         }
         let pool = RequestHandlerPool(
-            channel: requestChannel, handler: handler, numWorkers: configuration.numIOThreads, logger: logger)
+            channel: requestChannel, handler: handler, numWorkers: configuration.numIOThreads, logger: logger,
+            requestMetrics: requestMetrics)
         // Handlers run on threads of their own, not on the cooperative pool (see RequestHandlerThreads).
         let handlerThreads = RequestHandlerThreads(numberOfThreads: configuration.numIOThreads)
         let poolTask = Task(executorPreference: handlerThreads) { await pool.run() }
@@ -230,6 +234,7 @@ public final class SocketServer: Sendable {
                 listenerName: listenerName,
                 requestChannel: requestChannel,
                 metrics: metricsRecorder,
+                requestMetrics: requestMetrics,
                 logger: logger
             ),
         ])

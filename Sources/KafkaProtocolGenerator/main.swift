@@ -10,7 +10,7 @@ let apis = [
     "LeaveGroup", "SyncGroup", "DescribeGroups", "ListGroups", "ApiVersions", "CreateTopics", "DeleteTopics",
     "InitProducerId", "DescribeConfigs",
     "DeleteGroups", "OffsetDelete",
-    "OffsetForLeaderEpoch",
+    "OffsetForLeaderEpoch", "CreatePartitions",
 ]
 let dataMessages = ["ConsumerProtocolSubscription", "ConsumerProtocolAssignment"]
 

@@ -14,6 +14,13 @@ public struct MetadataDelta: Sendable, Hashable {
         self.image = base
     }
 
+    /// A delta from `base` to an image loaded from elsewhere (a snapshot): everything not in `image` is
+    /// gone, everything that differs changed (Kafka's `MetadataDelta` built by `SnapshotLoader`).
+    public init(base: MetadataImage, replacingWith image: MetadataImage) {
+        self.base = base
+        self.image = image
+    }
+
     public mutating func replay(_ record: MetadataRecord, offset: Int64) {
         image.state.replay(record, offset: offset)
     }

@@ -81,6 +81,20 @@ extension QuorumController {
             .map { $0 + config.brokerSessionTimeoutMs + 1 }
     }
 
+    /// UnregisterBroker (`ReplicationControlManager.handleBrokerUnregistered`): the broker leaves every ISR,
+    /// its leaderships move, then an UnregisterBrokerRecord drops the registration. BROKER_ID_NOT_REGISTERED
+    /// for an unknown id.
+    public mutating func unregisterBroker(_ broker: BrokerID) -> ControllerResult<KafkaErrorCode> {
+        guard let registration = state.brokers[broker] else {
+            return ControllerResult(records: [], response: .brokerIDNotRegistered)
+        }
+        var records = leaderAndISRUpdates(
+            partitions: state.partitionsWithISRMember(broker), brokerToRemove: broker, brokerToAdd: nil)
+        records.append(.unregisterBroker(UnregisterBrokerRecord(brokerId: broker, brokerEpoch: registration.epoch)))
+        updateHeartbeats { $0.remove(broker) }
+        return ControllerResult(records: records, response: .none)
+    }
+
     // MARK: - Transitions
 
     func controlState(of registration: BrokerRegistration) -> BrokerControlState {

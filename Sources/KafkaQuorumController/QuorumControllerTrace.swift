@@ -21,8 +21,40 @@ public enum QuorumControllerTrace {
         for record: MetadataRecord, offset: Int64, before: QuorumControllerState, controllerID: BrokerID,
         raftEpoch: Int32, timeMs: Int64
     ) -> [ControllerTraceRecord] {
+        let context = context(for: record, in: before)
         var after = before
         after.replay(record, offset: offset)
+        return records(
+            for: record, offset: offset, context: context, after: after, controllerID: controllerID,
+            raftEpoch: raftEpoch, timeMs: timeMs)
+    }
+
+    /// What a record's trace lines need from the state before it: the facts are looked up before the replay
+    /// so that a replayer tracing in place does not copy its whole state per record.
+    public struct RecordContext: Sendable {
+        var previousPartition: PartitionRegistration?
+        var removedTopic: TopicControlInfo?
+        var liveBrokers: [BrokerID]?
+    }
+
+    public static func context(for record: MetadataRecord, in before: QuorumControllerState) -> RecordContext {
+        switch record {
+        case .partitionChange(let r):
+            RecordContext(previousPartition: before.topics[r.topicId]?.partitions[r.partitionId])
+        case .removeTopic(let r):
+            RecordContext(removedTopic: before.topics[r.topicId])
+        case .registerBroker, .brokerRegistrationChange, .fenceBroker, .unfenceBroker, .unregisterBroker:
+            RecordContext(liveBrokers: before.unfencedBrokerIDs)
+        default:
+            RecordContext()
+        }
+    }
+
+    /// The trace lines for one committed record, from the facts before it and the state after it.
+    public static func records(
+        for record: MetadataRecord, offset: Int64, context: RecordContext, after: QuorumControllerState,
+        controllerID: BrokerID, raftEpoch: Int32, timeMs: Int64
+    ) -> [ControllerTraceRecord] {
         let cause = "\(recordName(record))@\(offset)"
         switch record {
         case .partition(let r):
@@ -32,13 +64,13 @@ public enum QuorumControllerTrace {
                 cause: cause, timeMs: timeMs)]
         case .partitionChange(let r):
             guard let topic = after.topics[r.topicId], let partition = topic.partitions[r.partitionId],
-                let previous = before.topics[r.topicId]?.partitions[r.partitionId]
+                let previous = context.previousPartition
             else { return [] }
             return [transition(
                 topic: topic.name, id: r.partitionId, from: stateName(previous), after: partition, raftEpoch: raftEpoch,
                 cause: cause, timeMs: timeMs)]
-        case .removeTopic(let r):
-            guard let topic = before.topics[r.topicId] else { return [] }
+        case .removeTopic:
+            guard let topic = context.removedTopic else { return [] }
             return topic.partitions.keys.sorted().map { id in
                 var line = StateTransitionTraceRecord(
                     kind: .partition, topicPartition: TopicPartition(topic: topic.name, partition: id),
@@ -48,7 +80,7 @@ public enum QuorumControllerTrace {
                 return .transition(line)
             }
         case .registerBroker, .brokerRegistrationChange, .fenceBroker, .unfenceBroker, .unregisterBroker:
-            let wasLive = Set(before.unfencedBrokerIDs)
+            let wasLive = Set(context.liveBrokers ?? [])
             let live = after.unfencedBrokerIDs
             let newBrokers = live.filter { !wasLive.contains($0) }
             let deadBrokers = wasLive.subtracting(live).sorted()

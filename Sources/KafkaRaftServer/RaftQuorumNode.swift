@@ -26,6 +26,12 @@ public final class RaftQuorumNode: @unchecked Sendable {
     private var nextInboundCorrelationID: Int32 = 1
     private var lastAnnouncedState: String?
     private var halted = false
+    private var listener: RaftCommitListener?
+    private var commitCursor = RaftCommitCursor()
+    private var lastAnnouncedLeader: (id: Int32?, epoch: Int32)?
+    /// The state machine on top (the quorum controller), told after every input; see ``RaftStateMachine``.
+    private var stateMachine: (any RaftStateMachine)?
+    private var notifyingStateMachine = false
 
     public init(config: KRaftConfig, clusterID: String, logger: Logger, onHalt: @escaping @Sendable (String) -> Void) {
         self.config = config
@@ -36,9 +42,28 @@ public final class RaftQuorumNode: @unchecked Sendable {
             voters: config.quorumVoters, localID: config.nodeID, connectTimeout: .milliseconds(config.requestTimeoutMs))
     }
 
-    /// Loads the member from `metadata.log.dir` and starts its clock.
-    public func start() throws {
+    /// Registers the state machine that hears committed records (Kafka's `RaftClient.register`).
+    /// Call before `start`.
+    public func register(_ listener: RaftCommitListener) {
+        queue.sync { self.listener = listener }
+    }
+
+    /// The leader this member knows and its epoch (nil while unknown): how an observer finds the
+    /// active controller.
+    public var currentLeader: (id: Int32?, epoch: Int32) {
+        queue.sync { (driver?.instance.leaderId, driver?.instance.epoch ?? 0) }
+    }
+
+    /// The committed offset (exclusive high watermark) this member knows.
+    public var highWatermark: Int64 {
+        queue.sync { driver?.instance.highWatermark ?? 0 }
+    }
+
+    /// Loads the member from `metadata.log.dir` and starts its clock. `stateMachine`, if given, is told
+    /// after every input (on the node's queue) and may append through ``appendOnQueue(_:)``.
+    public func start(stateMachine: (any RaftStateMachine)? = nil) throws {
         try queue.sync {
+            self.stateMachine = stateMachine
             let now = Self.now()
             let driver = try RaftStorageDriver(
                 directory: config.metadataLogDir, localId: config.nodeID, voters: config.quorumVoters.map(\.id),
@@ -95,8 +120,58 @@ public final class RaftQuorumNode: @unchecked Sendable {
     private func tick() {
         guard let driver, !halted else { return }
         let now = Self.now()
-        guard now >= driver.instance.nextDeadline else { return }
-        perform { try driver.tick(now: now) }
+        if now >= driver.instance.nextDeadline {
+            perform { try driver.tick(now: now) }
+        } else {
+            // The state machine has time-based work too (session expiry), and may have missed a commit
+            // that happened inside its own append.
+            notifyStateMachine(notifications: [])
+        }
+    }
+
+    /// Runs `body` on the node's queue (where the state machine lives).
+    public func onQueue(_ body: @escaping @Sendable () -> Void) {
+        queue.async(execute: body)
+    }
+
+    /// The leader appends `payloads` as consecutive records of its epoch; nil when not the leader. Call on the
+    /// node's queue (from the state machine or ``onQueue(_:)``).
+    public func appendOnQueue(_ payloads: [[UInt8]]) -> Int64? {
+        dispatchPrecondition(condition: .onQueue(queue))
+        guard let driver, !halted else { return nil }
+        var baseOffset: Int64?
+        perform {
+            let (offset, output) = try driver.append(payloads, now: Self.now())
+            baseOffset = offset
+            return output
+        }
+        return baseOffset
+    }
+
+    /// KIP-630: the state machine's snapshot of everything below `endOffset`. Call on the node's queue.
+    public func createSnapshotOnQueue(endOffset: Int64, data: [UInt8]) -> Bool {
+        dispatchPrecondition(condition: .onQueue(queue))
+        guard let driver, !halted else { return false }
+        let before = driver.instance.log.latestSnapshot?.id.offset
+        perform { try driver.createSnapshot(endOffset: endOffset, data: data, now: Self.now()) }
+        return driver.instance.log.latestSnapshot?.id.offset != before
+    }
+
+    /// The core as of now (on the node's queue).
+    public var instanceOnQueue: RaftInstance? {
+        dispatchPrecondition(condition: .onQueue(queue))
+        return driver?.instance
+    }
+
+    private func notifyStateMachine(notifications: [RaftDirective]) {
+        guard let stateMachine, let instance = driver?.instance, !halted, !notifyingStateMachine else { return }
+        notifyingStateMachine = true
+        defer { notifyingStateMachine = false }
+        do {
+            try stateMachine.raftNode(self, didProcessInputWith: instance, notifications: notifications, now: Self.now())
+        } catch {
+            halt("the metadata state machine failed: \(error)")
+        }
     }
 
     private func receiveResponse(_ envelope: RaftEnvelope) {
@@ -132,6 +207,25 @@ public final class RaftQuorumNode: @unchecked Sendable {
             }
         }
         announceStateChange()
+        pollListener()
+        notifyStateMachine(notifications: output.notifications)
+    }
+
+    /// Delivers what the listener has not seen: a leader change, then committed records up to the
+    /// high watermark (Kafka's `pollListeners`).
+    private func pollListener() {
+        guard let listener, let instance = driver?.instance else { return }
+        let leader = (id: instance.leaderId, epoch: instance.epoch)
+        if lastAnnouncedLeader?.id != leader.id || lastAnnouncedLeader?.epoch != leader.epoch {
+            lastAnnouncedLeader = leader
+            listener.handleLeaderChange(leader.id, leader.epoch)
+        }
+        for delivery in commitCursor.advance(log: instance.log, highWatermark: instance.highWatermark) {
+            switch delivery {
+            case .snapshot(let snapshot): listener.handleSnapshot(snapshot)
+            case .commit(let batch): listener.handleCommit(batch)
+            }
+        }
     }
 
     /// Logs each state change once, as `QuorumState` logs its transitions.
@@ -163,7 +257,8 @@ public final class RaftQuorumNode: @unchecked Sendable {
                     self.receiveResponse(RaftEnvelope(
                         source: envelope.destination, destination: envelope.source, correlationId: envelope.correlationId,
                         message: message))
-                case .failure:
+                case .failure(let error):
+                    self.logger.debug("Request to \(envelope.destination) failed: \(error)")
                     Task { await peers.drop(envelope.destination) }
                 }
             }
@@ -178,5 +273,14 @@ public final class RaftQuorumNode: @unchecked Sendable {
         onHalt(reason)
     }
 
-    static func now() -> Int64 { Int64(Date().timeIntervalSince1970 * 1000) }
+    public static func now() -> Int64 { Int64(Date().timeIntervalSince1970 * 1000) }
+}
+
+/// A state machine driven by a ``RaftQuorumNode`` (Kafka 3.3's `RaftClient.Listener`): told after every input,
+/// on the node's queue, with the core as it is now, so it can apply what became committed, notice leadership
+/// changes, and do time-based work. Throwing halts the node (the metadata log cannot be applied).
+public protocol RaftStateMachine: AnyObject, Sendable {
+    func raftNode(
+        _ node: RaftQuorumNode, didProcessInputWith instance: RaftInstance, notifications: [RaftDirective], now: Int64
+    ) throws
 }

@@ -3,8 +3,10 @@ import KafkaBroker
 import KafkaConfig
 import KafkaLog
 import KafkaMetadata
+import KafkaMetrics
 import KafkaModel
 import KafkaNetwork
+import KafkaProtocol
 import KafkaZooKeeperData
 import Logging
 import ZooKeeper
@@ -27,10 +29,17 @@ public final class BrokerServer: @unchecked Sendable {
     private var registration: BrokerRegistrationZNode?
     private var replicaManager: ReplicaManager?
     private var metricsEndpoint: MetricsEndpoint?
+    /// This broker's metrics (swift-metrics into a Prometheus registry), served on `/metrics`.
+    public let metrics: KafkaMetricsRegistry
 
-    public init(config: BrokerConfig, logger: Logger = Logger(label: "kafka.server.KafkaServer")) {
+    /// - Parameter metrics: where the broker records; by default a registry of its own, labelled
+    ///   `broker="<id>"`, so several brokers in one process never share one.
+    public init(
+        config: BrokerConfig, logger: Logger = Logger(label: "kafka.server.KafkaServer"), metrics: KafkaMetricsRegistry? = nil
+    ) {
         self.config = config
         self.logger = logger
+        self.metrics = metrics ?? KafkaMetricsRegistry(constantDimensions: [("broker", "\(config.brokerID)")])
     }
 
     /// Kafka's `KafkaServer.startup`, in its order.
@@ -75,6 +84,11 @@ public final class BrokerServer: @unchecked Sendable {
         let replicaManager = ReplicaManager(
             brokerID: id, config: config, logManager: logManager, logger: Logger(label: "kafka.server.ReplicaManager"))
         replicaManager.attach(stateWriter: ZooKeeperPartitionStateWriter(session: session))
+        replicaManager.onAllLogDirsFailed {
+            // Kafka's LogManager.handleLogDirFailure: "Shutdown broker because all log dirs … have failed",
+            // Exit.halt(1) — no controlled shutdown, no clean-shutdown marker; the next start recovers the logs.
+            exit(1)
+        }
         replicaManager.startup()
         self.replicaManager = replicaManager
 
@@ -92,7 +106,8 @@ public final class BrokerServer: @unchecked Sendable {
                 socketRequestMaxBytes: config.socketRequestMaxBytes, connectionsMaxIdleMs: config.connectionsMaxIdleMs,
                 queuedMaxRequests: config.queuedMaxRequests, socketSendBufferBytes: config.socketSendBufferBytes,
                 socketReceiveBufferBytes: config.socketReceiveBufferBytes),
-            handler: front.requestHandler, logger: Logger(label: "kafka.network.SocketServer"))
+            handler: front.requestHandler, logger: Logger(label: "kafka.network.SocketServer"),
+            requestMetrics: RequestMetrics(factory: metrics.factory) { ApiKey(rawValue: $0).name })
         let bound = try await socketServer.start()
         self.socketServer = socketServer
         logger.info("Listening on \(bound.map { "\($0.name)://\($0.host):\($0.port)" }.joined(separator: ","))")
@@ -116,7 +131,8 @@ public final class BrokerServer: @unchecked Sendable {
                 leaderImbalanceCheckIntervalSeconds: config.leaderImbalanceCheckIntervalSeconds,
                 controllerSocketTimeoutMs: config.controllerSocketTimeoutMs, traceDirectory: config.logDirs.first,
                 deleteTopicEnable: config.deleteTopicEnable),
-            session: session, brokerEpoch: brokerEpoch, logger: Logger(label: "kafka.controller.KafkaController")
+            session: session, brokerEpoch: brokerEpoch, logger: Logger(label: "kafka.controller.KafkaController"),
+            metricsFactory: metrics.factory
         ) { [weak front] in
             let epoch = try await session.current.registerBroker(registration, staleRegistrationWait: staleWait)
             front?.setBrokerEpoch(epoch)
@@ -132,19 +148,18 @@ public final class BrokerServer: @unchecked Sendable {
                 HeapTuning.trim()
             }
         }
+        let brokerMetrics = BrokerMetrics(factory: metrics.factory)
+        metrics.onCollect { [weak controller, weak front] in
+            brokerMetrics.record(
+                BrokerMetricsSnapshot(
+                    replication: replicaManager.replicationMetrics, fetchSessions: front?.fetchSessionMetrics ?? .init(),
+                    cleaner: logManager.cleaner?.gauges, groups: front?.groupMetrics ?? .init()))
+            controller?.recordMetricsOnRead()
+        }
         if let port = config.metricsPort {
             let host = config.listeners.first.map { $0.host.isEmpty ? "0.0.0.0" : $0.host } ?? "0.0.0.0"
-            let endpoint = try await MetricsEndpoint.start(host: host, port: port) { [weak controller, weak front] in
-                var snapshot = BrokerMetricsSnapshot(
-                    brokerID: id,
-                    controller: controller.map {
-                        .init(isActive: $0.isActive, state: $0.state, queueSize: $0.queueSize, statistics: $0.statistics)
-                    },
-                    replication: replicaManager.replicationMetrics,
-                    fetchSessions: front?.fetchSessionMetrics ?? .init())
-                snapshot.cleaner = logManager.cleaner?.gauges
-                return snapshot
-            }
+            let metrics = self.metrics
+            let endpoint = try await MetricsEndpoint.start(host: host, port: port) { metrics.exposition() }
             metricsEndpoint = endpoint
             logger.info("Metrics endpoint listening on http://\(host):\(endpoint.port)/metrics")
         }

@@ -1,11 +1,11 @@
-import KafkaBroker
 import Logging
 import NIOCore
 import NIOHTTP1
 import NIOPosix
 
 /// A small HTTP server answering `GET /metrics` with the broker's metrics in the Prometheus text
-/// format (`zkafka.metrics.port`; Kafka itself reports them over JMX). Other paths get 404.
+/// format (`zkafka.metrics.port`; Kafka itself reports them over JMX, which the Prometheus JMX exporter
+/// turns into the same names). Other paths get 404.
 final class MetricsEndpoint: Sendable {
     private let channel: any Channel
     let port: Int
@@ -16,14 +16,14 @@ final class MetricsEndpoint: Sendable {
     }
 
     static func start(
-        host: String, port: Int, snapshot: @escaping @Sendable () -> BrokerMetricsSnapshot,
+        host: String, port: Int, exposition: @escaping @Sendable () -> String,
         group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
     ) async throws -> MetricsEndpoint {
         let channel = try await ServerBootstrap(group: group)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelInitializer { channel in
                 channel.pipeline.configureHTTPServerPipeline().flatMap {
-                    channel.pipeline.addHandler(MetricsRequestHandler(snapshot: snapshot))
+                    channel.pipeline.addHandler(MetricsRequestHandler(exposition: exposition))
                 }
             }
             .bind(host: host, port: port)
@@ -38,16 +38,16 @@ private final class MetricsRequestHandler: ChannelInboundHandler, Sendable {
     typealias InboundIn = HTTPServerRequestPart
     typealias OutboundOut = HTTPServerResponsePart
 
-    let snapshot: @Sendable () -> BrokerMetricsSnapshot
+    let exposition: @Sendable () -> String
 
-    init(snapshot: @escaping @Sendable () -> BrokerMetricsSnapshot) { self.snapshot = snapshot }
+    init(exposition: @escaping @Sendable () -> String) { self.exposition = exposition }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         guard case .head(let request) = unwrapInboundIn(data) else { return }
         let path = request.uri.split(separator: "?", maxSplits: 1).first.map(String.init) ?? request.uri
         let (status, body): (HTTPResponseStatus, String) =
             request.method == .GET && path == "/metrics"
-            ? (.ok, PrometheusExposition.render(snapshot()))
+            ? (.ok, exposition())
             : (.notFound, "Not found: only GET /metrics is served\n")
         var headers = HTTPHeaders()
         headers.add(name: "Content-Type", value: status == .ok ? "text/plain; version=0.0.4; charset=utf-8" : "text/plain")

@@ -55,6 +55,14 @@ struct ZooKeeperPartitionStateWriter: PartitionStateWriter {
         }
     }
 
+    /// Kafka's `KafkaZkClient.propagateLogDirEvent`: a persistent sequential
+    /// `/log_dir_event_notification/log_dir_event_<seq>` holding `{"version":1,"broker":<id>,"event":1}`.
+    func notifyLogDirFailure(brokerID: BrokerID) async throws {
+        _ = try await session.current.zooKeeper.create(
+            LogDirEventNotificationZNode.sequencePathPrefix, data: LogDirEventNotificationZNode.encode(brokerID: brokerID),
+            mode: .persistentSequential)
+    }
+
     /// Half of ZooKeeper's default 1 MB `jute.maxbuffer`.
     static let maxNotificationBytes = 512 * 1024
 }

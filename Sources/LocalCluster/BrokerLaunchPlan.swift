@@ -29,11 +29,18 @@ struct BrokerLaunchPlan: Sendable, Equatable {
 
     /// Kafka's own property names, so the file reads like any Kafka broker's. The lines of
     /// `DIR/broker-overrides.properties`, if that file exists, are appended (later keys win), so a
-    /// caller such as `zkafka bench controller` can tune every broker, restarts included.
+    /// caller such as `zkafka bench controller` can tune every broker, restarts included. In them,
+    /// `{logDir}` stands for this broker's `log.dirs` directory, so one line gives every broker a second log
+    /// dir (`log.dirs={logDir},{logDir}-2`), as the log dir failure test needs.
     func serverProperties() -> String {
         serverPropertiesBase()
-            + ((try? String(contentsOfFile: overridesPath, encoding: .utf8)).map { "# From \(overridesPath)\n" + $0 + "\n" } ?? "")
+            + ((try? String(contentsOfFile: overridesPath, encoding: .utf8)).map {
+                "# From \(overridesPath)\n" + $0.replacingOccurrences(of: Self.logDirPlaceholder, with: logDir) + "\n"
+            } ?? "")
     }
+
+    /// Replaced by the broker's log dir in `broker-overrides.properties`.
+    static let logDirPlaceholder = "{logDir}"
 
     private func serverPropertiesBase() -> String {
         """

@@ -3,19 +3,77 @@ import Foundation
 /// The Codable mirror of `DIR/cluster.json`: the contract between `zkafka cluster up` and every
 /// script, test and benchmark that needs to find the cluster. Keys are stable; new keys may be added.
 public struct ClusterDescriptor: Codable, Sendable, Equatable {
-    /// Always `"zk"`: the metadata quorum is a ZooKeeper ensemble (KRaft would be another mode).
+    /// `"zk"`: the metadata quorum is a ZooKeeper ensemble; `"kraft"`: a Raft quorum of controller
+    /// processes (`controllers`), and `zookeeper` is empty. A file without the key is ZooKeeper mode.
     public var mode: String
     /// The absolute cluster directory.
     public var directory: String
     public var zookeeper: ZooKeeperEnsemble
     public var brokers: [Broker]
+    /// KRaft mode's controller-only nodes (`process.roles=controller`), shaped like `brokers`; empty in ZooKeeper mode.
+    public var controllers: [Controller]
+    /// KRaft mode's cluster id (`zkafka storage format --cluster-id`); nil in ZooKeeper mode, whose
+    /// brokers generate it in ZooKeeper.
+    public var clusterID: String?
 
     public init(directory: String, zookeeper: ZooKeeperEnsemble, brokers: [Broker]) {
-        self.mode = "zk"
+        self.mode = ClusterMode.zookeeper.rawValue
         self.directory = directory
         self.zookeeper = zookeeper
         self.brokers = brokers
+        self.controllers = []
+        self.clusterID = nil
     }
+
+    /// A KRaft-mode cluster: no ZooKeeper servers, `controllers` form the metadata quorum.
+    public init(directory: String, clusterID: String, controllers: [Controller], brokers: [Broker]) {
+        self.mode = ClusterMode.kraft.rawValue
+        self.directory = directory
+        self.zookeeper = ZooKeeperEnsemble(servers: [])
+        self.brokers = brokers
+        self.controllers = controllers
+        self.clusterID = clusterID
+    }
+
+    /// nil for a mode this version does not know (the file was written by a newer zkafka).
+    public var clusterMode: ClusterMode? { ClusterMode(rawValue: mode) }
+
+    /// `controller.quorum.voters` of a KRaft cluster: `id@host:port,...`.
+    public var quorumVoters: String {
+        controllers.map { "\($0.id)@\($0.host):\($0.port)" }.joined(separator: ",")
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case mode, directory, zookeeper, brokers, controllers, clusterID
+    }
+
+    // Files written before KRaft mode have neither `mode`'s kraft value nor `controllers`: they load as zk.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        mode = try container.decodeIfPresent(String.self, forKey: .mode) ?? ClusterMode.zookeeper.rawValue
+        directory = try container.decode(String.self, forKey: .directory)
+        zookeeper = try container.decodeIfPresent(ZooKeeperEnsemble.self, forKey: .zookeeper) ?? ZooKeeperEnsemble(servers: [])
+        brokers = try container.decodeIfPresent([Broker].self, forKey: .brokers) ?? []
+        controllers = try container.decodeIfPresent([Controller].self, forKey: .controllers) ?? []
+        clusterID = try container.decodeIfPresent(String.self, forKey: .clusterID)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(mode, forKey: .mode)
+        try container.encode(directory, forKey: .directory)
+        try container.encode(zookeeper, forKey: .zookeeper)
+        try container.encode(brokers, forKey: .brokers)
+        // ZooKeeper-mode files keep exactly their old keys.
+        if clusterMode == .kraft {
+            try container.encode(controllers, forKey: .controllers)
+            try container.encode(clusterID, forKey: .clusterID)
+        }
+    }
+
+    /// A KRaft controller has the same fields as a broker: id, host, its controller listener's port,
+    /// pid, state, `server.properties`, log dir and process log.
+    public typealias Controller = Broker
 
     public struct ZooKeeperEnsemble: Codable, Sendable, Equatable {
         /// The client connect string, `127.0.0.1:P1,127.0.0.1:P2,...`.
@@ -157,6 +215,7 @@ extension ClusterDescriptor {
     /// Every member that has a recorded process, with its pid.
     var recordedProcesses: [(member: ClusterMember, pid: Int32)] {
         zookeeper.servers.compactMap { server in server.pid.map { (.zookeeper(server.id), $0) } }
+            + controllers.compactMap { controller in controller.pid.map { (.controller(controller.id), $0) } }
             + brokers.compactMap { broker in broker.pid.map { (.broker(broker.id), $0) } }
     }
 
@@ -170,6 +229,10 @@ extension ClusterDescriptor {
             guard let index = brokers.firstIndex(where: { $0.id == id }) else { return }
             brokers[index].pid = pid
             brokers[index].state = state
+        case .controller(let id):
+            guard let index = controllers.firstIndex(where: { $0.id == id }) else { return }
+            controllers[index].pid = pid
+            controllers[index].state = state
         }
     }
 
@@ -181,6 +244,9 @@ extension ClusterDescriptor {
         case .broker(let id):
             guard let broker = brokers.first(where: { $0.id == id }) else { break }
             return broker.pid
+        case .controller(let id):
+            guard let controller = controllers.first(where: { $0.id == id }) else { break }
+            return controller.pid
         }
         throw LocalClusterError(.unknownMember, "the cluster in \(directory) has no \(member)")
     }

@@ -18,4 +18,12 @@ struct ClusterPaths: Sendable {
     func brokerConfig(_ id: Int) -> String { brokerDirectory(id) + "/server.properties" }
     func brokerLogDir(_ id: Int) -> String { brokerDirectory(id) + "/logs" }
     func brokerLog(_ id: Int) -> String { brokerDirectory(id) + "/broker.log" }
+
+    /// Optional extra `server.properties` lines for every KRaft controller (as `brokerOverrides` for brokers).
+    var controllerOverrides: String { directory + "/controller-overrides.properties" }
+
+    func controllerDirectory(_ id: Int) -> String { directory + "/controller-\(id)" }
+    func controllerConfig(_ id: Int) -> String { controllerDirectory(id) + "/server.properties" }
+    func controllerLogDir(_ id: Int) -> String { controllerDirectory(id) + "/logs" }
+    func controllerLog(_ id: Int) -> String { controllerDirectory(id) + "/controller.log" }
 }

@@ -7,6 +7,11 @@ extension ClusterStatus {
         for server in zookeeper {
             rows.append(["zookeeper \(server.id)", server.pid.map(String.init) ?? "-", "\(server.clientPort)", server.mode.rawValue])
         }
+        for controller in controllers {
+            let quorum = controller.quorum
+            let state = quorum.epoch.map { "\(quorum.role) (epoch \($0))" } ?? quorum.role
+            rows.append(["controller \(controller.id)", controller.pid.map(String.init) ?? "-", "\(controller.port)", state])
+        }
         for broker in brokers {
             rows.append(["broker \(broker.id)", broker.pid.map(String.init) ?? "-", "\(broker.port)", broker.state.rawValue])
         }
@@ -16,7 +21,8 @@ extension ClusterStatus {
                 column == 3 ? cell : cell.padding(toLength: widths[column] + 2, withPad: " ", startingAt: 0)
             }.joined()
         }
-        var text = "cluster \(directory)\nzookeeper.connect=\(connect)\n\n" + lines.joined(separator: "\n") + "\n"
+        let quorumKey = mode == ClusterMode.kraft.rawValue ? "controller.quorum.voters" : "zookeeper.connect"
+        var text = "cluster \(directory)\n\(quorumKey)=\(connect)\n\n" + lines.joined(separator: "\n") + "\n"
         if brokers.isEmpty { text += "(no brokers)\n" }
         return text
     }

@@ -16,16 +16,55 @@ public struct ClusterStatus: Codable, Sendable, Equatable {
         public var state: MemberState
     }
 
+    /// A KRaft controller: its process state and its own view of the quorum.
+    public struct ControllerStatus: Codable, Sendable, Equatable {
+        public var id: Int
+        public var port: Int
+        public var pid: Int32?
+        public var quorum: KRaftQuorumRole
+    }
+
+    /// `zk` or `kraft`, as in `cluster.json`.
+    public var mode: String
     public var directory: String
+    /// `zookeeper.connect` in ZooKeeper mode, `controller.quorum.voters` in KRaft mode.
     public var connect: String
     public var zookeeper: [ZooKeeperServerStatus]
+    public var controllers: [ControllerStatus]
     public var brokers: [BrokerStatus]
 
-    public init(directory: String, connect: String, zookeeper: [ZooKeeperServerStatus], brokers: [BrokerStatus]) {
+    public init(
+        mode: String = ClusterMode.zookeeper.rawValue, directory: String, connect: String,
+        zookeeper: [ZooKeeperServerStatus], controllers: [ControllerStatus] = [], brokers: [BrokerStatus]
+    ) {
+        self.mode = mode
         self.directory = directory
         self.connect = connect
         self.zookeeper = zookeeper
+        self.controllers = controllers
         self.brokers = brokers
+    }
+
+    /// KRaft: ids of controllers that say they lead, each in its own view (two only while a paused
+    /// old leader has not noticed a newer epoch).
+    public var quorumLeaderIDs: [Int] { controllers.filter { $0.quorum.isLeader }.map(\.id) }
+
+    /// KRaft: the leader of the newest epoch any controller reports, if one says it leads that epoch.
+    public var activeControllerID: Int? {
+        let epochs = controllers.compactMap(\.quorum.epoch)
+        guard let newest = epochs.max() else { return nil }
+        return controllers.first { $0.quorum.isLeader && $0.quorum.epoch == newest }?.id
+    }
+
+    /// KRaft: one leader, and every other running controller follows it in its epoch (what `up` waits for).
+    public var isQuorumSettled: Bool {
+        guard let leader = activeControllerID, let epoch = controllers.first(where: { $0.id == leader })?.quorum.epoch else {
+            return false
+        }
+        return controllers.allSatisfy { controller in
+            controller.id == leader || controller.quorum == .down
+                || (controller.quorum.role == "follower" && controller.quorum.epoch == epoch && controller.quorum.leaderID == leader)
+        }
     }
 
     /// ZooKeeper server id to mode.

@@ -11,6 +11,15 @@ enum FourLetterWordClient {
     static func send(_ word: String, host: String = "127.0.0.1", port: Int, timeout: Duration = .seconds(1))
         -> String?
     {
+        exchange(Array(word.utf8), host: host, port: port, timeout: timeout).map { String(decoding: $0, as: UTF8.self) }
+    }
+
+    /// Sends `request` and reads until the server closes the connection or `isComplete` says the answer
+    /// is whole (a Kafka response, whose server keeps the connection open); nil on any failure or timeout.
+    static func exchange(
+        _ request: [UInt8], host: String = "127.0.0.1", port: Int, timeout: Duration = .seconds(1),
+        isComplete: ([UInt8]) -> Bool = { _ in false }
+    ) -> [UInt8]? {
         let deadline = ContinuousClock.now + timeout
         let socketFD = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard socketFD >= 0 else { return nil }
@@ -33,7 +42,6 @@ enum FourLetterWordClient {
             getsockopt(socketFD, SOL_SOCKET, SO_ERROR, &socketError, &length)
             guard socketError == 0 else { return nil }
         }
-        let request = Array(word.utf8)
         guard request.withUnsafeBytes({ Glibc.send(socketFD, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) })
             == request.count
         else { return nil }
@@ -45,8 +53,9 @@ enum FourLetterWordClient {
             let count = buffer.withUnsafeMutableBytes { recv(socketFD, $0.baseAddress, $0.count, 0) }
             if count > 0 {
                 answer += buffer[0..<count]
+                if isComplete(answer) { return answer }
             } else if count == 0 {
-                return String(decoding: answer, as: UTF8.self)
+                return answer
             } else if errno != EAGAIN && errno != EINTR {
                 return nil
             }

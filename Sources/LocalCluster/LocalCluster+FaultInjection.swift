@@ -41,7 +41,8 @@ extension LocalCluster {
 
     /// Starts a stopped member again with its old configuration and data. For a ZooKeeper
     /// server, returns once `srvr` answers a mode (it rejoined the ensemble); that needs a
-    /// quorum of the other servers to be up.
+    /// quorum of the other servers to be up. A KRaft node returns once it logs that it started
+    /// (a broker: once the active controller has unfenced it).
     public func start(_ member: ClusterMember) throws {
         _ = try descriptor()
         try ClusterDirectoryLock.withLock(paths) {
@@ -52,6 +53,10 @@ extension LocalCluster {
                     .memberAlreadyRunning,
                     "\(member) is already running (pid \(pid))"
                         + (paused ? "; it is paused: resume it with `zkafka cluster kill --dir \(directory) \(option(member)) --signal CONT`" : ""))
+            }
+            if descriptor.clusterMode == .kraft {
+                try startKRaftNode(member, descriptor: &descriptor)
+                return
             }
             if case .broker(let id) = member {
                 guard let broker = descriptor.brokers.first(where: { $0.id == id }) else {
@@ -99,10 +104,5 @@ extension LocalCluster {
                 + "(it needs a quorum of the other servers up)")
     }
 
-    private func option(_ member: ClusterMember) -> String {
-        switch member {
-        case .zookeeper(let id): "--zookeeper \(id)"
-        case .broker(let id): "--broker \(id)"
-        }
-    }
+    private func option(_ member: ClusterMember) -> String { member.option }
 }

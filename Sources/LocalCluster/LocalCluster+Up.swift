@@ -26,6 +26,10 @@ extension LocalCluster {
     @discardableResult
     public func up(zookeepers: Int = 3, brokers: Int = 0, basePort: Int? = nil) throws -> ClusterDescriptor {
         try Self.validateUp(zookeepers: zookeepers, brokers: brokers, basePort: basePort)
+        if let existing = try? ClusterDescriptor.read(from: paths.descriptor), existing.clusterMode == .kraft {
+            throw LocalClusterError(
+                .invalidArgument, "\(directory) holds a KRaft-mode cluster; start it with `zkafka cluster up --mode kraft` or use another --dir")
+        }
         let installation = try ZooKeeperInstallation.locate()
         try createDirectory(directory)
         return try ClusterDirectoryLock.withLock(paths) {
@@ -58,7 +62,7 @@ extension LocalCluster {
         }
     }
 
-    private func refuseIfRunning() throws {
+    func refuseIfRunning() throws {
         guard let existing = try ClusterDescriptor.read(from: paths.descriptor) else { return }
         let live = existing.recordedProcesses.filter { process($0.pid).liveness != .gone }
         guard live.isEmpty else {
@@ -124,7 +128,7 @@ extension LocalCluster {
     }
 
     /// Kills whatever a failed `up` started and records it as stopped.
-    private func stopAfterFailedStart(_ descriptor: inout ClusterDescriptor) {
+    func stopAfterFailedStart(_ descriptor: inout ClusterDescriptor) {
         for (member, pid) in descriptor.recordedProcesses {
             let process = process(pid)
             process.send(SIGKILL)

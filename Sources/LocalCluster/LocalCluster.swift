@@ -36,11 +36,16 @@ public struct LocalCluster: Sendable {
     public func status() throws -> ClusterStatus {
         let descriptor = try descriptor()
         return ClusterStatus(
+            mode: descriptor.mode,
             directory: directory,
-            connect: descriptor.zookeeper.connect,
+            connect: descriptor.clusterMode == .kraft ? descriptor.quorumVoters : descriptor.zookeeper.connect,
             zookeeper: descriptor.zookeeper.servers.map { server in
                 let mode = observedMode(of: server)
                 return .init(id: server.id, clientPort: server.clientPort, pid: mode == .down ? nil : server.pid, mode: mode)
+            },
+            controllers: descriptor.controllers.map { controller in
+                let quorum = observedQuorumRole(of: controller)
+                return .init(id: controller.id, port: controller.port, pid: quorum == .down ? nil : controller.pid, quorum: quorum)
             },
             brokers: descriptor.brokers.map { broker in
                 let state = observedState(pid: broker.pid)
@@ -50,16 +55,19 @@ public struct LocalCluster: Sendable {
     }
 
     /// Stops every recorded process: SIGTERM, then SIGKILL for any still there after the grace
-    /// period. Brokers go first so they could still deregister from a live ensemble. Data stays on
-    /// disk. A directory without a cluster, or a cluster already down, is not an error.
+    /// period. Brokers go first so they could still deregister from a live ensemble or quorum (a KRaft
+    /// broker's controlled shutdown goes through the active controller), then KRaft controllers, then
+    /// ZooKeeper servers. Data stays on disk. A directory without a cluster, or a cluster already
+    /// down, is not an error.
     public func down() throws {
         guard FileManager.default.fileExists(atPath: paths.descriptor) else { return }
         try ClusterDirectoryLock.withLock(paths) {
             guard var descriptor = try ClusterDescriptor.read(from: paths.descriptor) else { return }
             let brokers = descriptor.recordedProcesses.filter { if case .broker = $0.member { true } else { false } }
+            let controllers = descriptor.recordedProcesses.filter { if case .controller = $0.member { true } else { false } }
             let servers = descriptor.recordedProcesses.filter { if case .zookeeper = $0.member { true } else { false } }
             var failures: [String] = []
-            for group in [brokers, servers] {
+            for group in [brokers, controllers, servers] {
                 let processes = group.map { (member: $0.member, process: process($0.pid)) }
                 for (_, process) in processes { terminate(process) }
                 for (member, process) in processes {
@@ -98,6 +106,16 @@ public struct LocalCluster: Sendable {
         case .running:
             let answer = FourLetterWordClient.send("srvr", host: server.host, port: server.clientPort)
             return answer.flatMap { SrvrResponse(parsing: $0).mode } ?? .notServing
+        }
+    }
+
+    /// A controller's Raft role from its own log (see `KRaftQuorumRole`), or paused/down from the process table.
+    func observedQuorumRole(of controller: ClusterDescriptor.Controller) -> KRaftQuorumRole {
+        guard let pid = controller.pid else { return .down }
+        switch process(pid).liveness {
+        case .gone: return .down
+        case .paused: return .paused
+        case .running: return KRaftQuorumRole.latest(inLog: LogTail.read(controller.log, lines: 400))
         }
     }
 

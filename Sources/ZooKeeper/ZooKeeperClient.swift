@@ -146,3 +146,15 @@ public final class ZooKeeperClient: Sendable {
     /// Watch handlers still waiting to fire (diagnostics and tests).
     public var pendingWatchCount: Int { handle.registry.count }
 }
+
+extension ZooKeeperClient {
+    /// Whether requests of the current task (and its child tasks) use the bulk window.
+    @TaskLocal static var inBulkWindow = false
+
+    /// Runs `body` with every request it issues (including from child tasks) counted against the
+    /// session's bulk window (``ZooKeeperConfiguration/bulkInFlightRequests``) instead of the ordinary
+    /// one, so bulk pipelined work keeps the ensemble busy without starving ordinary callers.
+    public static func withBulkWindow<T: Sendable>(_ body: () async throws -> T) async rethrows -> T {
+        try await $inBulkWindow.withValue(true) { try await body() }
+    }
+}

@@ -7,6 +7,11 @@ public struct ZooKeeperConfiguration: Sendable {
     public var sessionTimeoutMilliseconds: Int
     /// Requests in flight at once before callers wait (Kafka's `zookeeper.max.in.flight.requests`, 10).
     public var maxInFlightRequests: Int
+    /// Requests in flight at once for bulk work run inside ``ZooKeeperClient/withBulkWindow(_:)`` (the
+    /// controller's pipelined partition-state reads and fenced multis), in a window of their own beside
+    /// `maxInFlightRequests`. Kafka 2.8 shares its window of 10 with them; at 100,000 partitions that caps
+    /// a failover far below the ensemble's pipelined rate (issue 14), so this is a deliberate difference.
+    public var bulkInFlightRequests: Int
     /// Resume an existing session instead of creating one (its id and 16-byte password).
     public var session: SessionCredentials?
     /// The C client's own log verbosity; its lines are routed to swift-log (`zookeeper.c`).
@@ -16,12 +21,14 @@ public struct ZooKeeperConfiguration: Sendable {
         connectString: ConnectString,
         sessionTimeoutMilliseconds: Int = 18_000,
         maxInFlightRequests: Int = 10,
+        bulkInFlightRequests: Int = 100,
         session: SessionCredentials? = nil,
         cLibraryLogLevel: CLibraryLogLevel = .warn
     ) {
         self.connectString = connectString
         self.sessionTimeoutMilliseconds = sessionTimeoutMilliseconds
         self.maxInFlightRequests = maxInFlightRequests
+        self.bulkInFlightRequests = bulkInFlightRequests
         self.session = session
         self.cLibraryLogLevel = cLibraryLogLevel
     }

@@ -25,12 +25,15 @@ final class ZooKeeperHandle: @unchecked Sendable {
     let registry = WatchRegistry()
     let broadcaster = SessionEventBroadcaster()
     let window: InFlightWindow
+    /// The window of requests issued inside ``ZooKeeperClient/withBulkWindow(_:)``.
+    let bulkWindow: InFlightWindow
     let logger: Logger
     /// Watch handlers run here, in event order, off the C client's thread.
     private let deliveryQueue = DispatchQueue(label: "zookeeper.watch-delivery")
 
     init(configuration: ZooKeeperConfiguration, logger: Logger) throws {
         self.window = InFlightWindow(capacity: max(1, configuration.maxInFlightRequests))
+        self.bulkWindow = InFlightWindow(capacity: max(1, configuration.bulkInFlightRequests))
         self.logger = logger
         zoo_set_debug_level(ZooLogLevel(rawValue: UInt32(configuration.cLibraryLogLevel.rawValue)))
         // The watcher context is this object, retained until `zookeeper_close` has returned: after
@@ -87,6 +90,7 @@ final class ZooKeeperHandle: @unchecked Sendable {
         operation: ZooKeeperError.Operation, path: String?, configure: ((PendingCall) -> Void)? = nil,
         _ start: (OpaquePointer, UnsafeMutableRawPointer) -> Int32
     ) async throws -> CallOutcome {
+        let window = ZooKeeperClient.inBulkWindow ? bulkWindow : window
         await window.acquire()
         return try await withCheckedThrowingContinuation { continuation in
             let call = PendingCall(continuation: continuation, operation: operation, path: path, window: window)

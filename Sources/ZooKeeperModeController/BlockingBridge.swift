@@ -2,11 +2,17 @@ import Dispatch
 import Foundation
 import KafkaController
 import Synchronization
+import ZooKeeper
 
 /// Runs async work to completion from a thread that may block: the controller event thread, which
 /// Kafka also lets block on ZooKeeper (each event runs to completion before the next starts).
 /// Never call it from the cooperative pool or an event loop: blocking one of the pool's threads on work
 /// that needs the pool can deadlock the process. Debug builds (the tests) check the thread.
+///
+/// Every ZooKeeper request the body issues counts against the session's bulk window
+/// (`ZooKeeperConfiguration.bulkInFlightRequests`, 100) rather than Kafka's `zookeeper.max.in.flight.requests`
+/// (10): the controller's pipelined reads and fenced multis are judged against the ensemble's rate at 100 in
+/// flight (issue 14), and the broker's own ZooKeeper traffic keeps its window.
 enum BlockingBridge {
     static func run<T: Sendable>(_ body: @escaping @Sendable () async throws -> T) throws -> T {
         assert(
@@ -16,7 +22,7 @@ enum BlockingBridge {
         let done = DispatchSemaphore(value: 0)
         Task.detached {
             let result: Result<T, any Error>
-            do { result = .success(try await body()) } catch { result = .failure(error) }
+            do { result = .success(try await ZooKeeperClient.withBulkWindow(body)) } catch { result = .failure(error) }
             outcome.withLock { $0 = result }
             done.signal()
         }

@@ -123,21 +123,7 @@ final class BrokerRequestSender: Sendable {
             let response = try await connection.send(
                 ControllerRequestEncoding.leaderAndISR(leaderAndISR, listenerName: listenerName),
                 version: ControllerRequestEncoding.leaderAndISRVersion)
-            var errors: [TopicPartition: Int16] = [:]
-            // v5 errors are keyed by topic id. With no ids assigned (all zero), a topic's name is the
-            // request's topic at the same position: brokers answer topics in request order (sorted by name).
-            let topicNames = Set(leaderAndISR.partitionStates.map(\.topicPartition.topic)).sorted()
-            for (index, topic) in response.topics.enumerated() {
-                for error in topic.partitionErrors {
-                    let name = !error.topicName.isEmpty ? error.topicName
-                        : response.topics.count == topicNames.count ? topicNames[index] : ""
-                    errors[TopicPartition(topic: name, partition: error.partitionIndex)] = error.errorCode
-                }
-            }
-            for error in response.partitionErrors {
-                errors[TopicPartition(topic: error.topicName, partition: error.partitionIndex)] = error.errorCode
-            }
-            return .leaderAndISRResponseReceived(brokerID: leaderAndISR.brokerID, errorCode: response.errorCode, partitionErrors: errors)
+            return ControllerResponseEvents.leaderAndISR(response, to: leaderAndISR)
         case .updateMetadata(let updateMetadata):
             let response = try await connection.send(
                 ControllerRequestEncoding.updateMetadata(updateMetadata), version: ControllerRequestEncoding.updateMetadataVersion)
@@ -145,13 +131,7 @@ final class BrokerRequestSender: Sendable {
         case .stopReplica(let stopReplica):
             let response = try await connection.send(
                 ControllerRequestEncoding.stopReplica(stopReplica), version: ControllerRequestEncoding.stopReplicaVersion)
-            guard stopReplica.partitionStates.contains(where: \.deletePartition) else { return nil }
-            var errors: [TopicPartition: Int16] = [:]
-            for error in response.partitionErrors {
-                errors[TopicPartition(topic: error.topicName, partition: error.partitionIndex)] = error.errorCode
-            }
-            return .topicDeletionStopReplicaResponseReceived(
-                brokerID: stopReplica.brokerID, errorCode: response.errorCode, partitionErrors: errors)
+            return ControllerResponseEvents.stopReplica(response, to: stopReplica)
         }
     }
 }

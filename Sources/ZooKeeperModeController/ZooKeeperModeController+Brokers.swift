@@ -45,14 +45,17 @@ extension ZooKeeperModeController {
     /// Kafka's `onBrokerStartup`, plus the per-broker modification watch.
     func onBrokerStartup(_ newBrokers: [BrokerID]) throws {
         logger.info("New broker startup callback for \(newBrokers)")
-        try flows.onBrokerStartup(newBrokers)
+        // Kafka flushes a batch per step; the steps' requests go out merged, one per broker and API.
+        try coalescingRequests { try flows.onBrokerStartup(newBrokers) }
         for id in newBrokers { try watchBrokerModifications(id) }
     }
 
     /// Kafka's `onBrokerFailure`.
     func onBrokerFailure(_ deadBrokers: [BrokerID]) throws {
         logger.info("Broker failure callback for \(deadBrokers)")
-        try flows.onBrokerFailure(deadBrokers)
+        // Kafka flushes the election's and the ISR shrink's batches separately; here they go out merged, one
+        // LeaderAndIsr and one UpdateMetadata per broker, each partition with its final state.
+        try coalescingRequests { try flows.onBrokerFailure(deadBrokers) }
     }
 
     /// Kafka's `processBrokerModification`: a broker's registration changed (endpoints, rack).

@@ -116,10 +116,16 @@ extension ZooKeeperModeController {
         logger.info("Initialized controller context in \(Int(Date().timeIntervalSince(started) * 1000)) ms: \(context.liveBrokers.count) live brokers, \(context.allTopics.count) topics, \(context.partitionCount) partitions")
         loadPartitionsBeingReassigned()
         try initializeTopicDeletion()
-        // Every broker learns the live broker set; partition states follow with the state machines.
-        sendUpdateMetadataRequest(to: Array(context.liveOrShuttingDownBrokerIDs).sorted(), partitions: [])
-        send(try replicaStateMachine.startup().requests)
-        send(try partitionStateMachine.startup().requests)
+        // Every broker learns the live broker set; partition states follow with the state machines. The three
+        // batches Kafka flushes here go out merged: one LeaderAndIsr and one UpdateMetadata per broker.
+        let machinesStarted = Date()
+        try coalescingRequests {
+            sendUpdateMetadataRequest(to: Array(context.liveOrShuttingDownBrokerIDs).sorted(), partitions: [])
+            send(try replicaStateMachine.startup().requests)
+            send(try partitionStateMachine.startup().requests)
+        }
+        // Read by `zkafka bench controller` (the "state machines" phase of a failover).
+        logger.info("Started the state machines and queued their requests in \(Int(Date().timeIntervalSince(machinesStarted) * 1000)) ms")
         try initializePartitionReassignments()
         try topicDeletionManager.tryTopicDeletion()
         logger.info("Ready to serve as the new controller with epoch \(context.epoch)")
@@ -155,6 +161,13 @@ extension ZooKeeperModeController {
             .replicaLeaderElection(partitions: nil, electionType: .preferred, trigger: .zkTriggered)
         }
         _ = try blocking { try await $0.zooKeeper.getChildren(ZNodePaths.isrChangeNotification, watch: isrWatch) }
+        // Kafka's onControllerFailover deletes pending log dir event notifications: the replica state machine's
+        // startup sends LeaderAndIsr to every broker, whose KAFKA_STORAGE_ERROR answers mark offline replicas.
+        let logDirWatch = watch("children:" + ZNodePaths.logDirEventNotification) { .logDirEventNotification }
+        let pendingLogDirEvents = try blocking {
+            try await $0.zooKeeper.getChildren(ZNodePaths.logDirEventNotification, watch: logDirWatch).children
+        }
+        if !pendingLogDirEvents.isEmpty { deleteLogDirEventNotifications(pendingLogDirEvents) }
         _ = try blocking { try await $0.zooKeeper.exists(ZNodePaths.preferredReplicaElection, watch: preferredWatch) }
     }
 

@@ -123,6 +123,9 @@ extension ZooKeeperModeController {
     func doControlledShutdown(_ id: BrokerID, brokerEpoch: Int64) throws -> Set<TopicPartition> {
         guard isActive else { throw ControllerError(.notController, "broker \(configuration.brokerID) is not the controller") }
         logger.info("Shutting down broker \(id); live brokers: \(context.liveBrokerIDs.sorted())")
-        return try flows.controlledShutdown(brokerID: id, brokerEpoch: brokerEpoch)
+        // The election's, StopReplica's and ISR shrink's batches go out merged, one request per broker and API.
+        var stillLed: Set<TopicPartition> = []
+        try coalescingRequests { stillLed = try flows.controlledShutdown(brokerID: id, brokerEpoch: brokerEpoch) }
+        return stillLed
     }
 }

@@ -1,3 +1,4 @@
+import CoreMetrics
 import Foundation
 import KafkaController
 import KafkaModel
@@ -32,6 +33,8 @@ public final class ZooKeeperModeController: ControllerEventProcessor, @unchecked
     /// Kafka's `TopicDeletionManager`; its ZooKeeper deletes go through ``ZooKeeperTopicDeletionClient``.
     var topicDeletionManager: TopicDeletionManager!
     var channelManager: ControllerChannelManager?
+    /// Requests held back by `coalescingRequests` (nil: requests go out at once).
+    var heldRequests: [ControllerBrokerRequest]?
     var autoRebalanceTask: Task<Void, Never>?
 
     /// Readable from any thread (the broker answers ControlledShutdown and Metadata with it).
@@ -42,13 +45,18 @@ public final class ZooKeeperModeController: ControllerEventProcessor, @unchecked
     }
 
     private(set) var eventManager: ControllerEventManager!
+    /// Kafka's `kafka.controller:type=KafkaController` gauges.
+    let metrics: ControllerMetrics
 
+    /// - Parameter metricsFactory: the broker's swift-metrics factory (`KafkaMetricsRegistry.factory`).
     public init(
         configuration: ControllerConfiguration, session: ControllerSession, brokerEpoch: Int64,
         logger: Logger = Logger(label: "kafka.controller"),
+        metricsFactory: any MetricsFactory = NOOPMetricsHandler.instance,
         reregisterBroker: @escaping @Sendable () async throws -> Int64
     ) {
         self.configuration = configuration
+        self.metrics = ControllerMetrics(factory: metricsFactory)
         self.session = session
         self.logger = logger
         self.reregisterBroker = reregisterBroker
@@ -72,7 +80,8 @@ public final class ZooKeeperModeController: ControllerEventProcessor, @unchecked
             flows: flows, client: deletionClient, isDeleteTopicEnabled: configuration.deleteTopicEnable,
             logger: Logger(label: "kafka.controller.TopicDeletionManager"))
         flows.topicDeletionManager = topicDeletionManager
-        eventManager = ControllerEventManager(processor: self, traceSink: traceSink)
+        eventManager = ControllerEventManager(
+            processor: self, traceSink: traceSink, metrics: ControllerEventMetrics(factory: metricsFactory))
         forwarder.controller = self
     }
 
@@ -111,12 +120,24 @@ public final class ZooKeeperModeController: ControllerEventProcessor, @unchecked
     /// Events waiting for the event thread (Kafka's `EventQueueSize` gauge).
     public var queueSize: Int { eventManager.queueSize }
 
+    /// Records the gauges read at scrape time (`ActiveControllerCount`, `ControllerState`, `EventQueueSize`).
+    public func recordMetricsOnRead() {
+        metrics.recordOnRead(isActive: isActive, state: state, queueSize: queueSize, statistics: statistics)
+    }
+
     func setActiveControllerID(_ id: BrokerID) { shared.withLock { $0.activeControllerID = id } }
     func setBrokerEpoch(_ epoch: Int64) { shared.withLock { $0.brokerEpoch = epoch } }
 
     // MARK: - Event processing (event thread)
 
     public func process(_ event: ControllerEvent) throws {
+        // Kafka's `updateMetrics` after every event; broker responses rarely change the context, and at
+        // 100,000 partitions counting after each of them would slow a failover.
+        defer {
+            if event.state != .leaderAndISRResponseReceived && event.state != .updateMetadataResponseReceived {
+                metrics.recordContextGauges(.init(context))
+            }
+        }
         watches.beginEvent()
         do {
             try processArmingWatches(event)
@@ -145,10 +166,9 @@ public final class ZooKeeperModeController: ControllerEventProcessor, @unchecked
                 try processReplicaLeaderElection(partitions, electionType: electionType, trigger: trigger, reply: reply)
             case .autoPreferredReplicaLeaderElection: try processAutoPreferredReplicaLeaderElection()
             case .controlledShutdown(let id, let epoch, let reply): processControlledShutdown(id, brokerEpoch: epoch, reply: reply)
+            case .logDirEventNotification: try processLogDirEventNotification()
             case .leaderAndISRResponseReceived(let broker, let errorCode, let partitionErrors):
-                if errorCode != 0 || partitionErrors.values.contains(where: { $0 != 0 }) {
-                    logger.warning("Broker \(broker) answered LeaderAndIsr with error \(errorCode), partition errors: \(partitionErrors.filter { $0.value != 0 })")
-                }
+                try processLeaderAndISRResponseReceived(broker, errorCode: errorCode, partitionErrors: partitionErrors)
             case .updateMetadataResponseReceived(let broker, let errorCode):
                 if errorCode != 0 { logger.warning("Broker \(broker) answered UpdateMetadata with error \(errorCode)") }
             case .topicDeletion: try processTopicDeletion()
@@ -174,7 +194,25 @@ public final class ZooKeeperModeController: ControllerEventProcessor, @unchecked
         // only when the (possibly long) event ends: readers of the trace see a change no later than
         // the brokers do.
         traceSink.flush()
+        if heldRequests != nil {
+            heldRequests! += requests
+            return
+        }
         channelManager?.send(requests)
+    }
+
+    /// Runs `body` holding back the requests it sends, then sends them merged into one request per broker and
+    /// API (`ControllerBrokerRequest.coalesced`). If `body` throws (the controller moved), nothing is sent, as a
+    /// resigning Kafka controller drops its queued requests.
+    func coalescingRequests(_ body: () throws -> Void) rethrows {
+        // Nested: the outermost call sends everything.
+        if heldRequests != nil { return try body() }
+        heldRequests = []
+        defer { heldRequests = nil }
+        try body()
+        let held = heldRequests ?? []
+        heldRequests = nil
+        send(ControllerBrokerRequest.coalesced(held))
     }
 
     /// `sendUpdateMetadataRequest(brokers, partitions)`.

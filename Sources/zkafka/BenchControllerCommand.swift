@@ -1,6 +1,7 @@
 import ArgumentParser
 import Benchmarks
 import Foundation
+import LocalCluster
 
 /// `zkafka bench controller`: controller failover, broker death, controlled shutdown and memory on
 /// a local cluster, for several partition counts, beside the ensemble's own limits.
@@ -25,7 +26,7 @@ struct BenchControllerCommand: AsyncParsableCommand {
     @Option(help: "Partitions per topic.")
     var topicsSize = 1000
 
-    @Option(help: "Only ZooKeeper mode exists.")
+    @Option(help: "zk (3 ZooKeeper servers, 3 brokers) or kraft (3 KRaft controllers, 3 brokers).")
     var mode = "zk"
 
     @Option(help: "Directory for the clusters (default: a new temporary directory).")
@@ -43,12 +44,15 @@ struct BenchControllerCommand: AsyncParsableCommand {
     @Option(name: .customLong("broker-property"), help: "An extra server.properties line for every broker (key=value); repeatable.")
     var brokerProperties: [String] = []
 
+    @Flag(help: "Also print the rows as JSON (one object per partition count, with the computed ratios) after the tables.")
+    var json = false
+
     var partitionCounts: [Int] {
         partitionArguments.flatMap { $0.split(separator: ",") }.compactMap { Int($0.replacingOccurrences(of: "_", with: "")) }
     }
 
     func validate() throws {
-        guard mode == "zk" else { throw ValidationError("--mode must be zk, got \(mode)") }
+        guard ClusterMode(parsing: mode) != nil else { throw ValidationError("--mode must be zk or kraft, got \(mode)") }
         let counts = partitionArguments.flatMap { $0.split(separator: ",") }
         guard !counts.isEmpty, counts.allSatisfy({ Int($0.replacingOccurrences(of: "_", with: "")).map { $0 > 0 } ?? false }) else {
             throw ValidationError("--partitions takes positive integers, got \(partitionArguments.joined(separator: " "))")
@@ -67,7 +71,8 @@ struct BenchControllerCommand: AsyncParsableCommand {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         let benchmark = ControllerBenchmark(
             partitionCounts: partitionCounts, partitionsPerTopic: topicsSize, directory: directory, keep: keep,
-            maxRowMinutes: maxRowMinutes, ensembleOperations: ensembleOps, brokerProperties: brokerProperties)
+            maxRowMinutes: maxRowMinutes, ensembleOperations: ensembleOps, brokerProperties: brokerProperties,
+            mode: ClusterMode(parsing: mode) ?? .zookeeper)
         let started = ContinuousClock.now
         let results = await benchmark.run { progressOutput.write(Data("  \($0)\n".utf8)) }
         if !keep && dir == nil { try? FileManager.default.removeItem(atPath: directory) }
@@ -76,5 +81,14 @@ struct BenchControllerCommand: AsyncParsableCommand {
             + "\(ProcessInfo.processInfo.activeProcessorCount) cores, one run (\(Int((ContinuousClock.now - started).components.seconds)) s)")
         print("")
         print(ControllerBenchmarkTable.render(results))
+        if json {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+            let rows = results.map(ControllerBenchmarkJSONRow.init)
+            if let data = try? encoder.encode(rows), let text = String(data: data, encoding: .utf8) {
+                print("")
+                print(text)
+            }
+        }
     }
 }

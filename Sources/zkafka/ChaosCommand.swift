@@ -13,13 +13,14 @@ struct ChaosCommand: AsyncParsableCommand {
             min.insync.replicas=2) and produces to it with confluent-kafka (acks=all, through /usr/bin/python3) \
             throughout. Each round the nemesis injects one fault — kill -9 of a leader, a follower or the \
             controller, a quick bounce, a SIGSTOP past the ZooKeeper session timeout, a crash of every broker at \
-            once, or a kill of a leader and then of its newly elected successor — and waits for every partition \
-            to have a leader and a full ISR again. Every fault kind runs once before any repeats; the order \
+            once, a kill of a leader and then of its newly elected successor, or a network partition cutting a \
+            leader off from ZooKeeper and its peers (iptables matching cgroups; needs root, else that fault is left \
+            out) — and waits for every partition to have a leader and a full ISR again. Every fault kind runs once before any repeats; the order \
             comes from --seed. At the end everything is started, the producer flushed, the topic read back, and \
             the verdict printed: records acknowledged, found at their acknowledged offsets, missing, duplicated, \
             whether every replica's log is byte-identical, the time to full ISRs, and each round's fault and \
             recovery time. Exit status 1 when anything acknowledged was lost, replicas differ or a round never \
-            recovered. Network partitions are not injected (see docs/chaos.md).
+            recovered. See docs/robustness.md.
             """
     )
 
@@ -54,7 +55,12 @@ struct ChaosCommand: AsyncParsableCommand {
         let directory = directory ?? FileManager.default.temporaryDirectory
             .appendingPathComponent("zkafka-chaos-\(UUID().uuidString.prefix(8).lowercased())").path
         let cluster = LocalCluster(directory: directory)
-        let schedule = NemesisSchedule(seed: seed, rounds: rounds)
+        var kinds = NemesisFault.allCases
+        if let reason = ChaosNetworkPartition.unavailableReason() {
+            print("zkafka chaos: no network partitions on this machine (\(reason))")
+            kinds.removeAll { $0 == .partitionBroker }
+        }
+        let schedule = NemesisSchedule(seed: seed, rounds: rounds, kinds: kinds)
         print("zkafka chaos: seed \(seed), \(rounds) rounds: \(schedule.faults.map(\.rawValue).joined(separator: ", "))")
         let run = ChaosRun(
             cluster: cluster, schedule: schedule, seed: seed, budget: .seconds(duration), hold: .seconds(holdSeconds))

@@ -172,6 +172,23 @@ struct ChaosRun: Sendable {
             try cluster.start(.broker(first))
             try cluster.start(.broker(second))
             return ("broker \(first), then the new leader \(second), of \(Self.topic)-\(partition)", [first, second])
+        case .partitionBroker:
+            // Held past the session timeout, so ZooKeeper expires the isolated broker's session and the controller
+            // elects other leaders while the broker, still reachable by clients, believes it leads.
+            let leader = try await leaderOf(partition, zk: zk, timeout: .seconds(30))
+            let descriptor = try cluster.descriptor()
+            guard let target = descriptor.brokers.first(where: { $0.id == leader }), let pid = target.pid,
+                let network = ChaosNetworkPartition()
+            else { throw DemoTimeout(description: "cannot partition broker \(leader): no process or no cgroup v2") }
+            let rules = try network.cut(broker: pid, port: target.port, peers: descriptor.brokers.filter { $0.id != leader }.compactMap(\.pid))
+            do {
+                try await Task.sleep(for: Self.sessionTimeout + .seconds(3))
+            } catch {
+                network.heal(rules)
+                throw error
+            }
+            network.heal(rules)
+            return ("broker \(leader), leader of \(Self.topic)-\(partition), cut off for \(Self.sessionTimeout.components.seconds + 3) s", [leader])
         }
     }
 

@@ -5,7 +5,7 @@ import ArgumentParser
 struct ClusterCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "cluster",
-        abstract: "Start, inspect, fault-inject and stop a local ZooKeeper ensemble and brokers.",
+        abstract: "Start, inspect, fault-inject and stop a local cluster: a ZooKeeper ensemble or a KRaft controller quorum, and brokers.",
         subcommands: [
             ClusterUpCommand.self, ClusterStatusCommand.self, ClusterKillCommand.self,
             ClusterStartCommand.self, ClusterDownCommand.self,

@@ -24,6 +24,13 @@ struct DemoCommand: AsyncParsableCommand {
     @Option(name: .customLong("dir"), help: "The cluster directory (default: a new temporary folder).")
     var directory: String?
 
+    @Option(help: "zk (ZooKeeper mode, Kafka 2.8) or kraft (3 KRaft controllers and 3 brokers, Kafka 3.3).")
+    var mode = "zk"
+
+    func validate() throws {
+        guard ClusterMode(parsing: mode) != nil else { throw ValidationError("--mode must be zk or kraft, not \(mode)") }
+    }
+
     func run() async throws {
         let directory = directory ?? FileManager.default.temporaryDirectory
             .appendingPathComponent("zkafka-demo-\(UUID().uuidString.prefix(8).lowercased())").path
@@ -36,19 +43,33 @@ struct DemoCommand: AsyncParsableCommand {
 
     private static func tour(_ tour: DemoTour, cluster: LocalCluster, keep: Bool) async throws {
         do {
-            try await tour.run()
+            if ClusterMode(parsing: mode) == .kraft {
+                try await KRaftDemoTour(cluster: cluster, narrator: tour.narrator).run()
+            } else {
+                try await tour.run()
+            }
         } catch {
             tour.narrator.problem("The demo stopped: \(error)")
             tour.narrator.say("Tearing the cluster down (logs stay in \(cluster.directory)).")
             try? cluster.down()
             throw ExitCode.failure
         }
-        if keep {
+        if keep && ClusterMode(parsing: mode) == .kraft {
+            tour.narrator.step("The cluster keeps running (--keep)")
+            tour.narrator.say("""
+                Explore it:
+                  zkafka cluster status --dir \(cluster.directory)
+                  zkafka trace --dir \(cluster.directory)
+                  zkafka cluster kill --dir \(cluster.directory) --controller 3001
+                Stop it with:
+                  zkafka cluster down --dir \(cluster.directory)
+                """)
+        } else if keep {
             tour.printExploreHints()
         } else {
             tour.narrator.step("Tear down")
             try cluster.down()
-            tour.narrator.say("Every broker and ZooKeeper server of \(cluster.directory) is stopped; its data and logs stay there.")
+            tour.narrator.say("Every process of \(cluster.directory) is stopped; its data and logs stay there.")
             tour.narrator.say("Run with --keep to leave the cluster up for exploring.")
         }
     }

@@ -1,6 +1,8 @@
 import ArgumentParser
 import Foundation
 import KafkaConfig
+import KafkaController
+import KafkaQuorumController
 import KafkaNetwork
 import KafkaRaftServer
 import Logging
@@ -22,14 +24,25 @@ enum KRaftNodeRunner {
             FileHandle.standardError.write(Data("Raft halted: \(reason)\n".utf8))
             exit(1)
         }
+        let trace = try? JSONLinesControllerTraceSink(logDirectory: config.logDirs[0])
+        let controller = QuorumControllerNode(
+            nodeID: config.nodeID,
+            settings: .init(
+                controller: QuorumControllerConfig(
+                    brokerHeartbeatIntervalMs: config.brokerHeartbeatIntervalMs,
+                    brokerSessionTimeoutMs: config.brokerSessionTimeoutMs,
+                    defaultReplicationFactor: config.defaultReplicationFactor, defaultNumPartitions: config.numPartitions,
+                    uncleanLeaderElectionEnable: config.uncleanLeaderElectionEnable),
+                maxBytesBetweenSnapshots: Int(clamping: config.metadataMaxBytesBetweenSnapshots)),
+            logger: Logger(label: "kafka.controller.QuorumController"), trace: trace)
         let server = try SocketServer(
             configuration: SocketServerConfiguration(
                 listeners: [.init(name: listener.name, host: listener.host.isEmpty ? "0.0.0.0" : listener.host, port: listener.port)],
                 numNetworkThreads: 1, numIOThreads: 2),
-            handler: RaftQuorumRequestHandler(node: node), logger: Logger(label: "kafka.network.SocketServer"))
+            handler: QuorumControllerRequestHandler(controller: controller, quorum: RaftQuorumRequestHandler(node: node)), logger: Logger(label: "kafka.network.SocketServer"))
         try await GracefulServer.run(logger: logger) {
             do {
-                try node.start()
+                try controller.start(on: node)
                 try await server.start()
             } catch {
                 logger.error("Fatal error during KafkaRaftServer startup. Prepare to shutdown: \(error)")
@@ -42,6 +55,7 @@ enum KRaftNodeRunner {
             logger.info("[KafkaRaftServer nodeId=\(config.nodeID)] shutting down")
             await server.shutdown()
             await node.shutdown()
+            trace?.close()
             logger.info("[KafkaRaftServer nodeId=\(config.nodeID)] shut down completed")
         }
     }

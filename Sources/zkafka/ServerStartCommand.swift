@@ -1,6 +1,8 @@
 import ArgumentParser
+import CoreMetrics
 import Foundation
 import KafkaConfig
+import KafkaMetrics
 import KafkaRaftServer
 import KafkaServer
 import Logging
@@ -44,7 +46,12 @@ struct ServerStartCommand: AsyncParsableCommand {
         do {
             let values = try ServerProperties.load(path: config, overrides: overrides)
             if ServerProperties.isKRaft(values) {
-                try await runKRaftNode(KRaftConfig(values: values), logger: logger)
+                let kraftConfig = try KRaftConfig(values: values)
+                if kraftConfig.processRoles == [.broker] {
+                    try await runKRaftBroker(KRaftBrokerConfig(values: values), logger: logger)
+                } else {
+                    try await runKRaftNode(kraftConfig, logger: logger)
+                }
                 return
             }
             brokerConfig = try BrokerConfig(values: values)
@@ -52,7 +59,11 @@ struct ServerStartCommand: AsyncParsableCommand {
             throw ValidationError("\(error)")
         }
         for warning in brokerConfig.warnings { logger.warning("\(warning)") }
-        let server = BrokerServer(config: brokerConfig)
+        // One broker per process here: the process-wide MetricsSystem records into the broker's registry too,
+        // so libraries that use the global factory end up on its /metrics (bootstrapped once, as it must be).
+        let metrics = KafkaMetricsRegistry(constantDimensions: [("broker", "\(brokerConfig.brokerID)")])
+        MetricsSystem.bootstrap(metrics.factory)
+        let server = BrokerServer(config: brokerConfig, metrics: metrics)
         try await GracefulServer.run(logger: logger) {
             do {
                 try await server.startup()
@@ -85,5 +96,35 @@ struct ServerStartCommand: AsyncParsableCommand {
             throw ExitCode.failure
         }
         try await KRaftNodeRunner.run(config: kraftConfig, clusterID: clusterID, logger: logger)
+    }
+}
+
+extension ServerStartCommand {
+    /// A KRaft broker (`process.roles=broker`): formatted storage, then Kafka 3.3's `BrokerServer`
+    /// until SIGTERM or SIGINT, which start a controlled shutdown through the heartbeats.
+    func runKRaftBroker(_ brokerConfig: KRaftBrokerConfig, logger: Logger) async throws {
+        for warning in brokerConfig.warnings { logger.warning("\(warning)") }
+        let clusterID: String
+        do {
+            clusterID = try KRaftStorage.checkFormatted(config: brokerConfig.kraft)
+        } catch {
+            logger.error("Exiting Kafka due to fatal exception: \(error)")
+            throw ExitCode.failure
+        }
+        let server = KRaftBrokerServer(config: brokerConfig, clusterID: clusterID)
+        // A SIGTERM while the broker still registers or catches up stops it too: the start-up is cancelled.
+        try await GracefulServer.run(logger: logger, cancelStartOnSignal: true) {
+            do {
+                try await server.startup()
+            } catch is CancellationError {
+                logger.info("Stopped while starting up")
+            } catch {
+                logger.error("Fatal error during broker startup. Prepare to shutdown: \(error)")
+                await server.shutdown()
+                throw ExitCode.failure
+            }
+        } stop: {
+            await server.shutdown()
+        }
     }
 }

@@ -103,7 +103,9 @@ struct TraceCommand: ParsableCommand {
         } catch let error as LocalClusterError {
             throw TraceCommandError(error.message)
         }
-        let sources = descriptor.brokers.map {
+        // ZooKeeper mode: every broker may be the controller. KRaft: the controllers write the trace (in their
+        // log dirs, the same file name); brokers are listed too, for whatever they trace.
+        let sources = (descriptor.controllers + descriptor.brokers).map {
             TraceSource(brokerID: BrokerID($0.id), path: ($0.logDir as NSString).appendingPathComponent("controller-trace.jsonl"))
         }
         guard !sources.isEmpty else { throw TraceCommandError("the cluster in \(cluster.directory) has no brokers, so no controller traces") }

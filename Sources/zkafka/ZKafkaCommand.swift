@@ -10,7 +10,7 @@ struct ZKafkaCommand: AsyncParsableCommand {
         subcommands: [
             DemoCommand.self, ClusterCommand.self, ServerStartCommand.self, TopicsCommand.self, ConsoleProducerCommand.self,
             ConsoleConsumerCommand.self, TraceCommand.self, BenchCommand.self, FuzzCommand.self, ChaosCommand.self,
-            ConsumerGroupsCommand.self, StorageCommand.self, MetadataQuorumCommand.self,
+            ConsumerGroupsCommand.self, StorageCommand.self, MetadataQuorumCommand.self, CompareCommand.self,
         ]
     )
 }

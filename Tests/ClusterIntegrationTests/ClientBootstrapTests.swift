@@ -91,12 +91,15 @@ struct ClientBootstrapTests {
         var active: [Int] = []
         for broker in cluster.descriptor.brokers {
             let text = try DataPlane.metrics(cluster, broker: broker.id)
-            #expect(text.contains("kafka_controller_state{broker=\"\(broker.id)\""))
-            #expect(text.contains("kafka_server_replicamanager_partition_count{broker=\"\(broker.id)\"}"))
-            if text.contains("kafka_controller_active_controller_count{broker=\"\(broker.id)\"} 1") {
+            #expect(text.contains("kafka_controller_KafkaController_ControllerState{broker=\"\(broker.id)\"}"))
+            #expect(text.contains("kafka_server_ReplicaManager_PartitionCount{broker=\"\(broker.id)\"}"))
+            #expect(text.contains("kafka_network_RequestMetrics_TotalTimeMs_count{broker=\"\(broker.id)\",request=\"UpdateMetadata\"}"), "every broker hears UpdateMetadata from the controller")
+            if DataPlane.sample(text, "kafka_controller_KafkaController_ActiveControllerCount") == 1 {
                 active.append(broker.id)
                 // The active controller processed at least its own election (ControllerChange state).
-                #expect(text.contains("kafka_controller_events_total{broker=\"\(broker.id)\",state=\"ControllerChange\"}"))
+                let elections = DataPlane.sample(text, "kafka_controller_ControllerStats_ControllerChangeRateAndTimeMs_count") ?? 0
+                #expect(elections >= 1, "broker \(broker.id) timed \(elections) ControllerChange events")
+                #expect(DataPlane.sample(text, "kafka_controller_KafkaController_OfflinePartitionsCount") == 0)
             }
         }
         #expect(active.count == 1, "exactly one broker reports itself active controller: \(active)")

@@ -41,7 +41,7 @@ struct DataPlaneRoundTripTests {
         // this topic, so each holds a session for each of the other two brokers' fetchers.
         for broker in cluster.descriptor.brokers {
             let text = try DataPlane.metrics(cluster, broker: broker.id)
-            let sessions = DataPlane.sample(text, "kafka_server_fetchsessioncache_num_incremental_fetch_sessions") ?? 0
+            let sessions = DataPlane.sample(text, "kafka_server_FetchSessionCache_NumIncrementalFetchSessions") ?? 0
             #expect(sessions >= 2, "broker \(broker.id) holds \(sessions) fetch sessions")
         }
     }

@@ -150,7 +150,7 @@ struct LeaderEpochDurabilityTests {
 
 /// The confluent-kafka producer of `Scripts/confluent_client.py` sending with acks=all in the
 /// background until stopped, recording each acknowledged record with its offset.
-private final class ProducerRun: Sendable {
+final class ProducerRun: Sendable {
     let scratch: String
     let acked: String
     private let stopFile: String

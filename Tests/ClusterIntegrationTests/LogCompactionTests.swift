@@ -70,7 +70,7 @@ struct LogCompactionTests {
             for record in stored { replicaLatest[record.key] = record.value }
             #expect(replicaLatest == latest, "broker \(broker.id)")
             let metrics = try DataPlane.metrics(cluster, broker: broker.id)
-            #expect(DataPlane.sample(metrics, "kafka_log_logcleaner_max_dirty_percent") != nil, "broker \(broker.id)")
+            #expect(DataPlane.sample(metrics, "kafka_log_LogCleaner_max_dirty_percent") != nil, "broker \(broker.id)")
         }
     }
 

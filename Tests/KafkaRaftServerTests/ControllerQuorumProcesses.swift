@@ -12,7 +12,10 @@ final class ControllerQuorumProcesses: @unchecked Sendable {
     private let executable: String
     private var processes: [Int32: ChildProcess] = [:]
 
-    init(ids: [Int32] = [1, 2, 3]) throws {
+    let clusterID: String
+
+    /// `extraConfig`: more server.properties lines for every controller.
+    init(ids: [Int32] = [1, 2, 3], extraConfig: [String] = []) throws {
         executable = try ZKafkaExecutable.path()
         root = NSTemporaryDirectory() + "kraft-quorum-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
@@ -20,7 +23,7 @@ final class ControllerQuorumProcesses: @unchecked Sendable {
         for id in ids { ports[id] = try Self.freePort() }
         self.ports = ports
         let voters = ids.map { "\($0)@127.0.0.1:\(ports[$0]!)" }.joined(separator: ",")
-        let clusterID = try Command.run([executable, "storage", "random-uuid"], timeout: .seconds(30))
+        clusterID = try Command.run([executable, "storage", "random-uuid"], timeout: .seconds(30))
             .standardOutput.trimmingCharacters(in: .whitespacesAndNewlines)
         for id in ids {
             let config = """
@@ -30,7 +33,8 @@ final class ControllerQuorumProcesses: @unchecked Sendable {
                 controller.listener.names=CONTROLLER
                 listeners=CONTROLLER://127.0.0.1:\(ports[id]!)
                 log.dirs=\(root)/data-\(id)
-                """
+
+                """ + extraConfig.joined(separator: "\n")
             try config.write(toFile: configPath(id), atomically: true, encoding: .utf8)
             let formatted = try Command.run(
                 [executable, "storage", "format", "--cluster-id", clusterID, "--config", configPath(id)], timeout: .seconds(30))
@@ -40,6 +44,8 @@ final class ControllerQuorumProcesses: @unchecked Sendable {
 
     func configPath(_ id: Int32) -> String { "\(root)/controller-\(id).properties" }
     func logPath(_ id: Int32) -> String { "\(root)/controller-\(id).log" }
+    func dataPath(_ id: Int32) -> String { "\(root)/data-\(id)" }
+    var runningIDs: [Int32] { processes.keys.sorted() }
 
     func start(_ id: Int32) throws {
         processes[id] = try ChildProcess.spawn(ChildProcessOptions(

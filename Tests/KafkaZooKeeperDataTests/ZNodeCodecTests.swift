@@ -98,3 +98,12 @@ import Testing
         #expect(String(decoding: JSONText.encode(.string("q\"\n\u{01}")), as: UTF8.self) == #""q\"\n\u0001""#)
     }
 }
+
+@Suite(.tags(.unit)) struct LogDirEventNotificationZNodeTests {
+    @Test func encodesKafkasJSON_andDecodesTheBrokerID() throws {
+        #expect(String(decoding: LogDirEventNotificationZNode.encode(brokerID: 3), as: UTF8.self) == #"{"version":1,"broker":3,"event":1}"#)
+        #expect(try LogDirEventNotificationZNode.decode(Array(#"{"event":1,"broker":42,"version":1}"#.utf8), path: "/x") == 42)
+        #expect(LogDirEventNotificationZNode.sequencePathPrefix == "/log_dir_event_notification/log_dir_event_")
+        #expect(throws: ZNodeDataError.self) { try LogDirEventNotificationZNode.decode(Array(#"{"version":1}"#.utf8), path: "/x") }
+    }
+}

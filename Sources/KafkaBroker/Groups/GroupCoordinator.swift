@@ -234,3 +234,18 @@ public final class GroupCoordinator: Sendable {
         state.withLock { $0.partitions.values.contains { if case .loading = $0 { true } else { false } } }
     }
 }
+
+extension GroupCoordinator {
+    /// The hosted groups per state and their committed offsets (Kafka's `GroupMetadataManager` gauges,
+    /// computed on read as Kafka's are).
+    var metrics: BrokerMetricsSnapshot.Groups {
+        state.withLock { state in
+            var metrics = BrokerMetricsSnapshot.Groups()
+            for group in state.groups.values {
+                metrics.groupsByState[group.state, default: 0] += 1
+                metrics.offsets += group.offsets.count
+            }
+            return metrics
+        }
+    }
+}

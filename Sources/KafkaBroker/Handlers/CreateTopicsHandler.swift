@@ -12,7 +12,7 @@ extension BrokerApiTable {
     static func createTopics(context: BrokerContext) -> BrokerApi {
         .typed(CreateTopicsRequest.self, versions: 0...4) { request, header, _ in
             let snapshot = context.metadataCache.snapshot
-            guard snapshot.controllerID == context.brokerID else {
+            guard snapshot.controllerID == context.brokerID || context.topicAdministration.forwardsToController else {
                 return CreateTopicsResponse(
                     throttleTimeMs: 0,
                     topics: request.topics.map {

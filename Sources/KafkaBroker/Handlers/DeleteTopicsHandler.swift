@@ -15,7 +15,9 @@ extension BrokerApiTable {
                 DeleteTopicsResponse(throttleTimeMs: 0, responses: names.map { .init(name: $0, errorCode: code.rawValue) })
             }
             let snapshot = context.metadataCache.snapshot
-            guard snapshot.controllerID == context.brokerID else { return answer(.notController) }
+            guard snapshot.controllerID == context.brokerID || context.topicAdministration.forwardsToController else {
+                return answer(.notController)
+            }
             guard context.config.deleteTopicEnable else {
                 // Kafka throws InvalidRequestException("Topic deletion is disabled.") below v3.
                 return answer(header.apiVersion < 3 ? .invalidRequest : .topicDeletionDisabled)

@@ -148,6 +148,8 @@ extension BrokerApiTable {
                         fail(.kafkaStorageError)
                     }
                 }
+            } else if replicaManager.isOffline(topicPartition) {
+                fail(.kafkaStorageError)
             } else {
                 fail(context.metadataCache.snapshot.contains(topic: topicPartition.topic) ? .notLeaderOrFollower : .unknownTopicOrPartition)
             }

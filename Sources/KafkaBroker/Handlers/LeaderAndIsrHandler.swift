@@ -40,7 +40,7 @@ extension BrokerApiTable {
                     endpoints[leader.brokerId] = .init(host: leader.hostName, port: Int(leader.port))
                 }
                 let administration = context.topicAdministration
-                let refused = await context.replicaManager.becomeLeaderOrFollower(
+                let refused = await context.applyLeadership(
                     states.map { state, topic in
                         ReplicaManager.BecomeLeaderOrFollower(
                             topicPartition: TopicPartition(topic: topic, partition: state.partitionIndex), leader: state.leader,
@@ -51,17 +51,6 @@ extension BrokerApiTable {
                     topicConfig: { topic in try? await administration.topicConfig(topic) })
                 for (partition, reason) in refused {
                     context.logger.info("Ignoring LeaderAndIsr for partition \(partition) from controller \(request.controllerId): \(reason)")
-                }
-                // Kafka's onLeadershipChange: the group coordinator loads the groups of the offsets
-                // partitions it now leads and unloads those it follows.
-                for (state, topic) in states where topic == GroupCoordinator.offsetsTopic {
-                    let topicPartition = TopicPartition(topic: topic, partition: state.partitionIndex)
-                    guard refused[topicPartition] == nil else { continue }
-                    if state.leader == context.brokerID {
-                        context.groupCoordinator.onElection(partition: state.partitionIndex)
-                    } else {
-                        context.groupCoordinator.onResignation(partition: state.partitionIndex)
-                    }
                 }
                 return response(.none, partitionErrors: refused.mapValues {
                     switch $0 {
@@ -102,10 +91,7 @@ extension BrokerApiTable {
             case .staleBrokerEpoch: return response(.staleBrokerEpoch)
             case .staleControllerEpoch: return response(.staleControllerEpoch)
             case .accept:
-                let refused = context.replicaManager.stopReplicas(partitions, delete: deleted)
-                for (topicPartition, _) in partitions where topicPartition.topic == GroupCoordinator.offsetsTopic && refused[topicPartition] == nil {
-                    context.groupCoordinator.onResignation(partition: topicPartition.partition)
-                }
+                let refused = context.applyStopReplicas(partitions, delete: deleted)
                 return response(.none, partitionErrors: refused.mapValues {
                     if case .storage = $0 { .kafkaStorageError } else { .staleControllerEpoch }
                 })

@@ -31,6 +31,11 @@ extension BrokerApiTable {
                     }
                     guard validAcks else { fail(.invalidRequiredAcks); continue }
                     guard let partition = replicaManager.partition(topicPartition) else {
+                        if replicaManager.isOffline(topicPartition) {
+                            // Kafka's getPartitionOrError: HostedPartition.Offline → KAFKA_STORAGE_ERROR.
+                            fail(.kafkaStorageError, "the log dir of \(topicPartition) on broker \(context.brokerID) is offline")
+                            continue
+                        }
                         fail(context.metadataCache.snapshot.contains(topic: topic.name) ? .notLeaderOrFollower : .unknownTopicOrPartition)
                         continue
                     }
@@ -65,7 +70,7 @@ extension BrokerApiTable {
                             fail(.notEnoughReplicas, "ISR has \(isr) replicas, min.insync.replicas is \(required)")
                         case .log(let logError):
                             context.logger.error("Append to \(topicPartition) failed: \(logError)")
-                            if case .storage = logError { fail(.kafkaStorageError, "\(logError)") } else { fail(.corruptMessage, "\(logError)") }
+                            if logError.isStorageFailure { fail(.kafkaStorageError, "\(logError)") } else { fail(.corruptMessage, "\(logError)") }
                         }
                     }
                 }

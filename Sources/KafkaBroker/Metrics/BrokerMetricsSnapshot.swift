@@ -1,25 +1,12 @@
-import KafkaController
+import KafkaGroupCoordinator
 import KafkaLog
 import KafkaModel
 
-/// What a broker reports on its metrics endpoint: the controller's state and event statistics
-/// (Kafka's `kafka.controller:type=KafkaController` gauges and `ControllerStats` timers) and the
-/// replica manager's partition gauges (`kafka.server:type=ReplicaManager`).
+/// The broker's computed-on-read gauges at one moment (Kafka's `newGauge(name, () => …)` values):
+/// the replica manager's partition gauges (`kafka.server:type=ReplicaManager`), the fetch session cache
+/// (`kafka.server:type=FetchSessionCache`), the log cleaner (`kafka.log:type=LogCleaner`) and the group
+/// coordinator (`kafka.coordinator.group:type=GroupMetadataManager`). ``BrokerMetrics`` records them.
 public struct BrokerMetricsSnapshot: Sendable, Hashable {
-    public struct Controller: Sendable, Hashable {
-        public var isActive: Bool
-        public var state: ControllerState
-        public var queueSize: Int
-        public var statistics: ControllerEventStatistics
-
-        public init(isActive: Bool, state: ControllerState, queueSize: Int, statistics: ControllerEventStatistics) {
-            self.isActive = isActive
-            self.state = state
-            self.queueSize = queueSize
-            self.statistics = statistics
-        }
-    }
-
     public struct Replication: Sendable, Hashable {
         public var partitionCount: Int
         public var leaderCount: Int
@@ -53,18 +40,32 @@ public struct BrokerMetricsSnapshot: Sendable, Hashable {
         }
     }
 
-    public var brokerID: BrokerID
-    public var controller: Controller?
+    /// Kafka's `kafka.coordinator.group:type=GroupMetadataManager` gauges: groups hosted by this coordinator
+    /// per state, and their committed offsets.
+    public struct Groups: Sendable, Hashable {
+        public var groupsByState: [GroupState: Int]
+        public var offsets: Int
+
+        public init(groupsByState: [GroupState: Int] = [:], offsets: Int = 0) {
+            self.groupsByState = groupsByState
+            self.offsets = offsets
+        }
+    }
+
     public var replication: Replication
     public var fetchSessions: FetchSessions
     /// Kafka's `kafka.log:type=LogCleaner` gauges, when the log cleaner runs.
     public var cleaner: LogCleaner.Gauges?
+    public var groups: Groups
 
-    public init(brokerID: BrokerID, controller: Controller?, replication: Replication, fetchSessions: FetchSessions = .init()) {
-        self.brokerID = brokerID
-        self.controller = controller
+    public init(
+        replication: Replication, fetchSessions: FetchSessions = .init(), cleaner: LogCleaner.Gauges? = nil,
+        groups: Groups = .init()
+    ) {
         self.replication = replication
         self.fetchSessions = fetchSessions
+        self.cleaner = cleaner
+        self.groups = groups
     }
 }
 

@@ -74,6 +74,30 @@ public final class Partition: Sendable {
         }
     }
 
+    /// Kafka 3.3's `Partition.makeLeader` / `makeFollower` for a KRaft delta whose partition epoch
+    /// moved while the leader epoch did not (an ISR change the controller wrote, e.g. a fenced
+    /// follower removed): the ISR, replicas and partition epoch are taken as they are, the follower
+    /// fetch states and the fetcher stay. Returns whether the high watermark moved (a shrunk ISR can
+    /// let it advance).
+    func applyPartitionEpochChange(isr: [BrokerID], replicas: [BrokerID], partitionEpoch: Int32, nowMs: Int64) -> Bool {
+        guarded.withLock { guarded in
+            guard partitionEpoch > guarded.replication.zkVersion else { return false }
+            guarded.replication.isr = isr
+            guarded.replication.zkVersion = partitionEpoch
+            if guarded.replication.replicas != replicas {
+                guarded.replication.replicas = replicas
+                for replica in replicas where replica != guarded.replication.brokerID && guarded.replication.followers[replica] == nil {
+                    guarded.replication.followers[replica] = .init(lastCaughtUpTimeMs: isr.contains(replica) ? nowMs : 0)
+                }
+                for replica in guarded.replication.followers.keys where !replicas.contains(replica) {
+                    guarded.replication.followers[replica] = nil
+                }
+            }
+            guard guarded.replication.isLeader else { return false }
+            return maybeIncrementHighWatermark(guarded)
+        }
+    }
+
     // MARK: - Leader side
 
     public enum AppendError: Error, Sendable {

@@ -11,4 +11,13 @@ public protocol PartitionStateWriter: Sendable {
 
     /// Records that these partitions' ISR changed (`/isr_change_notification/isr_change_<seq>`).
     func notifyIsrChanges(_ partitions: [TopicPartition]) async throws
+
+    /// Tells the controller a log dir of this broker failed (`/log_dir_event_notification/log_dir_event_<seq>`,
+    /// Kafka's `KafkaZkClient.propagateLogDirEvent`).
+    func notifyLogDirFailure(brokerID: BrokerID) async throws
+}
+
+extension PartitionStateWriter {
+    /// Writers without a controller to tell (tests) do nothing.
+    public func notifyLogDirFailure(brokerID: BrokerID) async throws {}
 }

@@ -60,6 +60,8 @@ public enum ControllerEvent: Sendable {
     case autoPreferredReplicaLeaderElection
     /// A broker asks to shut down in a controlled way (`ControlledShutdown` request).
     case controlledShutdown(brokerID: BrokerID, brokerEpoch: Int64, reply: ControlledShutdownReply)
+    /// The children of `/log_dir_event_notification` changed: a broker's log directory failed.
+    case logDirEventNotification
     /// A broker answered a `LeaderAndIsr` request; `KAFKA_STORAGE_ERROR` partitions mark offline replicas.
     case leaderAndISRResponseReceived(brokerID: BrokerID, errorCode: Int16, partitionErrors: [TopicPartition: Int16])
     /// A broker answered an `UpdateMetadata` request (errors are only logged).
@@ -75,6 +77,7 @@ public enum ControllerEvent: Sendable {
         case .topicDeletion, .topicDeletionStopReplicaResponseReceived: .topicDeletion
         case .zkPartitionReassignment, .partitionReassignmentISRChange: .alterPartitionReassignment
         case .isrChangeNotification: .isrChange
+        case .logDirEventNotification: .logDirChange
         case .replicaLeaderElection: .manualLeaderBalance
         case .autoPreferredReplicaLeaderElection: .autoLeaderBalance
         case .controlledShutdown: .controlledShutdown
@@ -101,6 +104,7 @@ public enum ControllerEvent: Sendable {
         case .zkPartitionReassignment: "ZkPartitionReassignment"
         case .partitionReassignmentISRChange: "PartitionReassignmentIsrChange"
         case .isrChangeNotification: "IsrChangeNotification"
+        case .logDirEventNotification: "LogDirEventNotification"
         case .replicaLeaderElection: "ReplicaLeaderElection"
         case .autoPreferredReplicaLeaderElection: "AutoPreferredReplicaLeaderElection"
         case .controlledShutdown: "ControlledShutdown"

@@ -32,6 +32,7 @@ public final class ControllerEventManager: @unchecked Sendable {
     private let clock: any ControllerClock
     private let traceSink: any ControllerTraceSink
     private let logger: Logger
+    private let metrics: ControllerEventMetrics
     private let queue: ControllerEventQueue
 
     /// Protects `lifecycle`, `currentState`, `statistics`, `threadExited`; signalled when the thread exits.
@@ -48,16 +49,19 @@ public final class ControllerEventManager: @unchecked Sendable {
     ///   - traceSink: receives one ``ControllerEventTraceRecord`` per event, and a ``ControllerTraceSink/flush()``
     ///     after each.
     ///   - logger: logs failed events.
+    ///   - metrics: Kafka's `ControllerStats` timers and `EventQueueTimeMs`, recorded as each event ends.
     public init(
         processor: any ControllerEventProcessor,
         clock: any ControllerClock = SystemControllerClock(),
         traceSink: any ControllerTraceSink = DiscardingControllerTraceSink(),
-        logger: Logger = Logger(label: "kafka.controller.event-manager")
+        logger: Logger = Logger(label: "kafka.controller.event-manager"),
+        metrics: ControllerEventMetrics = ControllerEventMetrics()
     ) {
         self.processor = processor
         self.clock = clock
         self.traceSink = traceSink
         self.logger = logger
+        self.metrics = metrics
         let owner = WeakManager()
         self.queue = ControllerEventQueue(clock: clock) { queued in
             if let manager = owner.manager {
@@ -186,6 +190,7 @@ public final class ControllerEventManager: @unchecked Sendable {
             currentState = eventState
             statistics.recordQueueWait(queueWait)
         }
+        metrics.recordQueueWait(nanoseconds: queueWait)
         var failure: (any Error)?
         var ran = false
         do {
@@ -202,6 +207,9 @@ public final class ControllerEventManager: @unchecked Sendable {
                 statistics.recordProcessing(state: eventState, nanoseconds: processing, failed: failure != nil)
             }
             currentState = .idle
+        }
+        if ran || failure != nil {
+            metrics.recordProcessing(state: eventState, nanoseconds: processing, failed: failure != nil)
         }
         guard ran || failure != nil else {  // preempted meanwhile: already traced
             traceSink.flush()
@@ -221,6 +229,7 @@ public final class ControllerEventManager: @unchecked Sendable {
         guard queued.preempt(with: processor) else { return }
         let wait = clock.nanoseconds() &- queued.enqueueTimeNanoseconds
         condition.withLock { statistics.preemptedEvents += 1 }
+        metrics.recordPreemption()
         if case .shutdownEventThread = queued.event { return }
         logger.debug("Preempted controller event", metadata: ["event": "\(queued.event.name)"])
         traceSink.append(

@@ -64,8 +64,10 @@ public struct BrokerRequestBatch: Sendable {
                 topicPartition: partition, leaderISRAndControllerEpoch: leaderISRAndControllerEpoch,
                 assignment: assignment, isNew: isNew || alreadyNew)
         }
-        addUpdateMetadataRequest(
-            brokerIDs: context.liveOrShuttingDownBrokerIDs.sorted(), partitions: [partition], context: context)
+        // Every live-or-shutting-down broker, taken straight from the registry: no set is built and sorted
+        // per partition.
+        for brokerID in context.liveBrokers.keys where brokerID >= 0 { updateMetadataBrokers.insert(brokerID) }
+        addUpdateMetadataRequest(brokerIDs: [], partitions: [partition], context: context)
     }
 
     /// Adds `StopReplica` for `partition` to each broker (Kafka's `addStopReplicaRequestForBrokers`).

@@ -258,9 +258,11 @@ public final class PartitionStateMachine {
         var remaining = partitions
         var finished: [TopicPartition: Result<LeaderAndISR, ControllerError>] = [:]
         var unclean: Set<TopicPartition> = []
+        var firstRound = true
         while !remaining.isEmpty {
             let previousStates = Dictionary(uniqueKeysWithValues: remaining.map { ($0, context.partitionState($0)) })
-            let attempt = try doElectLeaders(remaining, strategy: strategy)
+            let attempt = try doElectLeaders(remaining, strategy: strategy, fromContext: firstRound)
+            firstRound = false
             remaining = attempt.retry
             for (partition, outcome) in attempt.finished.sorted(by: { $0.key < $1.key }) {
                 finished[partition] = outcome
@@ -293,14 +295,17 @@ public final class PartitionStateMachine {
         var unclean: Set<TopicPartition> = []
     }
 
-    /// Kafka's `doElectLeaderForPartitions`: one read–elect–CAS round.
+    /// Kafka's `doElectLeaderForPartitions`: one read–elect–CAS round. The first round starts from the states the
+    /// context holds (`PartitionStateStore.partitionStates(_:cachedIn:)`: the CAS catches stale ones); partitions
+    /// it would fail without writing (no leader, newer controller epoch) are retried too, since no CAS checked the
+    /// state they were decided on. Retries read ZooKeeper, as Kafka's every round does.
     private func doElectLeaders(
-        _ partitions: [TopicPartition], strategy: PartitionLeaderElectionStrategy
+        _ partitions: [TopicPartition], strategy: PartitionLeaderElectionStrategy, fromContext: Bool
     ) throws -> ElectionAttempt {
         var attempt = ElectionAttempt()
         let states: [TopicPartition: Result<LeaderISRAndControllerEpoch?, PartitionStateStoreError>]
         do {
-            states = try store.partitionStates(partitions)
+            states = fromContext ? try store.partitionStates(partitions, cachedIn: context) : try store.partitionStates(partitions)
         } catch let error as ControllerError where error.code == .controllerMoved {
             throw error
         } catch {
@@ -313,7 +318,9 @@ public final class PartitionStateMachine {
         for partition in partitions {
             switch states[partition] ?? .success(nil) {
             case .success(let stored?):
-                if stored.controllerEpoch > context.epoch {
+                if stored.controllerEpoch > context.epoch && fromContext {
+                    attempt.retry.append(partition)  // decided on a cached state: confirm with a fresh read
+                } else if stored.controllerEpoch > context.epoch {
                     attempt.finished[partition] = .failure(
                         ControllerError(
                             .stateChangeFailed,
@@ -359,6 +366,11 @@ public final class PartitionStateMachine {
         var recipients: [TopicPartition: [BrokerID]] = [:]
         for election in elections {
             guard let leaderAndISR = election.leaderAndISR else {
+                // No write means no CAS to catch a stale cached state: confirm the failure with a fresh read.
+                if fromContext {
+                    attempt.retry.append(election.topicPartition)
+                    continue
+                }
                 attempt.finished[election.topicPartition] = .failure(
                     ControllerError(
                         .stateChangeFailed,

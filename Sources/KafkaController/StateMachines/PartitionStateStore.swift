@@ -56,3 +56,33 @@ public protocol PartitionStateStore: AnyObject {
     /// A topic missing from the result could not be read; its leaderless partitions are not elected.
     func uncleanLeaderElectionEnabled(topics: Set<String>) throws -> [String: Bool]
 }
+
+extension PartitionStateStore {
+    /// The states a first read–write round starts from: those the context holds (read by the context
+    /// initialisation or written by this controller, each with its znode version), read from ZooKeeper only
+    /// for partitions the context has none for.
+    ///
+    /// Kafka 2.8's `doElectLeaderForPartitions` and `doRemoveReplicasFromIsr` read every partition afresh
+    /// before each round, so a failover read all N states twice more after loading them. Every write here is
+    /// a compare-and-set on the zkVersion the state came with, so a stale cached state is caught by ZooKeeper
+    /// (`BADVERSION`, also after a newer controller wrote the znode), and the retry rounds read those
+    /// partitions afresh, as Kafka does: the outcome is Kafka's, with about one read per partition fewer.
+    func partitionStates(
+        _ partitions: [TopicPartition], cachedIn context: ControllerContext
+    ) throws -> [TopicPartition: Result<LeaderISRAndControllerEpoch?, PartitionStateStoreError>] {
+        var states: [TopicPartition: Result<LeaderISRAndControllerEpoch?, PartitionStateStoreError>] = [:]
+        states.reserveCapacity(partitions.count)
+        var unknown: [TopicPartition] = []
+        for partition in partitions {
+            if let cached = context.partitionLeadershipInfo[partition] {
+                states[partition] = .success(cached)
+            } else {
+                unknown.append(partition)
+            }
+        }
+        if !unknown.isEmpty {
+            for (partition, state) in try partitionStates(unknown) { states[partition] = state }
+        }
+        return states
+    }
+}

@@ -254,20 +254,25 @@ public final class ReplicaStateMachine {
     private func removeReplicaFromISR(_ brokerID: BrokerID, _ partitions: [TopicPartition]) throws -> ISRRemoval {
         var removal = ISRRemoval()
         var remaining = partitions
+        var firstRound = true
         while !remaining.isEmpty {
-            remaining = try doRemoveReplicaFromISR(brokerID, remaining, into: &removal)
+            remaining = try doRemoveReplicaFromISR(brokerID, remaining, fromContext: firstRound, into: &removal)
+            firstRound = false
         }
         return removal
     }
 
     /// Kafka's `doRemoveReplicasFromIsr`. Partitions whose ISR does not contain the replica are reported as
-    /// updated with the state just read (as Kafka does), so they still get their `LeaderAndIsr`.
+    /// updated with the state just read (as Kafka does), so they still get their `LeaderAndIsr`. The first round
+    /// starts from the states the context holds (`PartitionStateStore.partitionStates(_:cachedIn:)`: the CAS
+    /// catches stale ones); partitions it would leave unwritten (replica not in the cached ISR, newer controller
+    /// epoch) and those answering `BADVERSION` are retried with a fresh read, as Kafka's every round does.
     private func doRemoveReplicaFromISR(
-        _ brokerID: BrokerID, _ partitions: [TopicPartition], into removal: inout ISRRemoval
+        _ brokerID: BrokerID, _ partitions: [TopicPartition], fromContext: Bool, into removal: inout ISRRemoval
     ) throws -> [TopicPartition] {
         let states: [TopicPartition: Result<LeaderISRAndControllerEpoch?, PartitionStateStoreError>]
         do {
-            states = try store.partitionStates(partitions)
+            states = fromContext ? try store.partitionStates(partitions, cachedIn: context) : try store.partitionStates(partitions)
         } catch let error as ControllerError where error.code == .controllerMoved {
             throw error
         } catch {
@@ -278,8 +283,12 @@ public final class ReplicaStateMachine {
         }
         var withReplica: [TopicPartition: LeaderAndISR] = [:]
         var withoutReplica: [TopicPartition: LeaderAndISR] = [:]
+        var retry: [TopicPartition] = []
         for partition in partitions {
             switch states[partition] ?? .success(nil) {
+            case .success(let stored?) where fromContext && (stored.controllerEpoch > context.epoch || !stored.leaderAndISR.isr.contains(brokerID)):
+                // Decided without a write (no CAS checks the cached state): confirm with a fresh read.
+                retry.append(partition)
             case .success(let stored?):
                 if stored.controllerEpoch > context.epoch {
                     removal.failures[partition] = ControllerError(
@@ -308,7 +317,6 @@ public final class ReplicaStateMachine {
                 removal.failures[partition] = ControllerError(.stateChangeFailed, "\(error)")
             }
         }
-        var retry: [TopicPartition] = []
         var finished = withoutReplica
         if !withReplica.isEmpty {
             let writes = try store.updateLeaderAndISR(

@@ -23,6 +23,8 @@ public final class LogCleaner: Sendable {
         public var maxCleanTimeSecs: Int = 0
         /// Passes completed since start (not a Kafka gauge; for tests and logs).
         public var passes: Int = 0
+
+        public init() {}
     }
 
     struct State: Sendable {

@@ -52,6 +52,8 @@ let allGeneratedMessageTypes: [any (KafkaMessage & KafkaSampleProviding).Type] =
     OffsetDeleteResponse.self,
     OffsetForLeaderEpochRequest.self,
     OffsetForLeaderEpochResponse.self,
+    CreatePartitionsRequest.self,
+    CreatePartitionsResponse.self,
     ConsumerProtocolSubscription.self,
     ConsumerProtocolAssignment.self,
 ]

@@ -29,6 +29,7 @@ public enum KafkaRequestBody: Sendable, Hashable {
     case deleteGroups(DeleteGroupsRequest)
     case offsetDelete(OffsetDeleteRequest)
     case offsetForLeaderEpoch(OffsetForLeaderEpochRequest)
+    case createPartitions(CreatePartitionsRequest)
 
     public var apiKey: ApiKey {
         switch self {
@@ -57,6 +58,7 @@ public enum KafkaRequestBody: Sendable, Hashable {
         case .deleteGroups: return DeleteGroupsRequest.apiKey
         case .offsetDelete: return OffsetDeleteRequest.apiKey
         case .offsetForLeaderEpoch: return OffsetForLeaderEpochRequest.apiKey
+        case .createPartitions: return CreatePartitionsRequest.apiKey
         }
     }
 
@@ -88,6 +90,7 @@ public enum KafkaRequestBody: Sendable, Hashable {
         case 42: return .deleteGroups(try DeleteGroupsRequest(from: &buffer, version: version))
         case 47: return .offsetDelete(try OffsetDeleteRequest(from: &buffer, version: version))
         case 23: return .offsetForLeaderEpoch(try OffsetForLeaderEpochRequest(from: &buffer, version: version))
+        case 37: return .createPartitions(try CreatePartitionsRequest(from: &buffer, version: version))
         default: throw KafkaProtocolError(.unknownApiKey(apiKey.rawValue), field: "KafkaRequestBody")
         }
     }
@@ -120,6 +123,7 @@ public enum KafkaRequestBody: Sendable, Hashable {
         case .deleteGroups(let body): body.encode(into: &buffer, version: version)
         case .offsetDelete(let body): body.encode(into: &buffer, version: version)
         case .offsetForLeaderEpoch(let body): body.encode(into: &buffer, version: version)
+        case .createPartitions(let body): body.encode(into: &buffer, version: version)
         }
     }
 }

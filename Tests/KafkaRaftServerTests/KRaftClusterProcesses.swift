@@ -1,0 +1,103 @@
+import ChildProcess
+import Foundation
+import KafkaTestKit
+
+/// A KRaft cluster as real processes: `controllers` quorum members and `brokers` KRaft brokers
+/// (`process.roles=broker`), each `zkafka server-start` on free loopback ports with formatted temp dirs.
+/// `stopAll` kills every process still running and removes the directory.
+final class KRaftClusterProcesses: @unchecked Sendable {
+    let root: String
+    let controllerIDs: [Int32]
+    let brokerIDs: [Int32]
+    let ports: [Int32: Int]
+    private let executable: String
+    private var processes: [Int32: ChildProcess] = [:]
+
+    init(controllers: [Int32] = [1, 2, 3], brokers: [Int32] = [4, 5, 6], brokerProperties: [String] = []) throws {
+        executable = try ZKafkaExecutable.path()
+        controllerIDs = controllers
+        brokerIDs = brokers
+        root = NSTemporaryDirectory() + "kraft-cluster-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
+        var ports: [Int32: Int] = [:]
+        for id in controllers + brokers { ports[id] = try FreePort.find() }
+        self.ports = ports
+        let voters = controllers.map { "\($0)@127.0.0.1:\(ports[$0]!)" }.joined(separator: ",")
+        let clusterID = try Command.run([executable, "storage", "random-uuid"], timeout: .seconds(30))
+            .standardOutput.trimmingCharacters(in: .whitespacesAndNewlines)
+        for id in controllers + brokers {
+            let isBroker = brokers.contains(id)
+            let listener = isBroker ? "PLAINTEXT://127.0.0.1:\(ports[id]!)" : "CONTROLLER://127.0.0.1:\(ports[id]!)"
+            let config = ([
+                "process.roles=\(isBroker ? "broker" : "controller")",
+                "node.id=\(id)",
+                "controller.quorum.voters=\(voters)",
+                "controller.listener.names=CONTROLLER",
+                "listeners=\(listener)",
+                "log.dirs=\(root)/data-\(id)",
+            ] + (isBroker ? brokerProperties : [])).joined(separator: "\n")
+            try config.write(toFile: configPath(id), atomically: true, encoding: .utf8)
+            let formatted = try Command.run(
+                [executable, "storage", "format", "--cluster-id", clusterID, "--config", configPath(id)], timeout: .seconds(30))
+            guard formatted.status == 0 else { throw QuorumTestError("format of node \(id) failed: \(formatted.standardError)") }
+        }
+    }
+
+    var bootstrapServers: String { brokerIDs.map { "127.0.0.1:\(ports[$0]!)" }.joined(separator: ",") }
+
+    func configPath(_ id: Int32) -> String { "\(root)/node-\(id).properties" }
+    func logPath(_ id: Int32) -> String { "\(root)/node-\(id).log" }
+    func log(_ id: Int32) -> String { (try? String(contentsOfFile: logPath(id), encoding: .utf8)) ?? "" }
+    func isRunning(_ id: Int32) -> Bool { processes[id]?.isRunning == true }
+
+    func start(_ id: Int32) throws {
+        processes[id] = try ChildProcess.spawn(ChildProcessOptions(
+            [executable, "server-start", "--config", configPath(id)],
+            standardOutput: .file(logPath(id), append: true), standardError: .standardOutput))
+    }
+
+    func startAll() throws {
+        for id in controllerIDs + brokerIDs { try start(id) }
+    }
+
+    func kill9(_ id: Int32) {
+        guard let process = processes.removeValue(forKey: id) else { return }
+        process.stop(signal: SIGKILL, grace: .seconds(30))
+    }
+
+    /// SIGTERM, then the exit status once the process has exited within `timeout` (nil if it has not).
+    func terminate(_ id: Int32, timeout: Duration = .seconds(30)) async throws -> ChildProcess.ExitStatus? {
+        guard let process = processes[id] else { return nil }
+        process.signal(SIGTERM)
+        guard let status = await process.exit(timeout: timeout) else { return nil }
+        processes[id] = nil
+        return status
+    }
+
+    func stopAll() {
+        for id in processes.keys.sorted() { kill9(id) }
+        try? FileManager.default.removeItem(atPath: root)
+    }
+
+    /// The end of every node's log, for a failure message.
+    func logTails() -> String {
+        (controllerIDs + brokerIDs).map { "--- node \($0)\n" + String(log($0).suffix(3_000)) }.joined(separator: "\n")
+    }
+}
+
+enum FreePort {
+    static func find() throws -> Int {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = 0
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &address) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0 }
+        }
+        guard bound else { throw QuorumTestError("cannot find a free port") }
+        return Int(UInt16(bigEndian: address.sin_port))
+    }
+}
