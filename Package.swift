@@ -331,7 +331,8 @@ let package = Package(
             name: "KafkaRaftServer",
             dependencies: [
                 "KafkaConfig", "KafkaModel", "KafkaRaft", "KafkaRaftStorage", "KafkaRaftProtocol", "KafkaProtocol", "KafkaNetwork",
-                "KafkaClient", "KafkaQuorumController", "KafkaMetadataRecords", "KafkaController", .product(name: "NIOCore", package: "swift-nio"), .product(name: "Logging", package: "swift-log"),
+                "KafkaClient", "KafkaQuorumController", "KafkaMetadataRecords", "KafkaController", .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio"), .product(name: "Logging", package: "swift-log"),
             ]),
         .testTarget(
             name: "KafkaRaftServerTests",

@@ -18,6 +18,9 @@ bounded in time:
                 expires, its partitions get other leaders, it leaves every ISR
   6. rejoin     `podman network connect` again: it re-registers and rejoins every ISR; the 10,000
                 records are all still there
+  7. down       `podman-compose down -v`: no container, volume or network of the project is left
+  8-11. the same cluster through `zkafka cluster up --containers` and its status, kill, start,
+                partition, heal, trace and down commands (scripts/container_cli_steps.py)
 Teardown (containers, volumes, network) always runs. Prints one PASS/FAIL line per step and
 `containers: N passed, N failed`; exits 1 if a step failed, 0 if the suite passed or was skipped.
 
@@ -34,6 +37,8 @@ import socket
 import subprocess
 import sys
 import time
+
+from container_cli_steps import CliSteps
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 CONTAINERS_CONF = os.path.join(ROOT, "containers", "podman-containers.conf")
@@ -165,6 +170,8 @@ class Suite:
         self.zk = None
         self.results = []
         self.acknowledged = None
+        self.removed = False
+        self.cli = CliSteps(run, wait_for, log, StepFailed, self.env, ROOT)
 
     # -- helpers --------------------------------------------------------------------------------
 
@@ -342,7 +349,23 @@ class Suite:
         count = self.check_all_records()
         log(f"consumed {count} records, every key and value still present")
 
+    def step_down(self):
+        if self.zk is not None:
+            self.zk.stop()
+            self.zk.close()
+            self.zk = None
+        remove_project(self.project, self.env)
+        self.removed = True
+        label = f"label=io.podman.compose.project={self.project}"
+        left = run(["podman", "ps", "--all", "--quiet", "--filter", label], timeout=60).stdout.split()
+        volumes = run(["podman", "volume", "ls", "--quiet", "--filter", label], timeout=60).stdout.split()
+        networks = [name for name in run(["podman", "network", "ls", "--format", "{{.Name}}"], timeout=60).stdout.split()
+                    if name == self.network]
+        if left or volumes or networks:
+            raise StepFailed(f"after teardown: containers {left}, volumes {volumes}, networks {networks}")
+
     def teardown(self):
+        self.cli.teardown(keep=os.environ.get("ZKAFKA_CONTAINER_KEEP") == "1")
         if self.zk is not None:
             try:
                 self.zk.stop()
@@ -353,7 +376,8 @@ class Suite:
             log(f"left project {self.project} up (ZKAFKA_CONTAINER_KEEP=1): ZooKeeper on 127.0.0.1 ports "
                 f"{self.zookeeper_ports}, brokers on {list(self.broker_ports.values())}")
             return
-        remove_project(self.project, self.env)
+        if not self.removed:
+            remove_project(self.project, self.env)
 
     def main(self):
         steps = [("images: base, ZooKeeper and broker images built or reused", self.step_images),
@@ -361,7 +385,14 @@ class Suite:
                  (f"produce: {RECORDS} keyed records through an RF 3 topic with kcat, all consumed", self.step_produce),
                  ("controller: kill -9 of the controller's container, a new controller elected", self.step_controller),
                  ("partition: a leader's container disconnected, its partitions re-led, it leaves the ISRs", self.step_partition),
-                 ("rejoin: reconnected, it re-registers and rejoins every ISR, no record lost", self.step_rejoin)]
+                 ("rejoin: reconnected, it re-registers and rejoins every ISR, no record lost", self.step_rejoin),
+                 ("down: podman-compose down -v leaves no container, volume or network", self.step_down),
+                 ("cluster up: `zkafka cluster up --containers`, cluster.json names the containers", self.cli.step_up),
+                 ("cluster kill/start: the controller's container killed, a new controller, restarted, traced",
+                  self.cli.step_kill),
+                 ("cluster partition/heal: a broker off the network leaves every ISR, rejoins after heal",
+                  self.cli.step_partition),
+                 ("cluster down: containers, volumes and network removed", self.cli.step_down)]
         suite_started = time.monotonic()
         failed = False
         try:
@@ -380,6 +411,7 @@ class Suite:
                     self.results.append((name, "FAIL", str(error)))
                     print(f"FAIL {name} ({time.monotonic() - started:.0f} s)\n     {error}", flush=True)
                     self.dump_logs()
+                    self.cli.dump_logs()
         finally:
             self.teardown()
         passed = sum(1 for _, status, _ in self.results if status == "PASS")

@@ -33,6 +33,8 @@ public struct ControllerBenchmark: Sendable {
     /// ZooKeeper mode (3 ZooKeeper servers, 3 brokers, one of which is the controller) or KRaft
     /// (3 controller-only nodes, 3 brokers): the same scenarios either way (`ControllerBenchmarkRun`).
     public var mode: ClusterMode
+    /// Run each row's cluster in containers (`LocalCluster.upContainers`) instead of processes.
+    public var containers: Bool
 
     /// Automatic preferred-leader rebalancing is off, so the only leadership moves are the measured
     /// ones (with it on, a check every `leader.imbalance.check.interval.seconds` may land mid-step).
@@ -44,9 +46,11 @@ public struct ControllerBenchmark: Sendable {
 
     public init(
         partitionCounts: [Int], partitionsPerTopic: Int, directory: String, keep: Bool, maxRowMinutes: Double,
-        ensembleOperations: Int = 10_000, brokerProperties: [String] = [], mode: ClusterMode = .zookeeper
+        ensembleOperations: Int = 10_000, brokerProperties: [String] = [], mode: ClusterMode = .zookeeper,
+        containers: Bool = false
     ) {
         self.mode = mode
+        self.containers = containers
         self.partitionCounts = partitionCounts
         self.partitionsPerTopic = partitionsPerTopic
         self.directory = directory
@@ -113,8 +117,12 @@ public struct ControllerBenchmark: Sendable {
             result.notes += outcome.notes.map { "N=\(partitions) kraft: \($0)" }
             descriptor = outcome.descriptor
         } else {
-            progress("N=\(partitions): starting 3 ZooKeeper servers and 3 brokers in \(rowDirectory) (\(properties.joined(separator: ", ")))")
-            descriptor = try await WallClock.offPool { try cluster.up(zookeepers: 3, brokers: Self.brokerCount) }
+            progress("N=\(partitions): starting 3 ZooKeeper servers and 3 brokers\(containers ? " in containers" : "") in \(rowDirectory) (\(properties.joined(separator: ", ")))")
+            descriptor = try await WallClock.offPool { [containers] in
+                containers
+                    ? try cluster.upContainers(zookeepers: 3, brokers: Self.brokerCount)
+                    : try cluster.up(zookeepers: 3, brokers: Self.brokerCount)
+            }
         }
         defer {
             if keep {

@@ -132,7 +132,7 @@ struct ControllerBenchmarkRun: Sendable {
         }
         result.releadCachesSeconds = Double(cachesAt - detectedAt) / 1000
         progress(String(
-            format: "broker %d: detected after %.1f s, re-led in ZooKeeper %@ s and in caches %.2f s later", victim,
+            format: "broker %d: detected after %.1f s, re-led in the controller trace %@ s and in caches %.2f s later", victim,
             result.brokerDetectionSeconds!, result.releadZooKeeperSeconds.map { String(format: "%.2f", $0) } ?? "?",
             result.releadCachesSeconds!))
         try await restart(victim)
@@ -250,12 +250,14 @@ struct ControllerBenchmarkRun: Sendable {
     // MARK: - Observations
 
     func brokers() throws -> [BrokerMetadataProbe.Broker] {
-        try cluster.descriptor().brokers.filter { $0.pid != nil }.map { .init(id: Int32($0.id), host: $0.host, port: $0.port) }
+        try cluster.descriptor().brokers.filter { $0.state != .stopped }.map { .init(id: Int32($0.id), host: $0.host, port: $0.port) }
     }
 
     /// The non-controller broker leading the most benchmark partitions, per the controller's cache.
     func busiestBroker(excluding controller: BrokerID, only: BrokerID? = nil) async throws -> (BrokerID, Set<TopicPartition>) {
-        let asked = only ?? controller
+        // The controller's cache (ZooKeeper mode) is the freshest; KRaft's controllers are no brokers: ask any.
+        let anyBroker = try brokers().first?.id ?? -1
+        let asked = only ?? (controller >= 0 ? controller : anyBroker)
         guard let broker = try brokers().first(where: { $0.id == asked }) else {
             throw BenchmarkError("broker \(asked) is not a running broker of the cluster")
         }
@@ -313,7 +315,7 @@ struct ControllerBenchmarkRun: Sendable {
 
     func samplePeaks(into result: inout ControllerBenchmarkResult) throws {
         for broker in try cluster.descriptor().brokers {
-            guard let pid = broker.pid, let bytes = WallClock.peakResidentBytes(pid: pid) else { continue }
+            guard let pid = cluster.hostProcessID(of: .broker(broker.id)), let bytes = WallClock.peakResidentBytes(pid: pid) else { continue }
             result.peakResidentBytes[Int32(broker.id), default: 0] = max(result.peakResidentBytes[Int32(broker.id)] ?? 0, bytes)
         }
         for (id, pid) in try plane.controllerProcesses() {

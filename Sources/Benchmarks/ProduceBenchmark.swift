@@ -19,6 +19,8 @@ public struct ProduceBenchmark: Sendable {
     /// Bytes written for each filesystem measurement, and pushed through loopback.
     public var diskBytes: Int
     public var loopbackBytes: Int
+    /// Run the cluster in containers (`LocalCluster.upContainers`) instead of processes.
+    public var containers = false
 
     public static let targets: [String: Double] = [
         "RF1 acks=1": 800_000, "RF3 acks=all": 400_000, "consume": 900_000,
@@ -54,9 +56,11 @@ public struct ProduceBenchmark: Sendable {
         }
         result.loopbackBytesPerSecond = try? await WallClock.offPool { try MachineLimits.loopbackTCPBandwidth(bytes: loopbackBytes) }
 
-        progress("starting 3 ZooKeeper servers and 3 brokers in \(clusterDirectory)")
+        progress("starting 3 ZooKeeper servers and 3 brokers\(containers ? " in containers" : "") in \(clusterDirectory)")
         let cluster = LocalCluster(directory: clusterDirectory)
-        let descriptor = try await WallClock.offPool { try cluster.up(zookeepers: 3, brokers: 3) }
+        let descriptor = try await WallClock.offPool { [containers] in
+            containers ? try cluster.upContainers(zookeepers: 3, brokers: 3) : try cluster.up(zookeepers: 3, brokers: 3)
+        }
         defer {
             if keep {
                 progress("cluster left running: zkafka cluster down --dir \(clusterDirectory)")

@@ -105,6 +105,7 @@ public enum ControllerTraceReader {
                     electedSincePreviousEvent = true
                 case .brokerChange, .failoverCompleted: epoch = milestone.controllerEpoch ?? epoch
                 case .resigned: epoch = nil
+                case .candidate, .voted, .follower: break
                 }
             }
             lastTime = max(lastTime, time)

@@ -72,6 +72,14 @@ public struct TraceTimelineRenderer: Sendable {
         return "\(clock(entry.timeMs))  broker \(entry.brokerID)  \(epoch.padding(toLength: 9, withPad: " ", startingAt: 0))"
     }
 
+    /// KRaft milestones' metadata log positions.
+    func offsets(_ milestone: ControllerMilestoneTraceRecord) -> String {
+        var parts: [String] = []
+        if let committed = milestone.committedOffset { parts.append("committed offset \(committed)") }
+        if let end = milestone.logEndOffset { parts.append("log end \(end)") }
+        return parts.isEmpty ? "" : " (" + parts.joined(separator: ", ") + ")"
+    }
+
     func clock(_ milliseconds: Double) -> String {
         let formatter = DateFormatter()
         formatter.locale = Locale(identifier: "en_US_POSIX")
@@ -84,6 +92,14 @@ public struct TraceTimelineRenderer: Sendable {
         switch entry.record {
         case .milestone(let milestone):
             switch milestone.kind {
+            case .elected where milestone.epochZKVersion == nil && milestone.logEndOffset != nil:
+                return "★ elected controller: Raft leader in epoch \(milestone.controllerEpoch.map(String.init) ?? "?")\(offsets(milestone))"
+            case .candidate:
+                return "Raft candidate in epoch \(milestone.controllerEpoch.map(String.init) ?? "?")\(offsets(milestone))"
+            case .voted:
+                return "Raft vote for controller \(milestone.votedFor.map(String.init) ?? "?") in epoch \(milestone.controllerEpoch.map(String.init) ?? "?")"
+            case .follower:
+                return "Raft follower of controller \(milestone.raftLeaderID.map(String.init) ?? "?") in epoch \(milestone.controllerEpoch.map(String.init) ?? "?")\(offsets(milestone))"
             case .elected:
                 let version = milestone.epochZKVersion.map { " (znode version \($0))" } ?? ""
                 return "★ elected controller: /controller_epoch is now \(milestone.controllerEpoch.map(String.init) ?? "?")\(version)"

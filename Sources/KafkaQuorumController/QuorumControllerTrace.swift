@@ -16,6 +16,27 @@ public enum QuorumControllerTrace {
             kind: isLeader ? .elected : .resigned, timeMs: timeMs, brokerID: controllerID, controllerEpoch: raftEpoch))
     }
 
+    /// A Raft role change (KIP-595 states) as a milestone: `elected` for Leader, `candidate`, `voted` (with the
+    /// candidate voted for) and `follower` (with the leader), each with the committed offset and log end; nil
+    /// for the states that say nothing new (Unattached, Resigned: `leadershipChange` covers losing leadership).
+    public static func raftRoleChange(
+        controllerID: BrokerID, role: String, raftEpoch: Int32, leaderID: BrokerID?, votedFor: BrokerID?,
+        committedOffset: Int64, logEndOffset: Int64, timeMs: Int64
+    ) -> ControllerTraceRecord? {
+        let kind: ControllerMilestoneTraceRecord.Kind
+        switch role {
+        case "Leader": kind = .elected
+        case "Candidate": kind = .candidate
+        case "Voted": kind = .voted
+        case "Follower": kind = .follower
+        default: return nil
+        }
+        return .milestone(ControllerMilestoneTraceRecord(
+            kind: kind, timeMs: timeMs, brokerID: controllerID, controllerEpoch: raftEpoch,
+            raftLeaderID: kind == .follower ? leaderID : nil, votedFor: kind == .voted ? votedFor : nil,
+            committedOffset: committedOffset, logEndOffset: logEndOffset))
+    }
+
     /// The trace lines for one committed record, given the state just before it was replayed.
     public static func records(
         for record: MetadataRecord, offset: Int64, before: QuorumControllerState, controllerID: BrokerID,

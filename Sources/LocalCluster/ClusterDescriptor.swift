@@ -15,14 +15,18 @@ public struct ClusterDescriptor: Codable, Sendable, Equatable {
     /// KRaft mode's cluster id (`zkafka storage format --cluster-id`); nil in ZooKeeper mode, whose
     /// brokers generate it in ZooKeeper.
     public var clusterID: String?
+    /// Set when the cluster runs in containers (`zkafka cluster up --containers`): every member then
+    /// has a `container` name and a null `pid`, and operations go through the container engine.
+    public var containers: ContainerDeployment?
 
-    public init(directory: String, zookeeper: ZooKeeperEnsemble, brokers: [Broker]) {
+    public init(directory: String, zookeeper: ZooKeeperEnsemble, brokers: [Broker], containers: ContainerDeployment? = nil) {
         self.mode = ClusterMode.zookeeper.rawValue
         self.directory = directory
         self.zookeeper = zookeeper
         self.brokers = brokers
         self.controllers = []
         self.clusterID = nil
+        self.containers = containers
     }
 
     /// A KRaft-mode cluster: no ZooKeeper servers, `controllers` form the metadata quorum.
@@ -33,6 +37,7 @@ public struct ClusterDescriptor: Codable, Sendable, Equatable {
         self.brokers = brokers
         self.controllers = controllers
         self.clusterID = clusterID
+        self.containers = nil
     }
 
     /// nil for a mode this version does not know (the file was written by a newer zkafka).
@@ -44,7 +49,7 @@ public struct ClusterDescriptor: Codable, Sendable, Equatable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case mode, directory, zookeeper, brokers, controllers, clusterID
+        case mode, directory, zookeeper, brokers, controllers, clusterID, containers
     }
 
     // Files written before KRaft mode have neither `mode`'s kraft value nor `controllers`: they load as zk.
@@ -56,6 +61,7 @@ public struct ClusterDescriptor: Codable, Sendable, Equatable {
         brokers = try container.decodeIfPresent([Broker].self, forKey: .brokers) ?? []
         controllers = try container.decodeIfPresent([Controller].self, forKey: .controllers) ?? []
         clusterID = try container.decodeIfPresent(String.self, forKey: .clusterID)
+        containers = try container.decodeIfPresent(ContainerDeployment.self, forKey: .containers)
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -69,6 +75,8 @@ public struct ClusterDescriptor: Codable, Sendable, Equatable {
             try container.encode(controllers, forKey: .controllers)
             try container.encode(clusterID, forKey: .clusterID)
         }
+        // Process-mode files stay exactly as they were (no `containers` key).
+        try container.encodeIfPresent(containers, forKey: .containers)
     }
 
     /// A KRaft controller has the same fields as a broker: id, host, its controller listener's port,
@@ -98,11 +106,17 @@ public struct ClusterDescriptor: Codable, Sendable, Equatable {
         public var config: String
         public var dataDir: String
         public var log: String
+        /// The container's name when the cluster runs in containers (then `pid` is null).
+        public var container: String?
+        /// Whether `cluster partition` disconnected the container from the compose network.
+        public var partitioned: Bool?
 
         public init(
             id: Int, host: String, clientPort: Int, quorumPort: Int, electionPort: Int,
-            pid: Int32?, state: MemberState, config: String, dataDir: String, log: String
+            pid: Int32?, state: MemberState, config: String, dataDir: String, log: String,
+            container: String? = nil
         ) {
+            self.container = container
             self.id = id
             self.host = host
             self.clientPort = clientPort
@@ -128,6 +142,8 @@ public struct ClusterDescriptor: Codable, Sendable, Equatable {
             try container.encode(config, forKey: .config)
             try container.encode(dataDir, forKey: .dataDir)
             try container.encode(log, forKey: .log)
+            try container.encodeIfPresent(self.container, forKey: .container)
+            try container.encodeIfPresent(partitioned, forKey: .partitioned)
         }
     }
 
@@ -144,11 +160,16 @@ public struct ClusterDescriptor: Codable, Sendable, Equatable {
         public var logDir: String
         /// The broker process's own stdout and stderr.
         public var log: String
+        /// The container's name when the cluster runs in containers (then `pid` is null).
+        public var container: String?
+        /// Whether `cluster partition` disconnected the container from the compose network.
+        public var partitioned: Bool?
 
         public init(
             id: Int, host: String, port: Int, pid: Int32?, state: MemberState,
-            config: String, logDir: String, log: String
+            config: String, logDir: String, log: String, container: String? = nil
         ) {
+            self.container = container
             self.id = id
             self.host = host
             self.port = port
@@ -169,6 +190,8 @@ public struct ClusterDescriptor: Codable, Sendable, Equatable {
             try container.encode(config, forKey: .config)
             try container.encode(logDir, forKey: .logDir)
             try container.encode(log, forKey: .log)
+            try container.encodeIfPresent(self.container, forKey: .container)
+            try container.encodeIfPresent(partitioned, forKey: .partitioned)
         }
     }
 }

@@ -6,6 +6,17 @@ public struct ClusterStatus: Codable, Sendable, Equatable {
         public var clientPort: Int
         public var pid: Int32?
         public var mode: ZooKeeperServerMode
+        /// The container, for a cluster in containers.
+        public var container: String?
+        /// For a running container: whether `cluster partition` cut it off the compose network.
+        public var partitioned: Bool?
+
+        public init(id: Int, clientPort: Int, pid: Int32?, mode: ZooKeeperServerMode) {
+            self.id = id
+            self.clientPort = clientPort
+            self.pid = pid
+            self.mode = mode
+        }
     }
 
     public struct BrokerStatus: Codable, Sendable, Equatable {
@@ -14,6 +25,15 @@ public struct ClusterStatus: Codable, Sendable, Equatable {
         public var pid: Int32?
         /// `stopped` when the process is gone, whatever `cluster.json` recorded.
         public var state: MemberState
+        public var container: String?
+        public var partitioned: Bool?
+
+        public init(id: Int, port: Int, pid: Int32?, state: MemberState) {
+            self.id = id
+            self.port = port
+            self.pid = pid
+            self.state = state
+        }
     }
 
     /// A KRaft controller: its process state and its own view of the quorum.

@@ -8,6 +8,10 @@ extension LocalCluster {
         _ = try descriptor()  // "no cluster here" before the lock file would be created
         try ClusterDirectoryLock.withLock(paths) {
             var descriptor = try descriptor()
+            if let deployment = descriptor.containers {
+                try containerKill(member, signal: signal, descriptor: &descriptor, deployment: deployment)
+                return
+            }
             let target = try descriptor.recordedPID(of: member).map(process)
             guard let target, target.liveness != .gone else {
                 descriptor.record(member, pid: nil, state: .stopped)
@@ -47,6 +51,10 @@ extension LocalCluster {
         _ = try descriptor()
         try ClusterDirectoryLock.withLock(paths) {
             var descriptor = try descriptor()
+            if let deployment = descriptor.containers {
+                try containerStart(member, descriptor: &descriptor, deployment: deployment)
+                return
+            }
             if let pid = try descriptor.recordedPID(of: member), process(pid).liveness != .gone {
                 let paused = process(pid).liveness == .paused
                 throw LocalClusterError(
@@ -81,6 +89,32 @@ extension LocalCluster {
             descriptor.record(member, pid: pid, state: .running)
             try descriptor.write(to: paths.descriptor)
             try waitUntilServing(server, pid: pid)
+        }
+    }
+
+    /// A network partition: disconnects the member's container from the compose network (it keeps
+    /// running, isolated). Only a cluster in containers can be partitioned: processes on one host
+    /// all share the loopback interface.
+    public func partition(_ member: ClusterMember) throws {
+        try changeNetwork(member, connect: false)
+    }
+
+    /// Ends a partition: reconnects the member's container to the compose network.
+    public func heal(_ member: ClusterMember) throws {
+        try changeNetwork(member, connect: true)
+    }
+
+    private func changeNetwork(_ member: ClusterMember, connect: Bool) throws {
+        _ = try descriptor()
+        try ClusterDirectoryLock.withLock(paths) {
+            var descriptor = try descriptor()
+            guard let deployment = descriptor.containers else {
+                throw LocalClusterError(
+                    .needsContainers,
+                    "`cluster \(connect ? "heal" : "partition")` needs a cluster in containers (`zkafka cluster up --containers`): "
+                        + "the processes of \(directory) share the host's loopback interface, which cannot be cut for one of them")
+            }
+            try containerNetwork(member, connect: connect, descriptor: &descriptor, deployment: deployment)
         }
     }
 

@@ -35,6 +35,7 @@ public struct LocalCluster: Sendable {
 
     public func status() throws -> ClusterStatus {
         let descriptor = try descriptor()
+        if let deployment = descriptor.containers { return containerStatus(descriptor, deployment) }
         return ClusterStatus(
             mode: descriptor.mode,
             directory: directory,
@@ -59,10 +60,16 @@ public struct LocalCluster: Sendable {
     /// broker's controlled shutdown goes through the active controller), then KRaft controllers, then
     /// ZooKeeper servers. Data stays on disk. A directory without a cluster, or a cluster already
     /// down, is not an error.
+    /// A cluster in containers is removed instead: `compose down -v` (containers, network and the
+    /// ensemble's volumes); the brokers' bind-mounted directories stay until the next `up`.
     public func down() throws {
         guard FileManager.default.fileExists(atPath: paths.descriptor) else { return }
         try ClusterDirectoryLock.withLock(paths) {
             guard var descriptor = try ClusterDescriptor.read(from: paths.descriptor) else { return }
+            if descriptor.containers != nil {
+                try containerDown(&descriptor)
+                return
+            }
             let brokers = descriptor.recordedProcesses.filter { if case .broker = $0.member { true } else { false } }
             let controllers = descriptor.recordedProcesses.filter { if case .controller = $0.member { true } else { false } }
             let servers = descriptor.recordedProcesses.filter { if case .zookeeper = $0.member { true } else { false } }

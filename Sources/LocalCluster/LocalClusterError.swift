@@ -20,6 +20,9 @@ public struct LocalClusterError: Error, Sendable, CustomStringConvertible {
         public static let processDidNotStop = Code("processDidNotStop")
         public static let spawnFailed = Code("spawnFailed")
         public static let fileSystem = Code("fileSystem")
+        public static let containerEngineUnavailable = Code("containerEngineUnavailable")
+        public static let containerCommandFailed = Code("containerCommandFailed")
+        public static let needsContainers = Code("needsContainers")
     }
 
     public let code: Code

@@ -41,6 +41,9 @@ struct BenchControllerCommand: AsyncParsableCommand {
     @Option(help: "Pipelined operations per operation type when measuring the ensemble.")
     var ensembleOps = 10_000
 
+    @Flag(help: "Run each row's cluster in containers (as `zkafka cluster up --containers`); memory is read from the host's /proc.")
+    var containers = false
+
     @Option(name: .customLong("broker-property"), help: "An extra server.properties line for every broker (key=value); repeatable.")
     var brokerProperties: [String] = []
 
@@ -72,12 +75,12 @@ struct BenchControllerCommand: AsyncParsableCommand {
         let benchmark = ControllerBenchmark(
             partitionCounts: partitionCounts, partitionsPerTopic: topicsSize, directory: directory, keep: keep,
             maxRowMinutes: maxRowMinutes, ensembleOperations: ensembleOps, brokerProperties: brokerProperties,
-            mode: ClusterMode(parsing: mode) ?? .zookeeper)
+            mode: ClusterMode(parsing: mode) ?? .zookeeper, containers: containers)
         let started = ContinuousClock.now
         let results = await benchmark.run { progressOutput.write(Data("  \($0)\n".utf8)) }
         if !keep && dir == nil { try? FileManager.default.removeItem(atPath: directory) }
         print("")
-        print("zkafka bench controller: 3 ZooKeeper servers, 3 brokers, RF 3, \(topicsSize) partitions per topic, "
+        print("zkafka bench controller: 3 ZooKeeper servers, 3 brokers\(containers ? " in containers" : ""), RF 3, \(topicsSize) partitions per topic, "
             + "\(ProcessInfo.processInfo.activeProcessorCount) cores, one run (\(Int((ContinuousClock.now - started).components.seconds)) s)")
         print("")
         print(ControllerBenchmarkTable.render(results))

@@ -36,6 +36,9 @@ struct BenchProduceCommand: AsyncParsableCommand {
     @Flag(help: "Leave the cluster running.")
     var keep = false
 
+    @Flag(help: "Run the cluster in containers (as `zkafka cluster up --containers`): clients reach the brokers through published ports.")
+    var containers = false
+
     func validate() throws {
         guard records > 0 else { throw ValidationError("--records must be positive, got \(records)") }
         guard recordSize >= 8 else { throw ValidationError("--record-size must be at least 8 (the latency stamp), got \(recordSize)") }
@@ -48,14 +51,15 @@ struct BenchProduceCommand: AsyncParsableCommand {
         let directory = dir ?? FileManager.default.temporaryDirectory
             .appendingPathComponent("zkafka-bench-produce-\(UUID().uuidString.prefix(8))").path
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        let benchmark = ProduceBenchmark(
+        var benchmark = ProduceBenchmark(
             records: records, recordSize: recordSize, partitions: partitions, latencyRecords: latencyRecords,
             directory: directory, keep: keep)
+        benchmark.containers = containers
         let started = ContinuousClock.now
         let result = try await benchmark.run { progressOutput.write(Data("  \($0)\n".utf8)) }
         if !keep && dir == nil { try? FileManager.default.removeItem(atPath: directory) }
         print("")
-        print("zkafka bench produce: 3 ZooKeeper servers, 3 brokers, \(ProcessInfo.processInfo.activeProcessorCount) cores, "
+        print("zkafka bench produce: 3 ZooKeeper servers, 3 brokers\(containers ? " in containers" : ""), \(ProcessInfo.processInfo.activeProcessorCount) cores, "
             + "one run (\(Int((ContinuousClock.now - started).components.seconds)) s)")
         print("")
         print(ProduceBenchmarkTable.render(result))

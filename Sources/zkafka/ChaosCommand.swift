@@ -27,8 +27,8 @@ struct ChaosCommand: AsyncParsableCommand {
     @Option(name: .customLong("dir"), help: "The cluster directory (default: a new temporary folder).")
     var directory: String?
 
-    @Option(help: "Fault rounds.")
-    var rounds: Int = 7
+    @Option(help: "Fault rounds (the default runs every fault kind once).")
+    var rounds: Int = NemesisFault.allCases.count
 
     @Option(help: "Seed of the fault schedule.")
     var seed: UInt64 = 1
@@ -56,6 +56,7 @@ struct ChaosCommand: AsyncParsableCommand {
             .appendingPathComponent("zkafka-chaos-\(UUID().uuidString.prefix(8).lowercased())").path
         let cluster = LocalCluster(directory: directory)
         var kinds = NemesisFault.allCases
+        ChaosNetworkPartition.removeStale()
         if let reason = ChaosNetworkPartition.unavailableReason() {
             print("zkafka chaos: no network partitions on this machine (\(reason))")
             kinds.removeAll { $0 == .partitionBroker }

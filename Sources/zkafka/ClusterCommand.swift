@@ -8,7 +8,7 @@ struct ClusterCommand: ParsableCommand {
         abstract: "Start, inspect, fault-inject and stop a local cluster: a ZooKeeper ensemble or a KRaft controller quorum, and brokers.",
         subcommands: [
             ClusterUpCommand.self, ClusterStatusCommand.self, ClusterKillCommand.self,
-            ClusterStartCommand.self, ClusterDownCommand.self,
+            ClusterStartCommand.self, ClusterDownCommand.self, ClusterPartitionCommand.self, ClusterHealCommand.self,
         ]
     )
 }

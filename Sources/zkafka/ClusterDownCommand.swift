@@ -5,7 +5,7 @@ import LocalCluster
 struct ClusterDownCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "down",
-        abstract: "Stop every process of the cluster (SIGTERM, then SIGKILL after 10 s). Safe to run twice."
+        abstract: "Stop every process of the cluster (SIGTERM, then SIGKILL after 30 s); a container cluster is removed (containers, network, volumes). Safe to run twice."
     )
 
     @OptionGroup var directory: ClusterDirectoryOption
@@ -13,6 +13,7 @@ struct ClusterDownCommand: ParsableCommand {
     func run() throws {
         let cluster = LocalCluster(directory: directory.directory)
         try cluster.down()
-        print("cluster in \(cluster.directory) is down (data kept on disk)")
+        let inContainers = (try? cluster.descriptor().containers) != nil
+        print("cluster in \(cluster.directory) is down " + (inContainers ? "(containers, network and volumes removed; broker logs kept in DIR/broker-N)" : "(data kept on disk)"))
     }
 }

@@ -14,7 +14,13 @@ struct ClusterUpCommand: ParsableCommand {
             P+2N..P+3N-1 and broker ports P+3N..P+3N+M-1; without it, free ports are chosen. \
             With --mode kraft: a cluster id, `storage format` on every node, --controllers controller-only \
             nodes (ids 3001...) on free ports, then the brokers (ids 1...M); returns once one controller \
-            leads and the others follow it, and every broker has started (registered and unfenced).
+            leads and the others follow it, and every broker has started (registered and unfenced). \
+            With --containers the same topology runs in containers from a compose file generated into \
+            DIR/docker-compose.yml (images from `bash scripts/build_images.sh`, named in ./.env), through \
+            docker compose, docker-compose or podman-compose, whichever works (--engine chooses); \
+            ports are published on 127.0.0.1 (with --base-port P: ZooKeeper P..P+N-1, brokers P+N..P+N+M-1) \
+            and cluster.json names each member's container. status, kill, start, down, partition and \
+            heal then act on the containers.
             """
     )
 
@@ -38,6 +44,12 @@ struct ClusterUpCommand: ParsableCommand {
     @Flag(help: "Print cluster.json instead of the status table.")
     var json = false
 
+    @Flag(help: "Run the cluster in containers (Docker or Podman) from a generated compose file.")
+    var containers = false
+
+    @Option(help: "With --containers: docker or podman (default: the first that works, Docker first).")
+    var engine: String?
+
     func validate() throws {
         guard let clusterMode = ClusterMode(parsing: mode) else {
             throw ValidationError("--mode must be zk or kraft, not \(mode)")
@@ -45,10 +57,15 @@ struct ClusterUpCommand: ParsableCommand {
         do {
             if clusterMode == .kraft {
                 guard basePort == nil else { throw ValidationError("--base-port is for ZooKeeper mode; KRaft mode picks free ports") }
+                guard !containers else { throw ValidationError("--containers runs ZooKeeper mode only (no kraft compose profile yet)") }
                 try LocalCluster.validateKRaftUp(controllers: controllers, brokers: brokers)
                 return
             }
-            try LocalCluster.validateUp(zookeepers: zookeepers, brokers: brokers, basePort: basePort)
+            try LocalCluster.validateUp(zookeepers: zookeepers, brokers: brokers, basePort: containers ? nil : basePort)
+            if let engine, !containers { throw LocalClusterError(.invalidArgument, "--engine \(engine) needs --containers") }
+            if let engine, !["docker", "podman"].contains(engine) {
+                throw LocalClusterError(.invalidArgument, "--engine must be docker or podman, not \(engine)")
+            }
         } catch let error as LocalClusterError {
             throw ValidationError(error.message)
         }
@@ -62,6 +79,8 @@ struct ClusterUpCommand: ParsableCommand {
             let outcome = try cluster.upKRaft(controllers: controllers, brokers: brokers)
             descriptor = outcome.descriptor
             notes = outcome.notes
+        } else if containers {
+            descriptor = try cluster.upContainers(zookeepers: zookeepers, brokers: brokers, basePort: basePort, engine: engine)
         } else {
             descriptor = try cluster.up(zookeepers: zookeepers, brokers: brokers, basePort: basePort)
         }

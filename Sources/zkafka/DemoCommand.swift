@@ -27,21 +27,38 @@ struct DemoCommand: AsyncParsableCommand {
     @Option(help: "zk (ZooKeeper mode, Kafka 2.8) or kraft (3 KRaft controllers and 3 brokers, Kafka 3.3).")
     var mode = "zk"
 
+    @Flag(help: "Run the cluster in containers (as `zkafka cluster up --containers`; images from scripts/build_images.sh).")
+    var containers = false
+
+    @Option(help: "With --containers: docker or podman (default: the first that works).")
+    var engine: String?
+
     func validate() throws {
         guard ClusterMode(parsing: mode) != nil else { throw ValidationError("--mode must be zk or kraft, not \(mode)") }
+        if containers && ClusterMode(parsing: mode) == .kraft {
+            throw ValidationError("--containers runs ZooKeeper mode only (no kraft compose profile yet)")
+        }
+        if let engine {
+            guard containers else { throw ValidationError("--engine \(engine) needs --containers") }
+            guard ["docker", "podman"].contains(engine) else { throw ValidationError("--engine must be docker or podman, not \(engine)") }
+        }
     }
 
     func run() async throws {
         let directory = directory ?? FileManager.default.temporaryDirectory
             .appendingPathComponent("zkafka-demo-\(UUID().uuidString.prefix(8).lowercased())").path
         let cluster = LocalCluster(directory: directory)
-        let tour = DemoTour(cluster: cluster, narrator: DemoNarrator())
-        let keep = keep
+        var tour = DemoTour(cluster: cluster, narrator: DemoNarrator())
+        tour.containers = containers
+        tour.engine = engine
+        let (keep, mode, configured) = (keep, mode, tour)
         // Ctrl-C and SIGTERM tear the cluster down (ClusterInterruption).
-        try await ClusterInterruption.run(cluster: cluster) { try await Self.tour(tour, cluster: cluster, keep: keep) }
+        try await ClusterInterruption.run(cluster: cluster) {
+            try await Self.tour(configured, cluster: cluster, keep: keep, mode: mode)
+        }
     }
 
-    private static func tour(_ tour: DemoTour, cluster: LocalCluster, keep: Bool) async throws {
+    private static func tour(_ tour: DemoTour, cluster: LocalCluster, keep: Bool, mode: String) async throws {
         do {
             if ClusterMode(parsing: mode) == .kraft {
                 try await KRaftDemoTour(cluster: cluster, narrator: tour.narrator).run()

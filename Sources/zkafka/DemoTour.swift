@@ -16,7 +16,12 @@ struct DemoTour: Sendable {
     let narrator: DemoNarrator
     static let topic = "demo"
     static let partitionCount: Int32 = 3
-    static let sessionTimeoutSeconds = 6
+    /// Run the cluster in containers (`zkafka demo --containers`), through this engine if set.
+    var containers = false
+    var engine: String?
+    /// The brokers' ZooKeeper session timeout as the ensemble grants it: process mode asks for 6 s; the
+    /// container image keeps Kafka's 18 s, which ZooKeeper caps at 20 ticks of 500 ms, 10 s.
+    var sessionTimeoutSeconds: Int { containers ? 10 : 6 }
     /// acks=all appends need this many in-sync replicas: with RF 3 the topic survives one broker
     /// down, and refuses (rather than risks) writes while only one is left.
     static let minInsyncReplicas = 2
@@ -29,10 +34,19 @@ struct DemoTour: Sendable {
     }
 
     func run() async throws {
-        narrator.step("Bring up a local cluster: 3 ZooKeeper servers and 3 brokers")
+        narrator.step("Bring up a local cluster: 3 ZooKeeper servers and 3 brokers" + (containers ? ", in containers" : ""))
         narrator.say("Directory: \(cluster.directory)")
         narrator.say("Starting the ZooKeeper ensemble, waiting for it to elect a leader, then starting brokers 1, 2, 3…")
-        let descriptor = try cluster.up(zookeepers: 3, brokers: 3)
+        if containers {
+            narrator.say("""
+                Each server runs in its own container from the compose file written to \(cluster.directory)/docker-compose.yml; \
+                the brokers talk to each other on the compose network (INTERNAL listener) and to this host's clients \
+                through ports published on 127.0.0.1 (EXTERNAL). A kill below is `kill --signal KILL` of a container.
+                """)
+        }
+        let descriptor = containers
+            ? try cluster.upContainers(zookeepers: 3, brokers: 3, engine: engine)
+            : try cluster.up(zookeepers: 3, brokers: 3)
         narrator.say(try cluster.status().table())
         var logger = Logger(label: "zkafka.demo.zookeeper")
         logger.logLevel = .error
@@ -136,8 +150,8 @@ struct DemoTour: Sendable {
         narrator.step("kill -9 the controller, broker \(first.id)")
         narrator.say("""
             A crashed broker cannot say goodbye: its ephemeral znodes (/controller, /brokers/ids/\(first.id)) stay \
-            until ZooKeeper expires its session. Local brokers use zookeeper.session.timeout.ms=\(Self.sessionTimeoutSeconds * 1000), \
-            so expect about \(Self.sessionTimeoutSeconds) s of silence. Then every broker's /controller watch fires, they race \
+            until ZooKeeper expires its session. Its session times out after \(sessionTimeoutSeconds) s, \
+            so expect about \(sessionTimeoutSeconds) s of silence. Then every broker's /controller watch fires, they race \
             again, and the winner bumps /controller_epoch.
             """)
         let killedAt = ContinuousClock.now
@@ -195,7 +209,7 @@ struct DemoTour: Sendable {
         narrator.say(
             led.isEmpty
                 ? "Broker \(victim) leads nothing now but is in every ISR; killing it shrinks the ISRs."
-                : "Broker \(victim) leads \(led.map { "\(Self.topic)-\($0)" }.joined(separator: ", ")). The controller (broker \(second.id)) stays; once the session expires (~\(Self.sessionTimeoutSeconds) s) it elects new leaders from the ISR and shrinks the ISRs. The last ISR member is never removed.")
+                : "Broker \(victim) leads \(led.map { "\(Self.topic)-\($0)" }.joined(separator: ", ")). The controller (broker \(second.id)) stays; once the session expires (~\(sessionTimeoutSeconds) s) it elects new leaders from the ISR and shrinks the ISRs. The last ISR member is never removed.")
         let killedLeaderAt = ContinuousClock.now
         try cluster.kill(.broker(victim), signal: .kill)
         let afterSecondKill = try await poll("broker \(victim) to leave every leader and ISR", timeout: .seconds(45)) { () async throws -> [Int32: PartitionStateView]? in
@@ -287,6 +301,7 @@ struct DemoTour: Sendable {
         let descriptor = try? cluster.descriptor()
         let bootstrap = descriptor?.brokers.map { "\($0.host):\($0.port)" }.joined(separator: ",") ?? "127.0.0.1:9092"
         let zookeeper = descriptor?.zookeeper.servers.first.map { "\($0.host):\($0.clientPort)" } ?? "127.0.0.1:2181"
+        let partitionHint = containers ? "\n  zkafka cluster partition --dir \(cluster.directory) --broker 2   (then cluster heal)" : ""
         narrator.step("The cluster keeps running (--keep)")
         narrator.say("""
             Explore it:
@@ -298,7 +313,7 @@ struct DemoTour: Sendable {
               /usr/share/zookeeper/bin/zkCli.sh -server \(zookeeper)
                   get /controller    get /controller_epoch    ls /brokers/ids
                   get /brokers/topics/\(Self.topic)/partitions/0/state
-              zkafka cluster kill --dir \(cluster.directory) --broker 1
+              zkafka cluster kill --dir \(cluster.directory) --broker 1\(partitionHint)
               zkafka cluster status --dir \(cluster.directory)
             Stop it with:
               zkafka cluster down --dir \(cluster.directory)

@@ -43,4 +43,29 @@ import Testing
             #expect(decoded == line)
         }
     }
+
+    @Test func raftRoleChanges_becomeMilestonesWithOffsets() throws {
+        let follower = QuorumControllerTrace.raftRoleChange(
+            controllerID: 2, role: "Follower", raftEpoch: 4, leaderID: 1, votedFor: nil, committedOffset: 10,
+            logEndOffset: 12, timeMs: 7)
+        guard case .milestone(let milestone) = follower else {
+            Issue.record("expected a milestone, got \(String(describing: follower))")
+            return
+        }
+        #expect(milestone.kind == .follower && milestone.raftLeaderID == 1 && milestone.controllerEpoch == 4)
+        #expect(milestone.committedOffset == 10 && milestone.logEndOffset == 12)
+        let voted = QuorumControllerTrace.raftRoleChange(
+            controllerID: 3, role: "Voted", raftEpoch: 5, leaderID: nil, votedFor: 1, committedOffset: 0, logEndOffset: 0,
+            timeMs: 7)
+        guard case .milestone(let vote) = voted else {
+            Issue.record("expected a milestone")
+            return
+        }
+        #expect(vote.kind == .voted && vote.votedFor == 1 && vote.raftLeaderID == nil)
+        #expect(QuorumControllerTrace.raftRoleChange(
+            controllerID: 1, role: "Unattached", raftEpoch: 1, leaderID: nil, votedFor: nil, committedOffset: 0,
+            logEndOffset: 0, timeMs: 7) == nil)
+        let text = try ControllerTraceLineEncoder.line(follower!)
+        #expect(try JSONDecoder().decode(ControllerTraceRecord.self, from: Data(text.utf8)) == follower)
+    }
 }

@@ -17,6 +17,7 @@ struct ControllerMetadataProcessTests {
         // A short session (4 s) keeps the test short; small snapshots exercise KIP-630 on the way.
         let quorum = try ControllerQuorumProcesses(extraConfig: [
             "broker.session.timeout.ms=4000", "metadata.log.max.record.bytes.between.snapshots=600",
+            "zkafka.metrics.port=0",
         ])
         defer { quorum.stopAll() }
         for id: Int32 in [1, 2, 3] { try quorum.start(id) }
@@ -69,6 +70,16 @@ struct ControllerMetadataProcessTests {
         #expect(observed.brokers.keys.sorted() == [101, 102, 103])
         #expect(observed.topic(named: "kraft-a")!.partitions.values.allSatisfy { $0.isr.count == 3 && $0.leader > 0 })
 
+        // The active controller's /metrics carries the KRaft gauges, per-voter lag included.
+        let metrics = try quorum.metrics(active)
+        #expect(metrics.contains("kafka_server_raft_metrics_current_leader{node=\"\(active)\"} \(active)\n"))
+        #expect(metrics.contains("kafka_controller_active_controller_count{node=\"\(active)\"} 1\n"))
+        #expect(metrics.contains("kafka_controller_global_partition_count{node=\"\(active)\"} 6\n"))
+        for voter: Int32 in [1, 2, 3] { #expect(metrics.contains("kafka_server_raft_metrics_voter_lag{node=\"\(active)\",voter=\"\(voter)\"}")) }
+        #expect(metrics.contains("kafka_server_raft_metrics_high_watermark{node=\"\(active)\"}"))
+        let standbyMetrics = try quorum.metrics(standby)
+        #expect(standbyMetrics.contains("kafka_controller_active_controller_count{node=\"\(standby)\"} 0\n"))
+
         // 4. kill -9 the active controller; keep heartbeating: a new active controller answers with the same
         // broker epochs (it replayed the registrations as a standby) within a few seconds.
         quorum.signal(active, SIGKILL)
@@ -101,13 +112,33 @@ struct ControllerMetadataProcessTests {
         #expect(partitions.allSatisfy { !$0.isr.contains(103) })
         #expect(fenced.brokers[101]?.fenced == false && fenced.brokers[102]?.fenced == false)
 
-        // 6. The trace of the new active controller shows its election, its failover and the fencing.
+        // 6. Controlled shutdown through heartbeats (KIP-841): 102 asks to shut down; its leaderships move to 101
+        // and, once every active broker's metadata offset passed those records, it is told to shut down.
+        let released = try await poll("the broker released", timeout: .seconds(20), detail: quorum.logs) { () async -> Bool? in
+            _ = await client.heartbeat(101, epoch: epochs[101]!, metadataOffset: 1_000_000)
+            guard let beat = await client.heartbeat(102, epoch: epochs[102]!, metadataOffset: 1_000_000, wantShutDown: true),
+                beat.response.errorCode == 0, beat.response.shouldShutDown
+            else { return nil }
+            return true
+        }
+        #expect(released)
+        let afterShutdown = try await poll("the controller state after the controlled shutdown", timeout: .seconds(10), detail: quorum.logs) { () async -> QuorumControllerState? in
+            guard let view = try? await client.observedState(from: newActive, observerID: 101),
+                view.state.brokers[102]?.fenced == true
+            else { return nil }
+            return view.state
+        }
+        #expect(afterShutdown.topic(named: "kraft-a")!.partitions.values.allSatisfy { $0.leader == 101 })
+
+        // 7. The trace of the new active controller shows its election, its failover and the fencing.
         let trace = try String(contentsOfFile: quorum.dataPath(newActive) + "/controller-trace.jsonl", encoding: .utf8)
         #expect(trace.contains(#""kind":"elected""#))
         #expect(trace.contains(#""kind":"failoverCompleted""#))
         #expect(trace.contains(#""deadBrokers":[103]"#))
+        #expect(trace.contains(#""kind":"follower""#) || trace.contains(#""kind":"voted""#))
+        #expect(trace.contains("PartitionChangeRecord@"))
 
-        // 7. Snapshots were written (the log prefix they cover is gone).
+        // 8. Snapshots were written (the log prefix they cover is gone).
         let metadataDir = quorum.dataPath(newActive) + "/__cluster_metadata-0"
         let files = try FileManager.default.contentsOfDirectory(atPath: metadataDir)
         #expect(files.contains { $0.hasSuffix(".checkpoint") })

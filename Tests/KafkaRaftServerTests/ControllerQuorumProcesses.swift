@@ -87,6 +87,20 @@ final class ControllerQuorumProcesses: @unchecked Sendable {
         }
     }
 
+    /// The Prometheus text of controller `id`'s `/metrics` (its address is in the controller's log).
+    func metrics(_ id: Int32) throws -> String {
+        let log = try String(contentsOfFile: logPath(id), encoding: .utf8)
+        guard let line = log.split(separator: "\n").last(where: { $0.contains("Metrics endpoint listening on ") }) else {
+            throw QuorumTestError("controller \(id) logged no metrics endpoint")
+        }
+        let url = String(line[line.range(of: "http://")!.lowerBound...]).trimmingCharacters(in: .whitespaces)
+        let result = try Command.run(
+            ["/usr/bin/python3", "-c", "import sys, urllib.request; print(urllib.request.urlopen(sys.argv[1], timeout=10).read().decode())", url],
+            timeout: .seconds(30))
+        guard result.status == 0 else { throw QuorumTestError("GET \(url) failed: \(result.standardError)") }
+        return result.standardOutput
+    }
+
     /// Every controller's log, for a failure message.
     func logs() -> String {
         processes.keys.sorted().map { id in

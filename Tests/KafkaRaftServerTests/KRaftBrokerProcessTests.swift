@@ -52,7 +52,9 @@ struct KRaftBrokerProcessTests {
     }
 
     @Test func produceConsumeAndLeaderKill_loseNoAcknowledgedRecord() async throws {
-        let cluster = try KRaftClusterProcesses(brokerProperties: ["offsets.topic.replication.factor=3", "min.insync.replicas=2"])
+        let cluster = try KRaftClusterProcesses(brokerProperties: [
+            "offsets.topic.replication.factor=3", "min.insync.replicas=2", "auto.create.topics.enable=false",
+        ])
         defer { cluster.stopAll() }
         let scratch = cluster.root + "/scratch"
         try FileManager.default.createDirectory(atPath: scratch, withIntermediateDirectories: true)
@@ -63,6 +65,14 @@ struct KRaftBrokerProcessTests {
             }
         }
 
+        // Each broker's metadata names all three live brokers (its cache has caught up with the others' unfencing).
+        for id in cluster.brokerIDs {
+            _ = try await poll("broker \(id) sees 3 live brokers", timeout: .seconds(60), every: .milliseconds(250), detail: cluster.logTails) { () -> Bool? in
+                let summary = try? Self.python(
+                    Self.script("kraft_admin.py"), ["brokers", "127.0.0.1:\(cluster.ports[id]!)", "-"], timeout: .seconds(60))
+                return (summary?["brokers"] as? [Int])?.count == 3 ? true : nil
+            }
+        }
         let topic = "kraft-orders"
         let created = try Self.python(Self.script("kraft_admin.py"), ["create", cluster.bootstrapServers, topic, "3", "3"])
         #expect(created["error"] is NSNull, "CreateTopics failed: \(created)")

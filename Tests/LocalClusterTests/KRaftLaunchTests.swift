@@ -63,7 +63,7 @@ import Testing
             "advertised.listeners=PLAINTEXT://127.0.0.1:20005", "log.dirs=/tmp/k/broker-1/logs",
         ]))
         #expect(plan.member == .broker(1))
-        #expect(plan.startedLine == "[KafkaRaftServer nodeId=1] Kafka Server started")
+        #expect(plan.startedLine == "[BrokerServer id=1] Transition from RECOVERY to RUNNING")
     }
 
     @Test func quorumRole_isTheLastTransitionSinceTheLastStart() {

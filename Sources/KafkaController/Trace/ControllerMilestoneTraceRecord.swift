@@ -17,6 +17,12 @@ public struct ControllerMilestoneTraceRecord: Codable, Sendable, Hashable {
         case resigned
         /// The active controller read `/brokers/ids` and found new, dead or bounced brokers.
         case brokerChange
+        /// KRaft: this controller stood for election in a new Raft epoch (KIP-595 Candidate).
+        case candidate
+        /// KRaft: this controller granted its vote in a Raft epoch (`votedFor`).
+        case voted
+        /// KRaft: this controller follows the Raft leader `raftLeaderID` in an epoch (a standby controller).
+        case follower
     }
 
     /// Always `"milestone"`.
@@ -39,11 +45,19 @@ public struct ControllerMilestoneTraceRecord: Codable, Sendable, Hashable {
     public var bouncedBrokers: [BrokerID]?
     /// `brokerChange`: every registered broker.
     public var liveBrokers: [BrokerID]?
+    /// KRaft `follower`: the Raft leader (the active controller).
+    public var raftLeaderID: BrokerID?
+    /// KRaft `voted`: the candidate this controller voted for.
+    public var votedFor: BrokerID?
+    /// KRaft role changes: the metadata log's committed offset (high watermark) and log end at that moment.
+    public var committedOffset: Int64?
+    public var logEndOffset: Int64?
 
     public init(
         kind: Kind, timeMs: Int64 = ControllerMilestoneTraceRecord.nowMs(), brokerID: BrokerID,
         controllerEpoch: Int32? = nil, epochZKVersion: Int32? = nil, newBrokers: [BrokerID]? = nil,
-        deadBrokers: [BrokerID]? = nil, bouncedBrokers: [BrokerID]? = nil, liveBrokers: [BrokerID]? = nil
+        deadBrokers: [BrokerID]? = nil, bouncedBrokers: [BrokerID]? = nil, liveBrokers: [BrokerID]? = nil,
+        raftLeaderID: BrokerID? = nil, votedFor: BrokerID? = nil, committedOffset: Int64? = nil, logEndOffset: Int64? = nil
     ) {
         self.kind = kind
         self.timeMs = timeMs
@@ -54,6 +68,10 @@ public struct ControllerMilestoneTraceRecord: Codable, Sendable, Hashable {
         self.deadBrokers = deadBrokers
         self.bouncedBrokers = bouncedBrokers
         self.liveBrokers = liveBrokers
+        self.raftLeaderID = raftLeaderID
+        self.votedFor = votedFor
+        self.committedOffset = committedOffset
+        self.logEndOffset = logEndOffset
     }
 
     /// Wall-clock milliseconds now.

@@ -83,14 +83,18 @@ extension ControllerTraceLineEncoder.ObjectWriter {
         open()
         if let bounced = record.bouncedBrokers { integers("bouncedBrokers", bounced) }
         integer("brokerID", Int64(record.brokerID))
+        if let committed = record.committedOffset { integer("committedOffset", committed) }
         if let epoch = record.controllerEpoch { integer("controllerEpoch", Int64(epoch)) }
         if let dead = record.deadBrokers { integers("deadBrokers", dead) }
         if let version = record.epochZKVersion { integer("epochZKVersion", Int64(version)) }
         string("kind", record.kind.rawValue)
         if let live = record.liveBrokers { integers("liveBrokers", live) }
+        if let end = record.logEndOffset { integer("logEndOffset", end) }
         if let new = record.newBrokers { integers("newBrokers", new) }
+        if let leader = record.raftLeaderID { integer("raftLeaderID", Int64(leader)) }
         string("record", record.record)
         integer("timeMs", record.timeMs)
+        if let voted = record.votedFor { integer("votedFor", Int64(voted)) }
         close()
     }
 }

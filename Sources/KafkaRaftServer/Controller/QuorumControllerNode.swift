@@ -105,6 +105,15 @@ public final class QuorumControllerNode: RaftStateMachine, @unchecked Sendable {
         node.onQueue { [self] in reply(makeStatus()) }
     }
 
+    /// The KRaft gauges for `/metrics`; nil before the node started.
+    public func metrics(reply: @escaping @Sendable (KRaftMetricsSnapshot?) -> Void) {
+        guard let node else { return reply(nil) }
+        node.onQueue { [self] in
+            guard let instance = node.instanceOnQueue else { return reply(nil) }
+            reply(KRaftMetricsSnapshot(instance: instance, controller: makeStatus(), now: RaftQuorumNode.now()))
+        }
+    }
+
     /// Starts `node` (loading its log) with this controller on top.
     public func start(on node: RaftQuorumNode) throws {
         self.node = node
@@ -220,20 +229,25 @@ public final class QuorumControllerNode: RaftStateMachine, @unchecked Sendable {
         }
     }
 
-    /// Raft role changes as trace milestones: `elected` when this controller becomes the leader, `resigned` when
-    /// it stops being it (the Raft epoch stands in for the controller epoch).
+    /// Raft role changes as trace milestones (candidate, voted, follower, elected as leader, resigned), each
+    /// with the committed offset and log end; the Raft epoch stands in for the controller epoch.
     private func traceRoleChange(_ instance: RaftInstance, now: Int64) {
         let role = (epoch: instance.epoch, name: instance.state.name)
         guard lastRole?.epoch != role.epoch || lastRole?.name != role.name else { return }
         let wasLeader = lastRole?.name == "Leader"
         lastRole = role
         guard let trace else { return }
-        if role.name == "Leader" {
-            trace.append(QuorumControllerTrace.leadershipChange(
-                controllerID: nodeID, isLeader: true, raftEpoch: role.epoch, timeMs: now))
-        } else if wasLeader {
+        if wasLeader {
             trace.append(QuorumControllerTrace.leadershipChange(
                 controllerID: nodeID, isLeader: false, raftEpoch: role.epoch, timeMs: now))
+        }
+        var votedFor: Int32?
+        if case .voted(let voted) = instance.state { votedFor = voted.votedId }
+        if let line = QuorumControllerTrace.raftRoleChange(
+            controllerID: nodeID, role: role.name, raftEpoch: role.epoch, leaderID: instance.leaderId, votedFor: votedFor,
+            committedOffset: instance.highWatermark, logEndOffset: instance.log.endOffset, timeMs: now)
+        {
+            trace.append(line)
         }
         trace.flush()
     }

@@ -175,6 +175,11 @@ extension QuorumControllerRequestHandler {
             var codes: [KafkaErrorCode] = []
             var scratch = controller
             for topic in topics {
+                guard (topic.assignments ?? []).isEmpty else {
+                    // Deliberate gap: the core places new partitions itself (docs/kraft.md).
+                    codes.append(.invalidReplicaAssignment)
+                    continue
+                }
                 let brokers = max(1, scratch.state.unfencedBrokerIDs.count)
                 let result = scratch.createPartitions(
                     topic: topic.name, count: topic.count, placementStartIndex: Int.random(in: 0..<brokers),
@@ -188,7 +193,10 @@ extension QuorumControllerRequestHandler {
         }
         let codes = outcome ?? topics.map { _ in .notController }
         return CreatePartitionsResponse(results: zip(topics, codes).map { topic, code in
-            .init(name: topic.name, errorCode: code.rawValue, errorMessage: code == .none ? nil : "\(code)")
+            .init(
+                name: topic.name, errorCode: code.rawValue,
+                errorMessage: code == .invalidReplicaAssignment
+                    ? "manual partition assignments are not supported by this controller" : code == .none ? nil : "\(code)")
         })
     }
 

@@ -7,6 +7,7 @@ import KafkaNetwork
 import KafkaProtocol
 import KafkaRaftProtocol
 import KafkaRaftServer
+import KafkaMetrics
 import Logging
 
 /// One KRaft-mode broker process (Kafka 3.3's `BrokerServer`): the same broker as ZooKeeper mode
@@ -36,11 +37,17 @@ public final class KRaftBrokerServer: @unchecked Sendable {
     private var front: BrokerFrontEnd?
     private var replicaManager: ReplicaManager?
     private var metricsEndpoint: MetricsEndpoint?
+    /// Where the broker records (swift-metrics, exposed in Prometheus format), labelled `broker="<id>"`.
+    public let metrics: KafkaMetricsRegistry
 
-    public init(config: KRaftBrokerConfig, clusterID: String, logger: Logger = Logger(label: "kafka.server.BrokerServer")) {
+    public init(
+        config: KRaftBrokerConfig, clusterID: String, logger: Logger = Logger(label: "kafka.server.BrokerServer"),
+        metrics: KafkaMetricsRegistry? = nil
+    ) {
         self.config = config
         self.clusterID = clusterID
         self.logger = logger
+        self.metrics = metrics ?? KafkaMetricsRegistry(constantDimensions: [("broker", "\(config.nodeID)")])
     }
 
     public func startup() async throws {
@@ -140,15 +147,17 @@ public final class KRaftBrokerServer: @unchecked Sendable {
         try Task.checkCancellation()
         logger.info("[BrokerServer id=\(id)] Transition from RECOVERY to RUNNING")
 
+        let brokerMetrics = BrokerMetrics(factory: metrics.factory)
+        metrics.onCollect { [weak front] in
+            brokerMetrics.record(
+                BrokerMetricsSnapshot(
+                    replication: replicaManager.replicationMetrics, fetchSessions: front?.fetchSessionMetrics ?? .init(),
+                    cleaner: logManager.cleaner?.gauges, groups: front?.groupMetrics ?? .init()))
+        }
         if let port = broker.metricsPort {
             let host = broker.listeners.first.map { $0.host.isEmpty ? "0.0.0.0" : $0.host } ?? "0.0.0.0"
-            let endpoint = try await MetricsEndpoint.start(host: host, port: port) { [weak front] in
-                var snapshot = BrokerMetricsSnapshot(
-                    brokerID: id, controller: nil, replication: replicaManager.replicationMetrics,
-                    fetchSessions: front?.fetchSessionMetrics ?? .init())
-                snapshot.cleaner = logManager.cleaner?.gauges
-                return snapshot
-            }
+            let metrics = self.metrics
+            let endpoint = try await MetricsEndpoint.start(host: host, port: port) { metrics.exposition() }
             metricsEndpoint = endpoint
             logger.info("Metrics endpoint listening on http://\(host):\(endpoint.port)/metrics")
         }

@@ -83,6 +83,12 @@ import Testing
         ControllerMilestoneTraceRecord(
             kind: .brokerChange, timeMs: 17, brokerID: Int32.max, controllerEpoch: Int32.min, epochZKVersion: -1,
             newBrokers: Array(100..<140), deadBrokers: [Int32.min, -1, 0], bouncedBrokers: nil, liveBrokers: []),
+        // KRaft role changes.
+        ControllerMilestoneTraceRecord(
+            kind: .follower, timeMs: 3, brokerID: 2, controllerEpoch: 4, raftLeaderID: 1, committedOffset: 10, logEndOffset: 12),
+        ControllerMilestoneTraceRecord(kind: .voted, timeMs: 3, brokerID: 3, controllerEpoch: 5, votedFor: 1),
+        ControllerMilestoneTraceRecord(
+            kind: .candidate, timeMs: 3, brokerID: 1, controllerEpoch: 5, committedOffset: 0, logEndOffset: Int64.max),
     ]
 
     static var all: [ControllerTraceRecord] {

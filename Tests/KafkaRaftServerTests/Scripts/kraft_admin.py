@@ -1,6 +1,7 @@
 """confluent-kafka AdminClient calls for the KRaft broker tests. The last stdout line is JSON.
 
   create  BOOTSTRAP TOPIC PARTITIONS RF [key=value ...]   {"error": null | "..."}
+  brokers BOOTSTRAP -                                     {"brokers": [id, ...]}  (the live brokers BOOTSTRAP knows)
   leaders BOOTSTRAP TOPIC                                 {"controller": id, "partitions": {"0": [leader, [isr...]], ...}}
 """
 import json
@@ -21,6 +22,8 @@ def main():
             print(json.dumps({"error": None}))
         except Exception as error:  # the test prints it
             print(json.dumps({"error": str(error)}))
+    elif command == "brokers":
+        print(json.dumps({"brokers": sorted(admin.list_topics(timeout=20).brokers)}))
     elif command == "leaders":
         metadata = admin.list_topics(topic, timeout=20)
         described = metadata.topics[topic]
