@@ -21,13 +21,8 @@ struct LogDirFailureTests {
     @Test func failedLogDir_goesOffline_partitionIsReled_noAcknowledgedRecordLost() async throws {
         let cluster = try RunningCluster.current
         let topic = "log-dir-failure"
-        try await DataPlane.createTopic(cluster, topic, partitions: 1, replicationFactor: 3, configs: ["min.insync.replicas": "2"])
-        let scratch = try DataPlane.scratchDirectory()
-        defer { try? FileManager.default.removeItem(atPath: scratch) }
-        try await withClosing(try await DataPlane.zooKeeper(cluster)) { zooKeeper async throws in
-            let run = try ProducerRun(cluster, topic, scratch: scratch)
-            defer { run.stop() }
-            try await run.waitForAcknowledged(1_000)
+        try await ProducerRun.withRunning(cluster, topic: topic, partitions: 1, configs: ["min.insync.replicas": "2"], acknowledged: 1_000) {
+            zooKeeper, run async throws in
 
             let initial = try #require(try await DataPlane.partitionState(zooKeeper, topic, 0))
             let leader = Int(initial.leader)
@@ -67,7 +62,7 @@ struct LogDirFailureTests {
             }
 
             try await run.finish()
-            let consumedPath = scratch + "/consumed.txt"
+            let consumedPath = run.scratch + "/consumed.txt"
             let consumerSummary = try DataPlane.python("confluent_client.py", ["consume", cluster.bootstrapServers, topic, "--out", consumedPath])
             let acknowledged = try DataPlane.readRecords(run.acked)
             let missing = GeneratedRecords.missing(acknowledged: acknowledged, consumed: try DataPlane.readRecords(consumedPath))
@@ -83,7 +78,7 @@ struct LogDirFailureTests {
             let lastSegment = lastDir + "/" + String(repeating: "0", count: 20) + ".log"
             try ChattrFault.set(lastSegment, immutable: true)
             defer { try? ChattrFault.set(lastSegment, immutable: false) }
-            let input = scratch + "/last.txt"
+            let input = run.scratch + "/last.txt"
             try (0..<50).map { "record-\($0)\n" }.joined().write(toFile: input, atomically: true, encoding: .utf8)
             // Whether kcat's sends all succeed is not the point (the broker dies under them); the append that fails is.
             _ = try Command.run(
