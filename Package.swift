@@ -100,7 +100,7 @@ let package = Package(
         .testTarget(
             name: "KafkaLogTests",
             dependencies: [
-                "KafkaLog", "KafkaModel", "KafkaProtocol",
+                "KafkaLog", "KafkaModel", "KafkaProtocol", "KafkaTestKit", "ChildProcess",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ]

@@ -68,7 +68,11 @@ public final class ChildProcess: Sendable {
             envp.forEach { free($0) }
         }
         var pid: pid_t = 0
-        let result = posix_spawn(&pid, executable, &actions, &attributes, argv, envp)
+        // A bare name is looked up on PATH (posix_spawnp), as a shell would; a path is used as it is.
+        let result =
+            executable.contains("/")
+            ? posix_spawn(&pid, executable, &actions, &attributes, argv, envp)
+            : posix_spawnp(&pid, executable, &actions, &attributes, argv, envp)
         guard result == 0 else {
             throw ChildProcessError("cannot start \(executable): \(String(cString: strerror(result)))")
         }
@@ -76,11 +80,13 @@ public final class ChildProcess: Sendable {
     }
 
     /// Runs to completion: the exit status, or nil when it did not end within `timeout` (it and its
-    /// group are then stopped, SIGTERM first, and reaped).
-    public static func run(_ options: ChildProcessOptions, timeout: Duration) throws -> ExitStatus? {
+    /// group are then stopped, SIGTERM first and SIGKILL after `grace`, and reaped).
+    public static func run(
+        _ options: ChildProcessOptions, timeout: Duration, grace: Duration = .milliseconds(500)
+    ) throws -> ExitStatus? {
         let child = try spawn(options)
         if let status = child.wait(timeout: timeout) { return status }
-        _ = child.stop(grace: .milliseconds(500))
+        _ = child.stop(grace: grace)
         return nil
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+import LocalCluster
 
 /// The one way tests wait: for a state, never for a length of time. A condition is looked at every
 /// `every` until it holds; after `timeout` the test fails with `PollTimeout`, naming what it waited
@@ -70,4 +71,17 @@ public func pollUntilBlocking(
         }
         Thread.sleep(forTimeInterval: Double(interval.components.seconds) + Double(interval.components.attoseconds) / 1e18)
     }
+}
+
+/// Polls a local cluster's `status()` until `condition` holds; returns the last status either way (callers
+/// assert on it, which names what was wrong).
+public func waitForStatus(
+    _ cluster: LocalCluster, timeout: Duration = .seconds(30), until condition: (ClusterStatus) -> Bool
+) throws -> ClusterStatus {
+    var status = try cluster.status()
+    try? pollUntilBlocking("the cluster status", timeout: timeout, every: .milliseconds(200)) {
+        status = try cluster.status()
+        return condition(status)
+    }
+    return status
 }

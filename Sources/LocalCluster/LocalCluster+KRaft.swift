@@ -1,3 +1,4 @@
+import ChildProcess
 import Foundation
 import KafkaModel
 
@@ -222,20 +223,21 @@ extension LocalCluster {
 
     /// Runs a short command (`storage format`) and returns its exit status and combined output.
     static func runToCompletion(_ arguments: [String]) throws -> (status: Int32, output: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: arguments[0])
-        process.arguments = Array(arguments.dropFirst())
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        process.standardInput = FileHandle.nullDevice
+        let outputPath = FileManager.default.temporaryDirectory
+            .appendingPathComponent("zkafka-command-\(getpid())-\(UUID().uuidString.prefix(8)).out").path
+        defer { unlink(outputPath) }
+        let options = ChildProcessOptions(
+            arguments, standardOutput: .file(outputPath, append: false), standardError: .standardOutput)
+        let status: ChildProcess.ExitStatus?
         do {
-            try process.run()
-        } catch {
-            throw LocalClusterError(.spawnFailed, "cannot start \(arguments[0]): \(error)")
+            status = try ChildProcess.run(options, timeout: .seconds(120))
+        } catch let error as ChildProcessError {
+            throw LocalClusterError(.spawnFailed, error.description)
         }
-        let output = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: output, as: UTF8.self))
+        let output = (try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? ""
+        guard let status else {
+            throw LocalClusterError(.spawnFailed, "`\(arguments.joined(separator: " "))` did not finish within 120 s: \(output.suffix(2000))")
+        }
+        return (status.shellCode, output)
     }
 }

@@ -1,3 +1,4 @@
+import ChildProcess
 import ChaosTesting
 import Foundation
 
@@ -86,19 +87,17 @@ struct ChaosNetworkPartition: Sendable {
 
     @discardableResult
     private static func run(_ executable: String, _ arguments: [String]) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        let output = Pipe()
-        let errors = Pipe()
-        process.standardOutput = output
-        process.standardError = errors
-        try process.run()
-        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        let message = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            throw DemoTimeout(description: "\(executable) \(arguments.joined(separator: " ")) failed: \(message)")
+        let base = FileManager.default.temporaryDirectory.appendingPathComponent("zkafka-chaos-\(UUID().uuidString.prefix(8))").path
+        defer { unlink(base + ".out"); unlink(base + ".err") }
+        let status = try ChildProcess.run(
+            ChildProcessOptions(
+                [executable] + arguments, standardOutput: .file(base + ".out", append: false),
+                standardError: .file(base + ".err", append: false)),
+            timeout: .seconds(60))
+        let text = (try? String(contentsOfFile: base + ".out", encoding: .utf8)) ?? ""
+        guard status == .exited(0) else {
+            let message = (try? String(contentsOfFile: base + ".err", encoding: .utf8)) ?? ""
+            throw DemoTimeout(description: "\(executable) \(arguments.joined(separator: " ")) \(status.map { "\($0)" } ?? "did not finish within 60 s"): \(message)")
         }
         return text
     }

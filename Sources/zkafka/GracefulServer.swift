@@ -7,11 +7,18 @@ import ServiceLifecycle
 /// `KafkaServer.shutdown()` — for a ZooKeeper-mode broker, controlled shutdown first — and the process
 /// exits 0. A second signal during the shutdown changes nothing (the group is already shutting down).
 struct GracefulServer: Service {
+    /// Whether a signal during `start` cancels it (a KRaft broker still registering or catching up) instead
+    /// of letting it finish first.
+    let cancelStartOnSignal: Bool
     let start: @Sendable () async throws -> Void
     let stop: @Sendable () async -> Void
 
     func run() async throws {
-        try await start()
+        if cancelStartOnSignal {
+            try await cancelWhenGracefulShutdown(start)
+        } else {
+            try await start()
+        }
         // Returns once a signal arrives (also one that came during `start`); throws only if the group
         // is cancelled, and the server must be stopped then too.
         try? await gracefulShutdown()
@@ -21,10 +28,12 @@ struct GracefulServer: Service {
     /// Starts, waits for SIGTERM or SIGINT, stops. An error from `start` is rethrown (after the group
     /// has finished), with `stop` not called: `start` cleans up after itself.
     static func run(
-        logger: Logger, start: @escaping @Sendable () async throws -> Void, stop: @escaping @Sendable () async -> Void
+        logger: Logger, cancelStartOnSignal: Bool = false, start: @escaping @Sendable () async throws -> Void,
+        stop: @escaping @Sendable () async -> Void
     ) async throws {
+        let server = GracefulServer(cancelStartOnSignal: cancelStartOnSignal, start: start, stop: stop)
         let group = ServiceGroup(
-            services: [GracefulServer(start: start, stop: stop)], gracefulShutdownSignals: [.sigterm, .sigint],
+            services: [server], gracefulShutdownSignals: [.sigterm, .sigint],
             logger: logger)
         try await group.run()
     }

@@ -115,27 +115,20 @@ extension ServerStartCommand {
             throw ExitCode.failure
         }
         let server = KRaftBrokerServer(config: brokerConfig, clusterID: clusterID)
-        let stop = TerminationSignal()
-        // A SIGTERM while the broker still registers or catches up stops it too.
-        let startup = Task { try await server.startup() }
-        let stopped = Task {
-            await stop.wait()
-            startup.cancel()
-        }
-        do {
-            try await startup.value
-        } catch is CancellationError {
-            logger.info("Stopped while starting up")
+        // A SIGTERM while the broker still registers or catches up stops it too: the start-up is cancelled.
+        try await GracefulServer.run(logger: logger, cancelStartOnSignal: true) {
+            do {
+                try await server.startup()
+            } catch is CancellationError {
+                logger.info("Stopped while starting up")
+            } catch {
+                logger.error("Fatal error during broker startup. Prepare to shutdown: \(error)")
+                await server.shutdown()
+                throw ExitCode.failure
+            }
+        } stop: {
             await server.shutdown()
-            return
-        } catch {
-            logger.error("Fatal error during broker startup. Prepare to shutdown: \(error)")
-            stopped.cancel()
-            await server.shutdown()
-            throw ExitCode.failure
         }
-        await stopped.value
-        await server.shutdown()
     }
 }
 

@@ -8,7 +8,7 @@ import Testing
 @testable import Benchmarks
 
 /// `zkafka compare`'s outputs from fixed rows: the mapping from a benchmark row, the table, the CSV and the SVG.
-@Suite struct ModeComparisonReportTests {
+@Suite(.tags(.unit)) struct ModeComparisonReportTests {
     private func rows() -> [ModeComparisonRow] {
         var zk = ControllerBenchmarkResult(partitions: 1000)
         zk.controllerDetectionSeconds = 6.2

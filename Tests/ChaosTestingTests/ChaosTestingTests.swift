@@ -45,7 +45,7 @@ import Testing
     }
 }
 
-@Suite struct NetworkPartitionRulesTests {
+@Suite(.tags(.unit)) struct NetworkPartitionRulesTests {
     @Test func cutsTheIsolatedBrokersOutgoingTrafficButItsListener_andThePeersTrafficToIt() {
         let rules = NetworkPartitionRules(chain: "ZKCHAOS-7", isolatedCgroup: "zkchaos-7/isolated", peersCgroup: "zkchaos-7/peers", brokerPort: 9092)
         #expect(rules.cut.first == ["-N", "ZKCHAOS-7"])

@@ -4,7 +4,7 @@ import Testing
 
 /// `zkafka compare --partitions 100` end to end: both modes run on real clusters one after the other,
 /// and the CSV and SVG it writes hold a row (and bars) for each mode.
-@Suite(.serialized, .timeLimit(.minutes(8)))
+@Suite(.tags(.cluster), .requiresZooKeeper, .serialized, .timeLimit(.minutes(8)))
 struct CompareCommandTests {
     @Test func compare_smallestRun_writesCSVAndSVGWithBothModes() throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("zkafka-compare-test-\(UUID().uuidString.prefix(8))").path

@@ -7,7 +7,7 @@ import Testing
 /// kill -9 of the active controller and a new leader in a newer epoch, restart of the killed node as a
 /// follower, SIGSTOP/SIGCONT of a controller, and `down` leaving no process. Brokers join once
 /// `process.roles=broker` runs; until then `up` says it started the controllers only.
-@Suite(.serialized, .timeLimit(.minutes(4)))
+@Suite(.tags(.cluster), .serialized, .timeLimit(.minutes(4)))
 struct KRaftClusterLaunchTests {
     private func withKRaftCluster(_ body: (LocalCluster) throws -> Void) throws {
         try ZKafkaExecutable.export()
@@ -27,18 +27,6 @@ struct KRaftClusterLaunchTests {
             return true
         }
         return stat[stat.index(after: closing)...].trimmingCharacters(in: .whitespaces).first == "Z"
-    }
-
-    private func waitForStatus(_ cluster: LocalCluster, timeout: Duration = .seconds(30), until condition: (ClusterStatus) -> Bool) throws
-        -> ClusterStatus
-    {
-        let deadline = ContinuousClock.now + timeout
-        var status = try cluster.status()
-        while !condition(status) && ContinuousClock.now < deadline {
-            usleep(200_000)
-            status = try cluster.status()
-        }
-        return status
     }
 
     @Test func up_electsALeader_killStartPauseAndDown() throws {

@@ -24,13 +24,8 @@ struct LeaderEpochDurabilityTests {
         let cluster = try RunningCluster.current
         try startStoppedBrokers(cluster)
         let topic = "epochs-follower-restart"
-        try await DataPlane.createTopic(cluster, topic, partitions: 1, replicationFactor: 3, configs: topicConfig)
-        let scratch = try DataPlane.scratchDirectory()
-        defer { try? FileManager.default.removeItem(atPath: scratch) }
-        try await withClosing(try await DataPlane.zooKeeper(cluster)) { zooKeeper async throws in
-            let run = try ProducerRun(cluster, topic, scratch: scratch)
-            defer { run.stop() }
-            try await run.waitForAcknowledged(1_000)
+        try await ProducerRun.withRunning(cluster, topic: topic, partitions: 1, configs: topicConfig, acknowledged: 1_000) {
+            zooKeeper, run async throws in
 
             let initial = try #require(try await DataPlane.partitionState(zooKeeper, topic, 0))
             let leader = Int(initial.leader)
@@ -83,13 +78,8 @@ struct LeaderEpochDurabilityTests {
         let cluster = try RunningCluster.current
         try startStoppedBrokers(cluster)
         let topic = "epochs-cluster-crash"
-        try await DataPlane.createTopic(cluster, topic, partitions: 3, replicationFactor: 3, configs: topicConfig)
-        let scratch = try DataPlane.scratchDirectory()
-        defer { try? FileManager.default.removeItem(atPath: scratch) }
-        try await withClosing(try await DataPlane.zooKeeper(cluster)) { zooKeeper async throws in
-            let run = try ProducerRun(cluster, topic, scratch: scratch)
-            defer { run.stop() }
-            try await run.waitForAcknowledged(2_000)
+        try await ProducerRun.withRunning(cluster, topic: topic, partitions: 3, configs: topicConfig, acknowledged: 2_000) {
+            zooKeeper, run async throws in
 
             for broker in cluster.descriptor.brokers { try cluster.cluster.kill(.broker(broker.id), signal: .kill) }
             let acknowledgedAtCrash = run.acknowledgedCount
@@ -151,6 +141,24 @@ struct LeaderEpochDurabilityTests {
 /// The confluent-kafka producer of `scripts/kafka_client.py` sending with acks=all in the
 /// background until stopped, recording each acknowledged record with its offset.
 final class ProducerRun: Sendable {
+    /// A new topic, an acks=all producer on it already `acknowledged` records in, and a ZooKeeper session,
+    /// for `body`; afterwards (however `body` ends) the producer stops, the session closes, the scratch
+    /// directory goes.
+    static func withRunning(
+        _ cluster: RunningCluster, topic: String, partitions: Int, configs: [String: String], acknowledged: Int,
+        _ body: (ZooKeeperClient, ProducerRun) async throws -> Void
+    ) async throws {
+        try await DataPlane.createTopic(cluster, topic, partitions: partitions, replicationFactor: 3, configs: configs)
+        let scratch = try DataPlane.scratchDirectory()
+        defer { try? FileManager.default.removeItem(atPath: scratch) }
+        try await withClosing(try await DataPlane.zooKeeper(cluster)) { zooKeeper async throws in
+            let run = try ProducerRun(cluster, topic, scratch: scratch)
+            defer { run.stop() }
+            try await run.waitForAcknowledged(acknowledged)
+            try await body(zooKeeper, run)
+        }
+    }
+
     let scratch: String
     let acked: String
     private let stopFile: String

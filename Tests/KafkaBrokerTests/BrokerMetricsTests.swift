@@ -4,7 +4,7 @@ import KafkaLog
 import KafkaMetrics
 import Testing
 
-@Suite("Broker gauges through swift-metrics: replica manager, fetch sessions, log cleaner, groups")
+@Suite("Broker gauges through swift-metrics: replica manager, fetch sessions, log cleaner, groups", .tags(.unit))
 struct BrokerMetricsTests {
     private func exposition(_ snapshots: BrokerMetricsSnapshot...) -> String {
         let registry = KafkaMetricsRegistry(constantDimensions: [("broker", "2")])

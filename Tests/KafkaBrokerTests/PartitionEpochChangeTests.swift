@@ -9,7 +9,7 @@ import Testing
 
 /// KRaft's ISR changes without a new leader epoch (the controller removed a fenced follower): applied in
 /// place when the metadata log drives the broker; refused, as before, for ZooKeeper mode's LeaderAndIsr.
-@Suite("ReplicaManager: partition-epoch-only changes", .timeLimit(.minutes(1)))
+@Suite("ReplicaManager: partition-epoch-only changes", .tags(.unit), .timeLimit(.minutes(1)))
 struct PartitionEpochChangeTests {
     let logger = Logger(label: "PartitionEpochChangeTests")
     let tp = TopicPartition(topic: "t", partition: 0)

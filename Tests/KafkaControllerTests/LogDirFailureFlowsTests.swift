@@ -4,7 +4,7 @@ import Testing
 
 /// Kafka 2.8's handling of a failed log directory on the controller: `onBrokerLogDirFailure` asks the broker with
 /// LeaderAndIsr, `processLeaderAndIsrResponseReceived` turns KAFKA_STORAGE_ERROR answers into offline replicas.
-@Suite struct LogDirFailureFlowsTests {
+@Suite(.tags(.unit)) struct LogDirFailureFlowsTests {
     static let storageError: Int16 = 56
 
     func fixture() throws -> ControllerFlowsTests.Fixture {

@@ -2,6 +2,8 @@ import Foundation
 import KafkaModel
 import Logging
 import Synchronization
+import ChildProcess
+import KafkaTestKit
 import Testing
 
 @testable import KafkaLog
@@ -10,7 +12,7 @@ import Testing
 /// EPERM even for root and even on a descriptor opened before): the append fails, the log is offline before anyone
 /// else touches it, the segment keeps exactly the bytes of the appends that succeeded, and the failure channel takes
 /// the log dir offline once (Kafka's `LogDirFailureChannel`).
-@Suite(.enabled(if: ImmutableFile.available, "needs root and chattr on an ext4-like file system"))
+@Suite(.tags(.unit), .enabled(if: ImmutableFile.available, "needs root and chattr on an ext4-like file system"))
 struct LogDirFailureTests {
     @Test func appendHittingADiskError_takesTheLogAndItsDirOffline_leavesNoHalfWrittenBatch() throws {
         let root = TemporaryDirectory()
@@ -43,7 +45,9 @@ struct LogDirFailureTests {
         #expect(channel.hasOfflineLogDir(dirA) && !channel.hasOfflineLogDir(dirB))
         // A second failure in the same dir is not reported again.
         #expect(throws: LogError.self) { try appendBatches(first, 1) }
-        try #require(try eventually { handled.withLock { $0 } == [dirA] })
+        try pollUntilBlocking("the log dir failure handler ran for \(dirA)", timeout: .seconds(20), every: .milliseconds(10)) {
+            handled.withLock { $0 } == [dirA]
+        }
 
         let (offline, anyLive) = manager.handleLogDirFailure(dirA)
         #expect(offline == [TopicPartition(topic: "t", partition: 0)])
@@ -61,14 +65,6 @@ struct LogDirFailureTests {
         #expect(manager.liveLogDirs.isEmpty)
         #expect(throws: LogError.self) { try manager.getOrCreateLog(TopicPartition(topic: "v", partition: 0)) }
     }
-
-    private func eventually(_ condition: () -> Bool) throws -> Bool {
-        for _ in 0..<2_000 {
-            if condition() { return true }
-            Thread.sleep(forTimeInterval: 0.01)
-        }
-        return condition()
-    }
 }
 
 /// `chattr +i` / `-i`: the real fault the log dir failure tests inject.
@@ -84,11 +80,7 @@ enum ImmutableFile {
     }()
 
     static func set(_ path: String, _ immutable: Bool) throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/chattr")
-        process.arguments = [immutable ? "+i" : "-i", path]
-        try process.run()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else { throw CocoaError(.fileWriteNoPermission) }
+        let status = try ChildProcess.run(ChildProcessOptions(["/usr/bin/chattr", immutable ? "+i" : "-i", path]), timeout: .seconds(30))
+        guard status == .exited(0) else { throw CocoaError(.fileWriteNoPermission) }
     }
 }

@@ -2,7 +2,7 @@ import CoreMetrics
 import KafkaMetrics
 import Testing
 
-@Suite("A broker's metrics registry: swift-metrics in, Prometheus text under Kafka's names out")
+@Suite("A broker's metrics registry: swift-metrics in, Prometheus text under Kafka's names out", .tags(.unit))
 struct KafkaMetricsRegistryTests {
     @Test("MBean names render as the JMX exporter's: domain dots and hyphens become underscores, case kept")
     func names() {

@@ -3,12 +3,13 @@ import KafkaModel
 import KafkaProtocol
 import KafkaQuorumController
 import KafkaRaftProtocol
+import KafkaTestKit
 import Testing
 
 /// One real controller process (a single-voter quorum) and every controller API over the wire: ApiVersions,
 /// CreateTopics (validateOnly too), AlterPartition by name and by topic id, CreatePartitions, DeleteTopics,
 /// UnregisterBroker; then a restart rebuilds the state from the snapshot and the log.
-@Suite(.serialized, .timeLimit(.minutes(2)))
+@Suite(.tags(.cluster), .serialized, .timeLimit(.minutes(2)))
 struct ControllerApisProcessTests {
     @Test func singleController_servesEveryControllerApi_andKeepsItsStateAcrossARestart() async throws {
         let quorum = try ControllerQuorumProcesses(ids: [1], extraConfig: ["metadata.log.max.record.bytes.between.snapshots=400"])
@@ -17,7 +18,7 @@ struct ControllerApisProcessTests {
         let client = ControllerClient(quorum: quorum)
 
         // ApiVersions lists the controller APIs.
-        let versions = try await quorum.eventually(.seconds(20)) {
+        let versions = try await poll("ApiVersions from the active controller", timeout: .seconds(20), detail: quorum.logs) {
             await client.toActive(ApiVersionsRequest(), version: 3) { _ in false }?.response
         }
         let keys = Set(versions.apiKeys.map(\.apiKey))
@@ -25,13 +26,13 @@ struct ControllerApisProcessTests {
 
         var epochs: [Int32: Int64] = [:]
         for broker: Int32 in [101, 102, 103] {
-            let answer = try await quorum.eventually(.seconds(20)) {
+            let answer = try await poll("broker \(broker) answered by a controller", timeout: .seconds(20), detail: quorum.logs) {
                 await client.register(broker, incarnation: KafkaUUID(mostSignificantBits: 3, leastSignificantBits: UInt64(broker)))
             }
             epochs[broker] = answer.response.brokerEpoch
         }
         for broker: Int32 in [101, 102, 103] {
-            let beat = try await quorum.eventually(.seconds(10)) {
+            let beat = try await poll("a broker heartbeat answered", timeout: .seconds(10), detail: quorum.logs) {
                 await client.heartbeat(broker, epoch: epochs[broker]!, metadataOffset: 1_000)
             }
             #expect(beat.response.errorCode == 0)
@@ -98,13 +99,13 @@ struct ControllerApisProcessTests {
         let before = try await client.observedState(from: 1, observerID: 101).state
         #expect(try await quorum.terminate(1) == .exited(0))
         try quorum.start(1)
-        let beat = try await quorum.eventually(.seconds(20)) { () async -> BrokerHeartbeatResponse? in
+        let beat = try await poll("a broker heartbeat answered", timeout: .seconds(20), detail: quorum.logs) { () async -> BrokerHeartbeatResponse? in
             guard let beat = await client.heartbeat(101, epoch: epochs[101]!, metadataOffset: 1_000), beat.response.errorCode == 0
             else { return nil }
             return beat.response
         }
         #expect(!beat.isFenced)
-        let after = try await quorum.eventually(.seconds(10)) { () async -> QuorumControllerState? in
+        let after = try await poll("the controller state after the change", timeout: .seconds(10), detail: quorum.logs) { () async -> QuorumControllerState? in
             guard let view = try? await client.observedState(from: 1, observerID: 101), view.state.topic(named: "apis") != nil
             else { return nil }
             return view.state

@@ -1,4 +1,5 @@
 import Foundation
+import KafkaTestKit
 import KafkaClient
 import KafkaMetadataRecords
 import KafkaProtocol
@@ -59,7 +60,14 @@ struct ControllerClient {
     /// offset 0 (downloading the snapshot when the log starts later) up to the high watermark and replays it.
     func observedState(from id: Int32, observerID: Int32) async throws -> (state: QuorumControllerState, highWatermark: Int64, snapshotLoaded: Bool) {
         let connection = try await KafkaConnection.connect(host: "127.0.0.1", port: quorum.ports[id]!, timeout: .seconds(2))
-        defer { Task { await connection.close() } }
+        return try await withClosing(connection) { connection async throws in
+            try await observedState(on: connection, observerID: observerID)
+        }
+    }
+
+    private func observedState(
+        on connection: KafkaConnection, observerID: Int32
+    ) async throws -> (state: QuorumControllerState, highWatermark: Int64, snapshotLoaded: Bool) {
         var snapshot: RaftSnapshot?
         var records: [RaftRecord] = []
         var startOffset: Int64 = 0

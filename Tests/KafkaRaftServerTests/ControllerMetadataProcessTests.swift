@@ -3,12 +3,13 @@ import KafkaModel
 import KafkaProtocol
 import KafkaQuorumController
 import KafkaRaftProtocol
+import KafkaTestKit
 import Testing
 
 /// Three real controller processes running the quorum controller: fake brokers register and heartbeat, a topic
 /// is created, the active controller is killed -9 and the new one already holds the registrations (hot
 /// standby), and a broker that stops heartbeating is fenced and its partitions re-led.
-@Suite(.serialized, .timeLimit(.minutes(3)))
+@Suite(.tags(.cluster), .serialized, .timeLimit(.minutes(3)))
 struct ControllerMetadataProcessTests {
     static let notController = KafkaErrorCode.notController.rawValue
 
@@ -26,7 +27,7 @@ struct ControllerMetadataProcessTests {
         var epochs: [Int32: Int64] = [:]
         var active: Int32 = -1
         for broker: Int32 in [101, 102, 103] {
-            let answer = try await quorum.eventually(.seconds(30)) {
+            let answer = try await poll("broker \(broker) answered by a controller", timeout: .seconds(30), detail: quorum.logs) {
                 await client.register(broker, incarnation: KafkaUUID(mostSignificantBits: 7, leastSignificantBits: UInt64(broker)))
             }
             #expect(answer.response.errorCode == 0)
@@ -42,12 +43,12 @@ struct ControllerMetadataProcessTests {
         // 2. Heartbeats unfence them once their metadata offset reaches their registration.
         let caughtUp = epochs.values.max()!
         for broker: Int32 in [101, 102, 103] {
-            let beat = try await quorum.eventually(.seconds(10)) {
+            let beat = try await poll("a heartbeat from broker \(broker) answered", timeout: .seconds(10), detail: quorum.logs) {
                 await client.heartbeat(broker, epoch: epochs[broker]!, metadataOffset: caughtUp)
             }
             #expect(beat.response.errorCode == 0)
         }
-        let unfenced = try await quorum.eventually(.seconds(10)) { () async -> Bool? in
+        let unfenced = try await poll("every broker unfenced", timeout: .seconds(10), detail: quorum.logs) { () async -> Bool? in
             for broker: Int32 in [101, 102, 103] {
                 guard let beat = await client.heartbeat(broker, epoch: epochs[broker]!, metadataOffset: caughtUp),
                     beat.response.errorCode == 0, !beat.response.isFenced
@@ -58,9 +59,9 @@ struct ControllerMetadataProcessTests {
         #expect(unfenced)
 
         // 3. CreateTopics: the PartitionRecords are committed and an observer fetching the log sees them.
-        let created = try await quorum.eventually(.seconds(10)) { await client.createTopic("kraft-a", partitions: 6, replicationFactor: 3) }
+        let created = try await poll("CreateTopics answered", timeout: .seconds(10), detail: quorum.logs) { await client.createTopic("kraft-a", partitions: 6, replicationFactor: 3) }
         #expect(created.topics.map(\.errorCode) == [0])
-        let observed = try await quorum.eventually(.seconds(10)) { () async -> QuorumControllerState? in
+        let observed = try await poll("an observer sees kraft-a's 6 partitions", timeout: .seconds(10), detail: quorum.logs) { () async -> QuorumControllerState? in
             guard let view = try? await client.observedState(from: active, observerID: 101),
                 view.state.topic(named: "kraft-a")?.partitions.count == 6
             else { return nil }
@@ -84,7 +85,7 @@ struct ControllerMetadataProcessTests {
         quorum.signal(active, SIGKILL)
         let failoverStart = ContinuousClock.now
         let survivors = [Int32(1), 2, 3].filter { $0 != active }
-        let newActive = try await quorum.eventually(.seconds(20)) { () async -> Int32? in
+        let newActive = try await poll("a new active controller answers heartbeats", timeout: .seconds(20), detail: quorum.logs) { () async -> Int32? in
             guard let beat = await client.heartbeat(101, epoch: epochs[101]!, metadataOffset: caughtUp),
                 beat.response.errorCode == 0
             else { return nil }
@@ -97,7 +98,7 @@ struct ControllerMetadataProcessTests {
 
         // 5. Brokers 101 and 102 keep heartbeating, 103 stops: its session expires and it is fenced; every
         // partition it led gets another leader and it leaves every ISR.
-        let fenced = try await quorum.eventually(.seconds(30)) { () async -> QuorumControllerState? in
+        let fenced = try await poll("broker 103 fenced and out of every ISR", timeout: .seconds(30), detail: quorum.logs) { () async -> QuorumControllerState? in
             for broker: Int32 in [101, 102] {
                 _ = await client.heartbeat(broker, epoch: epochs[broker]!, metadataOffset: caughtUp)
             }
@@ -113,7 +114,7 @@ struct ControllerMetadataProcessTests {
 
         // 6. Controlled shutdown through heartbeats (KIP-841): 102 asks to shut down; its leaderships move to 101
         // and, once every active broker's metadata offset passed those records, it is told to shut down.
-        let released = try await quorum.eventually(.seconds(20)) { () async -> Bool? in
+        let released = try await poll("the broker released", timeout: .seconds(20), detail: quorum.logs) { () async -> Bool? in
             _ = await client.heartbeat(101, epoch: epochs[101]!, metadataOffset: 1_000_000)
             guard let beat = await client.heartbeat(102, epoch: epochs[102]!, metadataOffset: 1_000_000, wantShutDown: true),
                 beat.response.errorCode == 0, beat.response.shouldShutDown
@@ -121,7 +122,7 @@ struct ControllerMetadataProcessTests {
             return true
         }
         #expect(released)
-        let afterShutdown = try await quorum.eventually(.seconds(10)) { () async -> QuorumControllerState? in
+        let afterShutdown = try await poll("the controller state after the controlled shutdown", timeout: .seconds(10), detail: quorum.logs) { () async -> QuorumControllerState? in
             guard let view = try? await client.observedState(from: newActive, observerID: 101),
                 view.state.brokers[102]?.fenced == true
             else { return nil }

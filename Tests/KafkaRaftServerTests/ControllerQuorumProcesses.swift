@@ -101,16 +101,6 @@ final class ControllerQuorumProcesses: @unchecked Sendable {
         return result.standardOutput
     }
 
-    /// Polls `condition` every 200 ms until it returns a value or `timeout` passes.
-    func eventually<T>(_ timeout: Duration, _ condition: () async -> T?) async throws -> T {
-        let deadline = ContinuousClock.now + timeout
-        while ContinuousClock.now < deadline {
-            if let value = await condition() { return value }
-            try await Task.sleep(for: .milliseconds(200))
-        }
-        throw QuorumTestError("condition not met within \(timeout)\n" + logs())
-    }
-
     /// Every controller's log, for a failure message.
     func logs() -> String {
         processes.keys.sorted().map { id in

@@ -1,12 +1,13 @@
 import Foundation
 import KafkaTestKit
+import ChildProcess
 import Testing
 
 /// A KRaft cluster as real processes (3 controllers, 3 KRaft brokers) with real clients: a topic created
 /// through a broker with confluent_kafka's AdminClient, 10,000 records produced acks=all and consumed back;
 /// the leader of a partition killed with SIGKILL, the partition re-led by another broker, and every
 /// acknowledged record still there. Then a controlled shutdown through heartbeats.
-@Suite("KRaft brokers as processes", .serialized, .timeLimit(.minutes(6)))
+@Suite("KRaft brokers as processes", .tags(.cluster), .serialized, .timeLimit(.minutes(6)))
 struct KRaftBrokerProcessTests {
     static func script(_ name: String) -> String {
         URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Scripts/\(name)").path
@@ -60,14 +61,14 @@ struct KRaftBrokerProcessTests {
         try FileManager.default.createDirectory(atPath: scratch, withIntermediateDirectories: true)
         try cluster.startAll()
         for id in cluster.brokerIDs {
-            _ = try await cluster.eventually("broker \(id) unfenced", .seconds(60)) {
+            _ = try await poll("broker \(id) unfenced", timeout: .seconds(60), every: .milliseconds(250), detail: cluster.logTails) {
                 cluster.log(id).contains("Transition from RECOVERY to RUNNING") ? true : nil
             }
         }
 
         // Each broker's metadata names all three live brokers (its cache has caught up with the others' unfencing).
         for id in cluster.brokerIDs {
-            _ = try await cluster.eventually("broker \(id) sees 3 live brokers", .seconds(60)) { () -> Bool? in
+            _ = try await poll("broker \(id) sees 3 live brokers", timeout: .seconds(60), every: .milliseconds(250), detail: cluster.logTails) { () -> Bool? in
                 let summary = try? Self.python(
                     Self.script("kraft_admin.py"), ["brokers", "127.0.0.1:\(cluster.brokerPorts[id]!)", "-"], timeout: .seconds(60))
                 return (summary?["brokers"] as? [Int])?.count == 3 ? true : nil
@@ -76,7 +77,7 @@ struct KRaftBrokerProcessTests {
         let topic = "kraft-orders"
         let created = try Self.python(Self.script("kraft_admin.py"), ["create", cluster.bootstrapServers, topic, "3", "3"])
         #expect(created["error"] is NSNull, "CreateTopics failed: \(created)")
-        let initial = try await cluster.eventually("every partition led with a full ISR", .seconds(60)) { () -> [Int: (Int, [Int])]? in
+        let initial = try await poll("every partition led with a full ISR", timeout: .seconds(60), every: .milliseconds(250), detail: cluster.logTails) { () -> [Int: (Int, [Int])]? in
             guard let view = Self.leaders(cluster, topic), view.partitions.count == 3,
                 view.partitions.values.allSatisfy({ $0.0 >= 0 && $0.1.count == 3 })
             else { return nil }
@@ -92,7 +93,7 @@ struct KRaftBrokerProcessTests {
         // Kill the leader of partition 0 and wait until another ISR member leads it.
         let victim = Int32(initial[0]!.0)
         cluster.kill9(victim)
-        let releds = try await cluster.eventually("partition 0 re-led after broker \(victim) was killed", .seconds(60)) { () -> Int? in
+        let releds = try await poll("partition 0 re-led after broker \(victim) was killed", timeout: .seconds(60), every: .milliseconds(250), detail: cluster.logTails) { () -> Int? in
             guard let view = Self.leaders(cluster, topic), let p0 = view.partitions[0], p0.0 >= 0, p0.0 != Int(victim) else { return nil }
             return p0.0
         }
@@ -113,7 +114,7 @@ struct KRaftBrokerProcessTests {
         // The killed broker restarts: it registers again (a new incarnation once its old session expired),
         // replays the metadata log from its own disk, and its replicas catch up and rejoin the ISR.
         try cluster.start(victim)
-        _ = try await cluster.eventually("broker \(victim) back in every ISR", .seconds(90)) { () -> Bool? in
+        _ = try await poll("broker \(victim) back in every ISR", timeout: .seconds(90), every: .milliseconds(250), detail: cluster.logTails) { () -> Bool? in
             guard let view = Self.leaders(cluster, topic), view.partitions.count == 3,
                 view.partitions.values.allSatisfy({ $0.1.contains(Int(victim)) })
             else { return nil }
@@ -123,9 +124,9 @@ struct KRaftBrokerProcessTests {
         // Controlled shutdown of a survivor through heartbeats: it exits cleanly and leads nothing afterwards.
         let leaving = cluster.brokerIDs.first { $0 != victim }!
         let status = try await cluster.terminate(leaving)
-        #expect(status == 0, "broker \(leaving) did not exit cleanly: \(String(cluster.log(leaving).suffix(2_000)))")
+        #expect(status == .exited(0), "broker \(leaving) did not exit cleanly: \(String(cluster.log(leaving).suffix(2_000)))")
         #expect(cluster.log(leaving).contains("shut down completed"))
-        _ = try await cluster.eventually("broker \(leaving) leads nothing", .seconds(30)) { () -> Bool? in
+        _ = try await poll("broker \(leaving) leads nothing", timeout: .seconds(30), every: .milliseconds(250), detail: cluster.logTails) { () -> Bool? in
             guard let view = Self.leaders(cluster, topic), view.partitions.count == 3,
                 view.partitions.values.allSatisfy({ $0.0 >= 0 && $0.0 != Int(leaving) })
             else { return nil }
@@ -143,7 +144,7 @@ struct KRaftBrokerProcessTests {
         try FileManager.default.createDirectory(atPath: scratch, withIntermediateDirectories: true)
         try cluster.startAll()
         for id in cluster.brokerIDs {
-            _ = try await cluster.eventually("node \(id) sees 3 live brokers", .seconds(60)) { () -> Bool? in
+            _ = try await poll("node \(id) sees 3 live brokers", timeout: .seconds(60), every: .milliseconds(250), detail: cluster.logTails) { () -> Bool? in
                 let summary = try? Self.python(
                     Self.script("kraft_admin.py"), ["brokers", "127.0.0.1:\(cluster.brokerPorts[id]!)", "-"], timeout: .seconds(60))
                 return (summary?["brokers"] as? [Int])?.count == 3 ? true : nil
@@ -152,7 +153,7 @@ struct KRaftBrokerProcessTests {
         let topic = "combined"
         let created = try Self.python(Self.script("kraft_admin.py"), ["create", cluster.bootstrapServers, topic, "3", "3"])
         #expect(created["error"] is NSNull, "CreateTopics failed: \(created)")
-        _ = try await cluster.eventually("every partition led", .seconds(60)) { () -> Bool? in
+        _ = try await poll("every partition led", timeout: .seconds(60), every: .milliseconds(250), detail: cluster.logTails) { () -> Bool? in
             guard let view = Self.leaders(cluster, topic), view.partitions.count == 3, view.partitions.values.allSatisfy({ $0.0 >= 0 }) else {
                 return nil
             }
@@ -168,7 +169,7 @@ struct KRaftBrokerProcessTests {
         // CreatePartitions through a broker, forwarded to the controller: a fourth partition, led.
         let grown = try Self.python(Self.script("kraft_admin.py"), ["partitions", cluster.bootstrapServers, topic, "4"])
         #expect(grown["error"] is NSNull, "CreatePartitions failed: \(grown)")
-        _ = try await cluster.eventually("4 partitions, all led", .seconds(60)) { () -> Bool? in
+        _ = try await poll("4 partitions, all led", timeout: .seconds(60), every: .milliseconds(250), detail: cluster.logTails) { () -> Bool? in
             guard let view = Self.leaders(cluster, topic), view.partitions.count == 4, view.partitions.values.allSatisfy({ $0.0 >= 0 }) else {
                 return nil
             }
@@ -176,8 +177,8 @@ struct KRaftBrokerProcessTests {
         }
 
         let status = try await cluster.terminate(3)
-        #expect(status == 0, "node 3 did not exit cleanly: \(String(cluster.log(3).suffix(2_000)))")
-        let after = try await cluster.eventually("node 3 leads nothing", .seconds(30)) { () -> Bool? in
+        #expect(status == .exited(0), "node 3 did not exit cleanly: \(String(cluster.log(3).suffix(2_000)))")
+        let after = try await poll("node 3 leads nothing", timeout: .seconds(30), every: .milliseconds(250), detail: cluster.logTails) { () -> Bool? in
             guard let view = Self.leaders(cluster, topic), view.partitions.count == 4,
                 view.partitions.values.allSatisfy({ $0.0 >= 0 && $0.0 != 3 })
             else { return nil }

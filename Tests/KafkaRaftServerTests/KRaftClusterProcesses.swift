@@ -1,3 +1,4 @@
+import ChildProcess
 import Foundation
 import KafkaTestKit
 
@@ -13,7 +14,7 @@ final class KRaftClusterProcesses: @unchecked Sendable {
     /// The PLAINTEXT port of each broker (its `ports` entry unless the node is combined).
     let brokerPorts: [Int32: Int]
     private let executable: String
-    private var processes: [Int32: Process] = [:]
+    private var processes: [Int32: ChildProcess] = [:]
 
     /// Ids in both `controllers` and `brokers` are combined nodes (`process.roles=broker,controller`).
     init(controllers: [Int32] = [1, 2, 3], brokers: [Int32] = [4, 5, 6], brokerProperties: [String] = []) throws {
@@ -60,16 +61,9 @@ final class KRaftClusterProcesses: @unchecked Sendable {
     func isRunning(_ id: Int32) -> Bool { processes[id]?.isRunning == true }
 
     func start(_ id: Int32) throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = ["server-start", "--config", configPath(id)]
-        if !FileManager.default.fileExists(atPath: logPath(id)) { FileManager.default.createFile(atPath: logPath(id), contents: nil) }
-        let log = try FileHandle(forWritingTo: URL(fileURLWithPath: logPath(id)))
-        log.seekToEndOfFile()
-        process.standardOutput = log
-        process.standardError = log
-        try process.run()
-        processes[id] = process
+        processes[id] = try ChildProcess.spawn(ChildProcessOptions(
+            [executable, "server-start", "--config", configPath(id)],
+            standardOutput: .file(logPath(id), append: true), standardError: .standardOutput))
     }
 
     func startAll() throws {
@@ -78,19 +72,16 @@ final class KRaftClusterProcesses: @unchecked Sendable {
 
     func kill9(_ id: Int32) {
         guard let process = processes.removeValue(forKey: id) else { return }
-        kill(process.processIdentifier, SIGKILL)
-        process.waitUntilExit()
+        process.stop(signal: SIGKILL, grace: .seconds(30))
     }
 
     /// SIGTERM, then the exit status once the process has exited within `timeout` (nil if it has not).
-    func terminate(_ id: Int32, timeout: Duration = .seconds(30)) async throws -> Int32? {
+    func terminate(_ id: Int32, timeout: Duration = .seconds(30)) async throws -> ChildProcess.ExitStatus? {
         guard let process = processes[id] else { return nil }
-        kill(process.processIdentifier, SIGTERM)
-        let deadline = ContinuousClock.now + timeout
-        while process.isRunning && ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(100)) }
-        guard !process.isRunning else { return nil }
+        process.signal(SIGTERM)
+        guard let status = await process.exit(timeout: timeout) else { return nil }
         processes[id] = nil
-        return process.terminationStatus
+        return status
     }
 
     func stopAll() {
@@ -98,15 +89,9 @@ final class KRaftClusterProcesses: @unchecked Sendable {
         try? FileManager.default.removeItem(atPath: root)
     }
 
-    /// Polls `condition` every 250 ms until it returns a value or `timeout` passes; the error carries every log's tail.
-    func eventually<T>(_ what: String, _ timeout: Duration, _ condition: () async throws -> T?) async throws -> T {
-        let deadline = ContinuousClock.now + timeout
-        while ContinuousClock.now < deadline {
-            if let value = try await condition() { return value }
-            try await Task.sleep(for: .milliseconds(250))
-        }
-        let logs = Set(controllerIDs + brokerIDs).sorted().map { "--- node \($0)\n" + String(log($0).suffix(3_000)) }
-        throw QuorumTestError("\(what): not within \(timeout)\n" + logs.joined(separator: "\n"))
+    /// The end of every node's log, for a failure message.
+    func logTails() -> String {
+        (controllerIDs + brokerIDs).map { "--- node \($0)\n" + String(log($0).suffix(3_000)) }.joined(separator: "\n")
     }
 }
 

@@ -3,7 +3,7 @@ import KafkaRaftServer
 import Testing
 
 /// Which committed records a Raft listener hears, and when it must load a snapshot first.
-@Suite("Raft commit cursor")
+@Suite("Raft commit cursor", .tags(.unit))
 struct RaftCommitCursorTests {
     func record(_ byte: UInt8, epoch: Int32 = 1) -> RaftRecord { RaftRecord(epoch: epoch, payload: .data([byte])) }
 

@@ -3,7 +3,7 @@ import KafkaServer
 import Testing
 
 /// The broker side of registration and heartbeats (Kafka 3.3's `BrokerLifecycleManager`).
-@Suite("KRaft broker lifecycle")
+@Suite("KRaft broker lifecycle", .tags(.unit))
 struct BrokerLifecycleTests {
     @Test func registers_thenHeartbeatsFenced_untilItAppliedItsRegistration_thenRuns() {
         var lifecycle = BrokerLifecycle()

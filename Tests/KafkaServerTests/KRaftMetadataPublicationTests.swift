@@ -9,7 +9,7 @@ import Testing
 /// What a KRaft broker does with each metadata delta: the leader and follower changes LeaderAndIsr
 /// would have carried, the deletions StopReplica would have asked for, and the endpoints followers fetch
 /// from. Records come from the pure quorum controller, replayed as the broker replays the log.
-@Suite("KRaft broker: delta → broker actions")
+@Suite("KRaft broker: delta → broker actions", .tags(.unit))
 struct KRaftMetadataPublicationTests {
     /// The controller, and every record it committed (the metadata log).
     struct Cluster {

@@ -99,7 +99,7 @@ import Testing
     }
 }
 
-@Suite struct LogDirEventNotificationZNodeTests {
+@Suite(.tags(.unit)) struct LogDirEventNotificationZNodeTests {
     @Test func encodesKafkasJSON_andDecodesTheBrokerID() throws {
         #expect(String(decoding: LogDirEventNotificationZNode.encode(brokerID: 3), as: UTF8.self) == #"{"version":1,"broker":3,"event":1}"#)
         #expect(try LogDirEventNotificationZNode.decode(Array(#"{"event":1,"broker":42,"version":1}"#.utf8), path: "/x") == 42)

@@ -5,7 +5,7 @@ import Testing
 
 /// The pure parts of `zkafka cluster up --containers`: which compose tool is chosen, the generated
 /// compose file, the engine's answers, and cluster.json with container members.
-@Suite struct ContainerClusterTests {
+@Suite(.tags(.unit)) struct ContainerClusterTests {
     private func file(zookeepers: Int = 3, brokers: Int = 3) -> ContainerComposeFile {
         ContainerComposeFile(
             project: "zkafka-0123456789abcdef", directory: "/tmp/c",

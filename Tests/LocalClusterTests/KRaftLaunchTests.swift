@@ -5,7 +5,7 @@ import Testing
 
 /// KRaft mode's pure parts: cluster.json's new keys and backward compatibility, each node's
 /// server.properties, and the role each controller reports in its log.
-@Suite struct KRaftLaunchTests {
+@Suite(.tags(.unit)) struct KRaftLaunchTests {
     private let paths = ClusterPaths(directory: "/tmp/k")
 
     @Test func descriptor_kraft_roundTripsWithModeControllersAndClusterID() throws {
@@ -118,7 +118,7 @@ import Testing
 }
 
 /// The ApiVersions probe `up --mode kraft` uses to see whether controllers register brokers.
-@Suite struct ControllerApiVersionsProbeTests {
+@Suite(.tags(.unit)) struct ControllerApiVersionsProbeTests {
     @Test func request_isApiVersionsV0WithItsSizePrefix() {
         let request = ControllerApiVersionsProbe.request()
         #expect(Array(request[0..<4]) == [0, 0, 0, UInt8(request.count - 4)])

@@ -1,4 +1,5 @@
 import Foundation
+import KafkaTestKit
 import Testing
 
 @testable import LocalCluster

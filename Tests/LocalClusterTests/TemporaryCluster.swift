@@ -31,15 +31,4 @@ func isAlive(_ pid: Int32) -> Bool {
     return stat[stat.index(after: closing)...].trimmingCharacters(in: .whitespaces).first != "Z"
 }
 
-/// Polls `status()` until `condition` holds; returns the last status either way (callers assert on it,
-/// which names what was wrong).
-func waitForStatus(
-    _ cluster: LocalCluster, timeout: Duration = .seconds(30), until condition: (ClusterStatus) -> Bool
-) throws -> ClusterStatus {
-    var status = try cluster.status()
-    try? pollUntilBlocking("the cluster status", timeout: timeout, every: .milliseconds(200)) {
-        status = try cluster.status()
-        return condition(status)
-    }
-    return status
-}
+

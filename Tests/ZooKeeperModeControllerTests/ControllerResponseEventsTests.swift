@@ -6,7 +6,7 @@ import Testing
 @testable import ZooKeeperModeController
 
 /// The events the controller gets from brokers' answers: topic deletion needs the partitions answered NONE.
-@Suite struct ControllerResponseEventsTests {
+@Suite(.tags(.unit)) struct ControllerResponseEventsTests {
     let header = ControllerRequestHeader(controllerID: 1, controllerEpoch: 3, brokerEpoch: 7)
 
     func stopReplica(delete: Bool) -> KafkaController.StopReplicaRequest {

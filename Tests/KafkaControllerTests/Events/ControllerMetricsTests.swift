@@ -4,7 +4,7 @@ import KafkaMetrics
 import KafkaModel
 import Testing
 
-@Suite("Controller metrics through swift-metrics under Kafka's names")
+@Suite("Controller metrics through swift-metrics under Kafka's names", .tags(.unit))
 struct ControllerMetricsTests {
     @Test("the event thread records <State>RateAndTimeMs and EventQueueTimeMs in milliseconds")
     func eventTimers() throws {

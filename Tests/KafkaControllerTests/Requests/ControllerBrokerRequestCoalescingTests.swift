@@ -2,7 +2,7 @@ import KafkaController
 import KafkaModel
 import Testing
 
-@Suite struct ControllerBrokerRequestCoalescingTests {
+@Suite(.tags(.unit)) struct ControllerBrokerRequestCoalescingTests {
     private func header(_ epoch: Int32) -> ControllerRequestHeader {
         ControllerRequestHeader(controllerID: 1, controllerEpoch: epoch, brokerEpoch: 100)
     }

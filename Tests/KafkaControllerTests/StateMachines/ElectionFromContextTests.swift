@@ -3,7 +3,7 @@ import KafkaModel
 import Testing
 
 /// The first read–write round starts from the context's states; ZooKeeper's CAS catches stale ones.
-@Suite struct ElectionFromContextTests {
+@Suite(.tags(.unit)) struct ElectionFromContextTests {
     @Test func firstRoundReadsNothingWhenTheContextHoldsTheState() throws {
         let fixture = PartitionFixture()
         fixture.seedLeadership(leader: 1, isr: [1, 2, 3])
@@ -38,7 +38,7 @@ import Testing
 }
 
 /// Decisions a cached state would make without a write are confirmed by a fresh read.
-@Suite struct UnwrittenDecisionsFromContextTests {
+@Suite(.tags(.unit)) struct UnwrittenDecisionsFromContextTests {
     @Test func isrShrink_replicaMissingFromCachedISR_readsAndShrinksTheFreshISR() throws {
         // The context thinks 3 already left the ISR; ZooKeeper (a leader's ISR expansion since) still has it.
         let fixture = ReplicaFixture(isr: [1, 2])
