@@ -156,13 +156,7 @@ public final class BrokerServer: @unchecked Sendable {
                     cleaner: logManager.cleaner?.gauges, groups: front?.groupMetrics ?? .init()))
             controller?.recordMetricsOnRead()
         }
-        if let port = config.metricsPort {
-            let host = config.listeners.first.map { $0.host.isEmpty ? "0.0.0.0" : $0.host } ?? "0.0.0.0"
-            let metrics = self.metrics
-            let endpoint = try await MetricsEndpoint.start(host: host, port: port) { metrics.exposition() }
-            metricsEndpoint = endpoint
-            logger.info("Metrics endpoint listening on http://\(host):\(endpoint.port)/metrics")
-        }
+        metricsEndpoint = try await MetricsEndpoint.start(for: config, registry: metrics, logger: logger)
         logger.info("[KafkaServer id=\(id)] started (kafka.server.KafkaServer)")
     }
 

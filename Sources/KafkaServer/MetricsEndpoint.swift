@@ -1,3 +1,5 @@
+import KafkaConfig
+import KafkaMetrics
 import Logging
 import NIOCore
 import NIOHTTP1
@@ -56,5 +58,19 @@ private final class MetricsRequestHandler: ChannelInboundHandler, Sendable {
         context.write(wrapOutboundOut(.head(HTTPResponseHead(version: request.version, status: status, headers: headers))), promise: nil)
         context.write(wrapOutboundOut(.body(.byteBuffer(context.channel.allocator.buffer(string: body)))), promise: nil)
         context.writeAndFlush(wrapOutboundOut(.end(nil))).whenComplete { _ in context.close(promise: nil) }
+    }
+}
+
+extension MetricsEndpoint {
+    /// `zkafka.metrics.port` of a broker (either mode): serves `registry`'s Prometheus text at GET /metrics on
+    /// the first listener's host, or nothing when the port is not set.
+    static func start(
+        for config: BrokerConfig, registry: KafkaMetricsRegistry, logger: Logger
+    ) async throws -> MetricsEndpoint? {
+        guard let port = config.metricsPort else { return nil }
+        let host = config.listeners.first.map { $0.host.isEmpty ? "0.0.0.0" : $0.host } ?? "0.0.0.0"
+        let endpoint = try await MetricsEndpoint.start(host: host, port: port) { registry.exposition() }
+        logger.info("Metrics endpoint listening on http://\(host):\(endpoint.port)/metrics")
+        return endpoint
     }
 }

@@ -171,13 +171,7 @@ public final class KRaftBrokerServer: @unchecked Sendable {
                     replication: replicaManager.replicationMetrics, fetchSessions: front?.fetchSessionMetrics ?? .init(),
                     cleaner: logManager.cleaner?.gauges, groups: front?.groupMetrics ?? .init()))
         }
-        if let port = broker.metricsPort {
-            let host = broker.listeners.first.map { $0.host.isEmpty ? "0.0.0.0" : $0.host } ?? "0.0.0.0"
-            let metrics = self.metrics
-            let endpoint = try await MetricsEndpoint.start(host: host, port: port) { metrics.exposition() }
-            metricsEndpoint = endpoint
-            logger.info("Metrics endpoint listening on http://\(host):\(endpoint.port)/metrics")
-        }
+        metricsEndpoint = try await MetricsEndpoint.start(for: broker, registry: metrics, logger: logger)
         logger.info("[BrokerServer id=\(id)] started (kafka.server.BrokerServer)")
     }
 
