@@ -1,3 +1,4 @@
+import Foundation
 /// The TCP ports of one cluster.
 ///
 /// With a base port P the layout is deterministic, so users can write it down:
@@ -58,8 +59,14 @@ struct ClusterPortLayout: Sendable, Equatable {
         } + brokers.enumerated().map { index, port in (port, "port of broker \(index + 1)") }
     }
 
-    /// Throws `portTaken` naming the first port something already listens on.
-    func checkAllFree() throws {
+    /// Throws `portTaken` naming the first port something already listens on. `grace`: how long to wait for a
+    /// taken port to come free first (a restart right after a kill -9, whose sockets the kernel may still be
+    /// tearing down).
+    func checkAllFree(grace: Duration = .zero) throws {
+        let deadline = ContinuousClock.now + grace
+        while ContinuousClock.now < deadline, purposes.contains(where: { !FreePortAllocator.isFree($0.port) }) {
+            usleep(100_000)
+        }
         for (port, purpose) in purposes where !FreePortAllocator.isFree(port) {
             throw LocalClusterError(
                 .portTaken,

@@ -70,7 +70,7 @@ extension LocalCluster {
                 guard let broker = descriptor.brokers.first(where: { $0.id == id }) else {
                     throw LocalClusterError(.invalidArgument, "this cluster has no broker \(id)")
                 }
-                try ClusterPortLayout(zookeeper: [], brokers: [broker.port]).checkAllFree()
+                try ClusterPortLayout(zookeeper: [], brokers: [broker.port]).checkAllFree(grace: .seconds(10))
                 try launchBrokers([brokerPlan(broker, descriptor: descriptor)], into: &descriptor)
                 return
             }
@@ -82,7 +82,7 @@ extension LocalCluster {
             let ports = ClusterPortLayout(
                 zookeeper: [.init(client: server.clientPort, quorum: server.quorumPort, election: server.electionPort)],
                 brokers: [])
-            try ports.checkAllFree()
+            try ports.checkAllFree(grace: .seconds(10))
             let installation = try ZooKeeperInstallation.locate()
             let pid = try DetachedProcessLauncher.spawn(
                 arguments: installation.serverArguments(configPath: server.config), logPath: server.log)

@@ -24,9 +24,13 @@ enum ClusterInterruption {
             }
             result.value.withLock { $0 = value }
         }
+        // The command finishing is the normal end, not a service stopping unexpectedly: the group then shuts
+        // down gracefully instead of throwing ServiceGroupError.serviceFinishedUnexpectedly.
         let group = ServiceGroup(
-            services: [service], gracefulShutdownSignals: [.sigterm, .sigint],
-            logger: Logger(label: "zkafka.interruption", factory: { _ in SwiftLogNoOpLogHandler() }))
+            configuration: ServiceGroupConfiguration(
+                services: [.init(service: service, successTerminationBehavior: .gracefullyShutdownGroup)],
+                gracefulShutdownSignals: [.sigterm, .sigint],
+                logger: Logger(label: "zkafka.interruption", factory: { _ in SwiftLogNoOpLogHandler() })))
         try await group.run()
         guard let value = result.value.withLock({ $0 }) else { throw CancellationError() }
         return value

@@ -52,7 +52,7 @@ struct DemoAndTraceTests {
         // written while it is still in its own failover — by reading it during that failover.
         #expect(output.contains("event TopicChange") || output.contains("cause ControllerFailover"))
         #expect(output.contains("NewPartition → OnlinePartition"))
-        #expect(output.contains("Every broker and ZooKeeper server of"))
+        #expect(output.contains("Every process of"))
         // The acks=all producer ran through both kills; nothing it got acknowledged is missing.
         let traffic = try #require(output.firstMatch(of: /acknowledged (\d+) records, consumed (\d+), missing (\d+)/), "\(output)")
         #expect(Int(traffic.1)! > 0)

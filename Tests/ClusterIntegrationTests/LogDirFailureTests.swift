@@ -63,7 +63,7 @@ struct LogDirFailureTests {
 
             try await run.finish()
             let consumedPath = run.scratch + "/consumed.txt"
-            let consumerSummary = try DataPlane.python("confluent_client.py", ["consume", cluster.bootstrapServers, topic, "--out", consumedPath])
+            let consumerSummary = try DataPlane.python("kafka_client.py", ["consume", cluster.bootstrapServers, topic, "--out", consumedPath])
             let acknowledged = try DataPlane.readRecords(run.acked)
             let missing = GeneratedRecords.missing(acknowledged: acknowledged, consumed: try DataPlane.readRecords(consumedPath))
             #expect(acknowledged.count > faultAt)
