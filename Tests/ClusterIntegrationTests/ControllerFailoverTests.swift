@@ -134,7 +134,7 @@ struct ControllerFailoverTests {
             let (oldEpoch, oldVersion) = try await epoch(zk)
             try cluster.cluster.kill(.broker(Int(old)), signal: .kill)
             defer { try? cluster.cluster.start(.broker(Int(old))) }
-            try await pollUntil("another broker becomes the controller", timeout: .seconds(30)) {
+            try await pollUntil("another broker becomes the controller", timeout: .seconds(90)) {
                 guard let now = try await controller(zk) else { return false }
                 return now != old
             }
@@ -159,7 +159,7 @@ struct ControllerFailoverTests {
             try await pollUntil("state(zk, \"zombie\", 0).leaderAndISR.isr.count == 3", timeout: .seconds(20)) { try await state(zk, "zombie", 0).leaderAndISR.isr.count == 3 }
             let beforeStop = try await state(zk, "zombie", 0)
             try cluster.cluster.kill(.broker(Int(zombie)), signal: .stop)
-            try await pollUntil("another broker becomes the controller", timeout: .seconds(30)) {
+            try await pollUntil("another broker becomes the controller", timeout: .seconds(90)) {
                 guard let now = try await controller(zk) else { return false }
                 return now != zombie
             }
@@ -168,7 +168,7 @@ struct ControllerFailoverTests {
             #expect(newEpoch == zombieEpoch + 1)
             try cluster.cluster.kill(.broker(Int(zombie)), signal: .cont)
             // The zombie re-registers with a new session and a new broker epoch; it must not be controller.
-            try await pollUntil("all three brokers registered", timeout: .seconds(30)) { try await liveBrokerIDs(zk) == [1, 2, 3] }
+            try await pollUntil("all three brokers registered", timeout: .seconds(90)) { try await liveBrokerIDs(zk) == [1, 2, 3] }
             try await Task.sleep(for: .seconds(2))
             #expect(try await controller(zk) == newController)
             #expect(try await epoch(zk).0 == newEpoch)

@@ -4,7 +4,7 @@ import Testing
 
 /// `zkafka server-start` as a user meets it: bad configuration is refused naming the key and
 /// the value, and SIGTERM stops a broker cleanly (it deregisters from ZooKeeper).
-@Suite(.tags(.cluster), .timeLimit(.minutes(2)))
+@Suite(.tags(.cluster), .timeLimit(.minutes(5)))
 struct ServerStartConfigurationTests {
     private func withConfig(_ text: String, _ body: (String) throws -> Void) throws {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("zkafka-\(UUID()).properties").path
