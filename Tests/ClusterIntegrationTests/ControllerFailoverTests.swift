@@ -159,6 +159,9 @@ struct ControllerFailoverTests {
             try await pollUntil("state(zk, \"zombie\", 0).leaderAndISR.isr.count == 3", timeout: .seconds(20)) { try await state(zk, "zombie", 0).leaderAndISR.isr.count == 3 }
             let beforeStop = try await state(zk, "zombie", 0)
             try cluster.cluster.kill(.broker(Int(zombie)), signal: .stop)
+            // Never leave the shared cluster's broker stopped, also when a check below fails (the suite's
+            // later tests need all three brokers).
+            defer { try? cluster.cluster.kill(.broker(Int(zombie)), signal: .cont) }
             try await pollUntil("another broker becomes the controller", timeout: .seconds(90)) {
                 guard let now = try await controller(zk) else { return false }
                 return now != zombie
