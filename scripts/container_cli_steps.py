@@ -89,7 +89,7 @@ class CliSteps:
         if modes != ["follower", "follower", "leader"] or any(b["state"] != "running" for b in status["brokers"]):
             raise self.failure(f"cluster status after up: {status}")
         bootstrap = ",".join(f"127.0.0.1:{b['port']}" for b in self.descriptor["brokers"])
-        metadata = json.loads(self.run(["kcat", "-L", "-J", "-b", bootstrap], timeout=60).stdout)
+        metadata = json.loads(self.run(["kcat", "-L", "-J", "-m", "30", "-b", bootstrap], timeout=60).stdout)
         if sorted(b["id"] for b in metadata["brokers"]) != [1, 2, 3]:
             raise self.failure(f"kcat -L lists {metadata['brokers']}")
         self.connect_zookeeper()

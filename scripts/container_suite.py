@@ -284,7 +284,7 @@ class Suite:
         expected = {broker: f"127.0.0.1:{port}" for broker, port in self.broker_ports.items()}
 
         def external_metadata():
-            metadata = run(["kcat", "-L", "-b", f"127.0.0.1:{self.broker_ports[1]}", "-J"], timeout=60)
+            metadata = run(["kcat", "-L", "-m", "30", "-b", f"127.0.0.1:{self.broker_ports[1]}", "-J"], timeout=60)
             self.metadata_brokers = {b["id"]: b["name"] for b in json.loads(metadata.stdout)["brokers"]}
             return self.metadata_brokers == expected
         wait_for(f"Metadata on the EXTERNAL listener to list {expected}", external_metadata, timeout=60, interval=2)
