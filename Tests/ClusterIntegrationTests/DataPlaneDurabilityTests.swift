@@ -227,6 +227,13 @@ struct DataPlaneDurabilityTests {
                 singleState = try await DataPlane.partitionState(zooKeeper, single, 0)
                 return singleState?.leader == Int32(victim)
             }
+            // The controller writes the leadership before the restarted broker has applied its LeaderAndIsr: wait
+            // until the broker answers an offset query for the partition (ListOffsets goes to the leader).
+            try await pollUntil("broker \(victim) serves torn-rf1 again", timeout: .seconds(60), every: .milliseconds(250)) {
+                try Command.run(
+                    ["/usr/bin/kcat", "-Q", "-b", cluster.bootstrapServers, "-t", "\(single):0:-1"], timeout: .seconds(30)
+                ).status == 0
+            }
             let keptCount = Int(try #require(tornBatchBaseOffset[single]))
             try consumeAndCheckPrefix(cluster, single, count: keptCount, scratch: scratch)
 
