@@ -20,7 +20,7 @@ final class ControllerQuorumProcesses: @unchecked Sendable {
         root = NSTemporaryDirectory() + "kraft-quorum-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
         var ports: [Int32: Int] = [:]
-        for id in ids { ports[id] = try Self.freePort() }
+        for id in ids { ports[id] = try FreePort.find() }
         self.ports = ports
         let voters = ids.map { "\($0)@127.0.0.1:\(ports[$0]!)" }.joined(separator: ",")
         clusterID = try Command.run([executable, "storage", "random-uuid"], timeout: .seconds(30))
@@ -106,21 +106,6 @@ final class ControllerQuorumProcesses: @unchecked Sendable {
         processes.keys.sorted().map { id in
             "--- controller \(id)\n" + ((try? String(contentsOfFile: logPath(id), encoding: .utf8)) ?? "")
         }.joined(separator: "\n")
-    }
-
-    private static func freePort() throws -> Int {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(fd) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        address.sin_port = 0
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafeMutablePointer(to: &address) { pointer in
-            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0 }
-        }
-        guard bound else { throw QuorumTestError("cannot find a free port") }
-        return Int(UInt16(bigEndian: address.sin_port))
     }
 }
 
