@@ -138,8 +138,8 @@ let package = Package(
         .target(
             name: "ZooKeeperModeController",
             dependencies: [
-                "KafkaController", "KafkaModel", "KafkaZooKeeperData", "ZooKeeper", "KafkaClient", "KafkaProtocol",
-                .product(name: "Logging", package: "swift-log"),
+                "KafkaController", "ControllerTraceFile", "KafkaModel", "KafkaZooKeeperData", "ZooKeeper", "KafkaClient",
+                "KafkaProtocol", .product(name: "Logging", package: "swift-log"),
                 .product(name: "CoreMetrics", package: "swift-metrics"),
             ]
         ),
@@ -192,7 +192,8 @@ let package = Package(
             name: "Benchmarks",
             dependencies: [
                 "ZooKeeper", "CZooKeeperBaseline", "LocalCluster", "ChildProcess", "KafkaProtocol", "KafkaClient", "KafkaModel",
-                "KafkaZooKeeperData", .product(name: "NIOCore", package: "swift-nio"),
+                "KafkaZooKeeperData", "KafkaMetadata", "KafkaMetadataRecords", "KafkaQuorumController",
+                .product(name: "NIOCore", package: "swift-nio"),
             ]
         ),
         .testTarget(name: "BenchmarksTests", dependencies: ["Benchmarks", "KafkaProtocol", "LocalCluster"]),
@@ -207,6 +208,9 @@ let package = Package(
                 "ChaosTesting",
                 "KafkaProtocol",
                 "KafkaServer",
+                "KafkaBroker",
+                "KafkaLog",
+                "KafkaMetadata",
                 "KafkaConfig",
                 "KafkaRaftServer",
                 "KafkaRaftProtocol",
@@ -215,6 +219,7 @@ let package = Package(
                 "KafkaClient",
                 "KafkaConsoleTools",
                 "ControllerTraceReader",
+                "ControllerTraceFile",
                 "KafkaController",
                 "KafkaGroupCoordinator",
                 "KafkaZooKeeperData",
@@ -238,10 +243,19 @@ let package = Package(
             ]
         ),
         .testTarget(name: "KafkaControllerTests", dependencies: ["KafkaController", "KafkaModel", "KafkaMetrics", "SeededRandom"]),
-        // The ZooKeeper-mode shell's own rules (watch arming), without a ZooKeeper server.
+        // The controller trace's file (`controller-trace.jsonl`): the one trace sink that does I/O, kept out of the
+        // pure core; both controllers (ZooKeeper mode and the KRaft quorum controller node) write through it.
+        .target(
+            name: "ControllerTraceFile",
+            dependencies: ["KafkaController", .product(name: "Logging", package: "swift-log")]),
+        .testTarget(name: "ControllerTraceFileTests", dependencies: ["ControllerTraceFile", "KafkaController", "KafkaModel"]),
+        // The ZooKeeper-mode shell's own rules (watch arming) and its event handling over an in-memory ZooKeeper
+        // port, partition state store and broker channels: no ZooKeeper server.
         .testTarget(
             name: "ZooKeeperModeControllerTests",
-            dependencies: ["ZooKeeperModeController", "ZooKeeper", "KafkaController", "KafkaModel", "KafkaProtocol"]),
+            dependencies: [
+                "ZooKeeperModeController", "ZooKeeper", "KafkaController", "KafkaModel", "KafkaProtocol", "KafkaZooKeeperData",
+            ]),
         // Reads, merges, filters and renders the brokers' controller-trace.jsonl files (`zkafka trace`, `zkafka demo`),
         // and their group-coordinator-trace.jsonl files on the same timeline (`zkafka trace --groups`).
         .target(name: "ControllerTraceReader", dependencies: ["KafkaController", "KafkaModel", "KafkaGroupCoordinator"]),

@@ -89,9 +89,19 @@ class CliSteps:
         if modes != ["follower", "follower", "leader"] or any(b["state"] != "running" for b in status["brokers"]):
             raise self.failure(f"cluster status after up: {status}")
         bootstrap = ",".join(f"127.0.0.1:{b['port']}" for b in self.descriptor["brokers"])
-        metadata = json.loads(self.run(["kcat", "-L", "-J", "-m", "30", "-b", bootstrap], timeout=60).stdout)
-        if sorted(b["id"] for b in metadata["brokers"]) != [1, 2, 3]:
-            raise self.failure(f"kcat -L lists {metadata['brokers']}")
+        # A container counts as running once its process starts; the controller's UpdateMetadata naming the last
+        # broker to register reaches the others a moment later, so a first kcat -L may list fewer than 3.
+        listed = []
+
+        def all_three_listed():
+            metadata = json.loads(self.run(["kcat", "-L", "-J", "-m", "30", "-b", bootstrap], timeout=60).stdout)
+            listed[:] = sorted(b["id"] for b in metadata["brokers"])
+            return listed == [1, 2, 3]
+
+        try:
+            self.wait_for("kcat -L to list brokers 1, 2 and 3", all_three_listed, timeout=60)
+        except Exception:
+            raise self.failure(f"kcat -L lists brokers {listed}")
         self.connect_zookeeper()
         self.log(f"`zkafka cluster up --containers` took {time.monotonic() - started:.0f} s; project {project}, "
                  f"network {self.descriptor['containers'].get('network')}, ZooKeeper modes {modes}")

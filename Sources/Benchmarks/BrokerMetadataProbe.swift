@@ -31,10 +31,13 @@ struct BrokerMetadataProbe: Sendable {
     /// Waits until `condition` holds for each broker's answer; returns the wall-clock milliseconds at
     /// which the last broker's answer satisfied it. Throws if `timeout` passes first, naming the
     /// brokers still waiting and what the last answer lacked.
+    ///
+    /// - Parameter topics: the topics to ask for; nil (the default) asks for every topic.
     func waitUntil(
-        _ brokers: [Broker], timeout: Duration, what: String,
+        _ brokers: [Broker], topics: [String]? = nil, timeout: Duration, what: String,
         _ condition: @escaping @Sendable (MetadataResponse) -> Bool
     ) async throws -> Int64 {
+        let requestTopics = topics.map { $0.map { MetadataRequest.MetadataRequestTopic(name: $0) } }
         let interval = interval
         let deadline = ContinuousClock.now + timeout
         let times = try await withThrowingTaskGroup(of: Int64.self) { group in
@@ -52,7 +55,7 @@ struct BrokerMetadataProbe: Sendable {
                             }
                             let askedAt = ContinuousClock.now
                             let answer = try await connection!.send(
-                                MetadataRequest(topics: nil, allowAutoTopicCreation: false), version: 5)
+                                MetadataRequest(topics: requestTopics, allowAutoTopicCreation: false), version: 5)
                             let answeredAt = WallClock.nowMs()
                             if condition(answer) { return answeredAt }
                             lastProblem = "answer does not satisfy it yet"

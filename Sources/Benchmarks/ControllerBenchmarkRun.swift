@@ -122,14 +122,7 @@ struct ControllerBenchmarkRun: Sendable {
         } else {
             result.notes.append("N=\(partitions): the controller trace does not show all \(led.count) re-elections")
         }
-        let expected = partitions
-        let prefix = prefix
-        let cachesAt = try await probe.waitUntil(
-            try brokers().filter { $0.id != victim }, timeout: timeout, what: "no partition led by broker \(victim)"
-        ) {
-            let known = $0.benchPartitions(prefix: prefix)
-            return known.count == expected && !known.contains { $0.leader == victim || $0.leader < 0 }
-        }
+        let cachesAt = try await waitUntilLeadersMoved(off: victim, led: led)
         result.releadCachesSeconds = Double(cachesAt - detectedAt) / 1000
         progress(String(
             format: "broker %d: detected after %.1f s, re-led in the controller trace %@ s and in caches %.2f s later", victim,
@@ -189,11 +182,25 @@ struct ControllerBenchmarkRun: Sendable {
         for id in candidates where id != controller { traces[id] = try plane.tracePath(ofController: id).map(ControllerTraceTail.init) }
         let descriptor = try cluster.descriptor()
         let logOffsets = (descriptor.brokers + descriptor.controllers).reduce(into: [Int: Int]()) { $0[$1.id] = Self.fileSize($1.log) }
+        // The id read above must still be the active controller's: a controller that moved meanwhile (a
+        // session expired under load) would make the kill hit a bystander and the figures nonsense (a
+        // kill→detect of −681 s was once printed).
+        let stillActive = try await plane.activeController(timeout: timeout)
+        guard stillActive == controller else {
+            throw BenchmarkError("the active controller moved from \(controller) to \(stillActive) before the kill; controller failover not measured")
+        }
         progress("kill -9 the active controller, \(plane.member(ofController: controller))")
         let killedAt = WallClock.nowMs()
         let member = plane.member(ofController: controller)
         try await WallClock.offPool { [cluster] in try cluster.kill(member, signal: .kill) }
         let (detectedAt, electedAt, newController) = try await plane.waitForNewController(replacing: controller, timeout: timeout)
+        // Both from the same machine's clock: a new controller seen before the kill means /controller had
+        // changed before it (the id killed was stale).
+        guard min(detectedAt, electedAt) >= killedAt else {
+            throw BenchmarkError(
+                "controller \(newController) was seen \(killedAt - min(detectedAt, electedAt)) ms before controller \(controller) "
+                    + "was killed: /controller changed before the kill (a stale controller id); controller failover not measured")
+        }
         result.controllers.append(Int32(newController))
         result.controllerDetectionSeconds = Double(detectedAt - killedAt) / 1000
         result.newControllerSeconds = Double(electedAt - detectedAt) / 1000
@@ -248,7 +255,9 @@ struct ControllerBenchmarkRun: Sendable {
             return known.count == expected && known.allSatisfy { $0.leader >= 0 }
         }
         progress("waiting for broker \(broker)'s replicas to rejoin the ISRs")
-        _ = try await probe.waitUntil(try brokers(), timeout: timeout, what: "a full ISR for all \(expected) partitions") {
+        // Untimed, and slower than any timed step: the restarted replicas catch up through the data plane
+        // and every leader expands its ISRs (at 100,000 partitions `timeout` alone was not enough).
+        _ = try await probe.waitUntil(try brokers(), timeout: timeout * 2, what: "a full ISR for all \(expected) partitions") {
             let known = $0.benchPartitions(prefix: prefix)
             return known.count == expected && known.allSatisfy { $0.isrCount == ControllerBenchmark.replicationFactor }
         }

@@ -1,6 +1,7 @@
 import Foundation
 import KafkaConfig
 import KafkaLog
+import KafkaMetadata
 import KafkaModel
 import Logging
 import Synchronization
@@ -10,27 +11,18 @@ import Synchronization
 /// replica fetchers, shrinks and expands ISRs, and propagates ISR changes. It does not care
 /// whether LeaderAndIsr requests or a KRaft metadata log drive it.
 public final class ReplicaManager: Sendable {
-    /// A partition state change the control plane asks for (one entry of a LeaderAndIsr request).
-    public struct BecomeLeaderOrFollower: Sendable, Hashable {
+    /// A partition state change the control plane asks for (one entry of a LeaderAndIsr request, or a KRaft
+    /// partition whose leader or partition epoch moved: zkVersion is then the partition epoch and the controller
+    /// epoch the Raft epoch).
+    public struct BecomeLeaderOrFollower: PartitionLeadershipCarrying, Sendable, Hashable {
         public var topicPartition: TopicPartition
-        public var leader: BrokerID
-        public var leaderEpoch: Int32
-        public var isr: [BrokerID]
+        public var leadership: LeaderISRAndControllerEpoch
         public var replicas: [BrokerID]
-        public var zkVersion: Int32
-        public var controllerEpoch: Int32
 
-        public init(
-            topicPartition: TopicPartition, leader: BrokerID, leaderEpoch: Int32, isr: [BrokerID], replicas: [BrokerID],
-            zkVersion: Int32, controllerEpoch: Int32 = 0
-        ) {
+        public init(topicPartition: TopicPartition, leadership: LeaderISRAndControllerEpoch, replicas: [BrokerID]) {
             self.topicPartition = topicPartition
-            self.leader = leader
-            self.leaderEpoch = leaderEpoch
-            self.isr = isr
+            self.leadership = leadership
             self.replicas = replicas
-            self.zkVersion = zkVersion
-            self.controllerEpoch = controllerEpoch
         }
     }
 
@@ -57,7 +49,10 @@ public final class ReplicaManager: Sendable {
     /// Serialises control-plane changes (Kafka's `replicaStateChangeLock`).
     private let stateChangeLock = Mutex(())
     private let writer = Mutex<(any PartitionStateWriter)?>(nil)
+    private let eligibility = Mutex<@Sendable (BrokerID) -> Bool>({ _ in true })
     private let isrChanges = Mutex(IsrChangeBatch())
+    /// ISR expansion writes, at most 10 in flight (see ``BoundedWorkQueue``).
+    let isrExpansions = BoundedWorkQueue(limit: 10)
     private let topicConfigs = Mutex<[String: [String: String]]>([:])
     private let backgroundTasks = Mutex<[Task<Void, Never>]>([])
     /// Partitions whose log dir failed (Kafka's `HostedPartition.Offline`): produce, fetch and LeaderAndIsr for
@@ -96,6 +91,17 @@ public final class ReplicaManager: Sendable {
 
     public func attach(stateWriter: any PartitionStateWriter) { writer.withLock { $0 = stateWriter } }
 
+    /// Which followers may join an ISR (Kafka 3.3's `Partition.isReplicaIsrEligible`). A KRaft broker attaches
+    /// "registered, unfenced and not in controlled shutdown" from its metadata image: the controller refuses any
+    /// other (INELIGIBLE_REPLICA), and leaders proposing such changes on every fetch of a restarted, still fenced
+    /// broker sent thousands of refused changes. ZooKeeper mode keeps every follower eligible, as Kafka 2.8 does.
+    public func attach(isrEligibility: @escaping @Sendable (BrokerID) -> Bool) { eligibility.withLock { $0 = isrEligibility } }
+
+    /// Whether `follower` may join an ISR now.
+    public func isReplicaIsrEligible(_ follower: BrokerID) -> Bool {
+        eligibility.withLock { $0 }(follower)
+    }
+
     public func partition(_ topicPartition: TopicPartition) -> Partition? {
         partitions.withLock { $0[topicPartition] }
     }
@@ -131,6 +137,11 @@ public final class ReplicaManager: Sendable {
             var refused: [TopicPartition: Refusal] = [:]
             var leaders: Set<TopicPartition> = []
             var followers: [TopicPartition: ReplicaFetcherManager.Assignment] = [:]
+            // Equal replica and ISR lists share one array across the partitions (see `ReplicaListInterner`).
+            var lists = ReplicaListInterner()
+            // A topic's log settings, min.insync.replicas and validation policy, worked out once per request rather
+            // than once per new partition.
+            var settings: [String: (log: LogConfig, minInsyncReplicas: Int)] = [:]
             for state in states {
                 // Kafka checks HostedPartition.Offline before the leader epoch: the controller's "are these replicas
                 // still online?" LeaderAndIsr (same epoch) must learn that they are not.
@@ -157,22 +168,33 @@ public final class ReplicaManager: Sendable {
                     refused[state.topicPartition] = .notAReplica
                     continue
                 }
-                let topicConfig = configs[state.topicPartition.topic] ?? [:]
+                var leadership = state.leadership
+                leadership.leaderAndISR.isr = lists.intern(leadership.leaderAndISR.isr)
                 let replication = PartitionReplicationState(
-                    brokerID: brokerID, leader: state.leader, leaderEpoch: state.leaderEpoch, isr: state.isr,
-                    replicas: state.replicas, zkVersion: state.zkVersion, controllerEpoch: state.controllerEpoch, nowMs: now)
+                    brokerID: brokerID, leadership: leadership, replicas: lists.intern(state.replicas), nowMs: now)
                 do {
                     let partition: Partition
                     if let existing {
                         partition = existing
                         try partition.apply(replication)
                     } else {
+                        let topic = state.topicPartition.topic
+                        let topicSettings: (log: LogConfig, minInsyncReplicas: Int)
+                        if let known = settings[topic] {
+                            topicSettings = known
+                        } else {
+                            let topicConfig = configs[topic] ?? [:]
+                            topicSettings = (
+                                TopicLogConfig.logConfig(broker: config, topic: topicConfig),
+                                TopicLogConfig.minInsyncReplicas(broker: config, topic: topicConfig))
+                            validationPolicies.update(topic: topic, broker: config, config: topicConfig)
+                            settings[topic] = topicSettings
+                        }
                         let log = try logManager.getOrCreateLog(state.topicPartition)
-                        log.updateConfig(TopicLogConfig.logConfig(broker: config, topic: topicConfig))
-                        validationPolicies.update(topic: state.topicPartition.topic, broker: config, config: topicConfig)
+                        log.updateConfig(topicSettings.log)
                         partition = Partition(
                             topicPartition: state.topicPartition, log: log, state: replication,
-                            minInsyncReplicas: TopicLogConfig.minInsyncReplicas(broker: config, topic: topicConfig))
+                            minInsyncReplicas: topicSettings.minInsyncReplicas)
                         try partition.apply(replication)
                         partitions.withLock { $0[state.topicPartition] = partition }
                     }
@@ -322,12 +344,18 @@ public final class ReplicaManager: Sendable {
 
     func maybeShrinkIsr() async {
         let now = Self.nowMs()
-        for partition in hostedPartitions {
+        // Unsorted: the order does not matter here, and sorting 100,000 partitions every 15 s does not come free.
+        for partition in partitions.withLock({ Array($0.values) }) {
             if let update = partition.isrShrink(nowMs: now, maxLagMs: config.replicaLagTimeMaxMs) {
                 logger.info("Shrinking ISR of \(update.topicPartition) from \(partition.replicationState.isr) to \(update.isr)")
                 await write(update, on: partition)
             }
         }
+    }
+
+    /// Queues the write of an ISR expansion found while answering a follower's fetch.
+    func enqueueIsrExpansion(_ update: Partition.IsrUpdate, on partition: Partition) {
+        isrExpansions.submit { [self] in await write(update, on: partition) }
     }
 
     /// Writes an ISR change (expansion after a follower caught up, or a shrink) and applies it.

@@ -103,6 +103,9 @@ public final class ControllerFlows {
     /// for New/Offline partitions, then the offline replicas → OfflineReplica (ISR shrink); replicas of topics
     /// queued for deletion → ReplicaDeletionIneligible. If no partition lost its leader, `UpdateMetadata` (no
     /// partitions) to every broker so they learn about the dead ones.
+    ///
+    /// Each pass's requests go out when it ends (``sendPassRequests()``), as Kafka's `handleStateChanges` sends
+    /// its batch: the new leaders hear of their election before the ISR shrinks are written.
     public func onReplicasBecomeOffline(_ replicas: [PartitionReplica], cause: String) throws {
         let forDeletion = replicas.filter { context.isTopicQueuedUpForDeletion($0.topicPartition.topic) }
         let notForDeletion = replicas.filter { !context.isTopicQueuedUpForDeletion($0.topicPartition.topic) }
@@ -113,7 +116,12 @@ public final class ControllerFlows {
         sender.send(
             try partitionStateMachine.handleStateChanges(partitionsWithOfflineLeader, to: .offline, cause: cause).requests)
         sender.send(try partitionStateMachine.triggerOnlinePartitionStateChange(cause: cause).requests)
+        sendPassRequests()
+        // One write per partition for the ISR shrinks below (several dead brokers: one per partition, not per
+        // replica), when the event holds its requests.
+        try writeAhead { SinglePassPlan.offlineReplicas(notForDeletion, context: context) }
         sender.send(try replicaStateMachine.handleStateChanges(notForDeletion, to: .offline, cause: cause).requests)
+        sendPassRequests()
         if !forDeletion.isEmpty {
             // A replica whose broker is gone cannot delete its data: fail it so deletion does not wait forever.
             if let topicDeletionManager {
@@ -126,6 +134,31 @@ public final class ControllerFlows {
         }
         if partitionsWithOfflineLeader.isEmpty {
             sendUpdateMetadataRequest(brokerIDs: context.liveOrShuttingDownBrokerIDs.sorted(), partitions: [])
+        }
+    }
+
+    /// Lets the requests of the state machine pass that just ended go out (Kafka's `sendRequestsToBrokers` at
+    /// the end of every `handleStateChanges`) when the event holds them, unless a written-ahead chain is
+    /// part-way (``EventScopedPartitionStateStore/settleChains()``): then they wait for the event's end.
+    public func sendPassRequests() {
+        if let scoped = partitionStateMachine.store as? EventScopedPartitionStateStore, !scoped.settleChains() { return }
+        sender.sendHeldBatches()
+    }
+
+    /// Writes `plan`'s chains ahead when the store is an ``EventScopedPartitionStateStore`` holding requests
+    /// (the plan is only computed then); otherwise the state machines write step by step, as Kafka does.
+    public func writeAhead(_ plan: () -> SinglePassPlan) throws {
+        guard let scoped = partitionStateMachine.store as? EventScopedPartitionStateStore, scoped.isHoldingRequests else {
+            return
+        }
+        do {
+            try scoped.writeAhead(
+                plan().chains, controllerEpoch: context.epoch, expectedControllerEpochZKVersion: context.epochZKVersion)
+        } catch let error as ControllerError where error.code == .controllerMoved {
+            throw error
+        } catch {
+            // Nothing was planned: the state machines write (and report failures) themselves.
+            logger.warning("Could not write partition states ahead: \(error)")
         }
     }
 
@@ -207,20 +240,25 @@ public final class ControllerFlows {
         }
         let led = toActOn.filter { context.partitionLeadershipInfo[$0]?.leaderAndISR.leader == brokerID }
         let followed = toActOn.filter { context.partitionLeadershipInfo[$0]?.leaderAndISR.leader != brokerID }
+        // Each pass's requests go out when it ends, as Kafka's: the new leaders take over before the followed
+        // partitions' ISRs are shrunk.
         sender.send(
             try partitionStateMachine.handleStateChanges(
                 led, to: .online, strategy: .controlledShutdown, cause: "ControlledShutdown"
             ).requests)
+        sendPassRequests()
         batch.clear()
         for partition in followed {
             batch.addStopReplicaRequest(brokerIDs: [brokerID], partition: partition, deletePartition: false, context: context)
         }
         sender.send(batch.makeRequests(controllerID: controllerID, controllerEpoch: context.epoch, context: context))
+        sendPassRequests()
         sender.send(
             try replicaStateMachine.handleStateChanges(
                 followed.map { PartitionReplica(topicPartition: $0, replica: brokerID) }, to: .offline,
                 cause: "ControlledShutdown"
             ).requests)
+        sendPassRequests()
         return Set(
             context.partitionLeadershipInfo.filter { partition, info in
                 !context.isTopicQueuedUpForDeletion(partition.topic) && info.leaderAndISR.leader == brokerID

@@ -1,3 +1,4 @@
+import Foundation
 import Logging
 import Synchronization
 
@@ -7,7 +8,8 @@ import Synchronization
 /// tells the controller and, when no directory is left, stops the broker.
 ///
 /// Kafka hands offline dirs to its handler thread through a blocking queue; here the handler is called once per
-/// directory on a task of its own, so the thread that hit the error (holding a log's lock) never waits for it.
+/// directory on a thread of its own, so the thread that hit the error (holding a log's lock) never waits for it,
+/// and a cooperative pool whose threads are all busy (or blocked) cannot delay taking the dir offline.
 public final class LogDirFailureChannel: Sendable {
     private struct State: Sendable {
         var offline: Set<String> = []
@@ -31,7 +33,7 @@ public final class LogDirFailureChannel: Sendable {
         }
         guard added else { return }
         logger.error("\(message)", metadata: ["logDir": "\(dir)", "error": "\(error)"])
-        if let handler { Task.detached { handler(dir) } }
+        if let handler { Self.runOnHandlerThread(handler, dir) }
     }
 
     /// Whether `dir` failed (Kafka's `hasOfflineLogDir`).
@@ -46,6 +48,12 @@ public final class LogDirFailureChannel: Sendable {
             defer { state.pending = [] }
             return state.pending
         }
-        for dir in pending { Task.detached { handler(dir) } }
+        for dir in pending { Self.runOnHandlerThread(handler, dir) }
+    }
+
+    private static func runOnHandlerThread(_ handler: @escaping @Sendable (String) -> Void, _ dir: String) {
+        let thread = Thread { handler(dir) }
+        thread.name = "LogDirFailureHandler"
+        thread.start()
     }
 }

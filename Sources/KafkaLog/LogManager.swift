@@ -86,7 +86,7 @@ public final class LogManager: Sendable {
                     directory: path, topicPartition: tp, config: config,
                     recoveryPoint: recoveryPoints[tp] ?? 0, logStartOffset: startOffsets[tp] ?? 0,
                     highWatermark: highWatermarks[tp] ?? 0, hadCleanShutdown: clean, nowMs: nowMs(),
-                    failureChannel: failureChannel)
+                    failureChannel: failureChannel, parentDir: dir)
                 state.insert(log, in: dir)
             }
             if clean { try FileSystem.remove(markerPath) }
@@ -125,7 +125,7 @@ public final class LogManager: Sendable {
                 log = try PartitionLog.open(
                     directory: dir + "/" + LogFileNames.directoryName(topicPartition), topicPartition: topicPartition,
                     config: state.config, recoveryPoint: 0, logStartOffset: 0, highWatermark: 0, hadCleanShutdown: true,
-                    nowMs: nowMs(), failureChannel: failureChannel)
+                    nowMs: nowMs(), failureChannel: failureChannel, parentDir: dir)
             } catch {
                 if case .storage = error {
                     failureChannel.maybeAddOfflineLogDir(dir, message: "Error while creating log for \(topicPartition) in dir \(dir)", error: error)

@@ -23,7 +23,10 @@ final class LogSegment: @unchecked Sendable {
     /// False when an index file was missing or failed its sanity check on open: rebuild before use.
     private(set) var indexesLoadedCleanly: Bool
 
-    /// Opens the segment's files, creating any that are missing.
+    /// Opens the segment's files. An empty or missing `.log` makes an empty segment whose files are created when
+    /// the first batch is appended (see `PosixFile.segmentFile`); a `.log` holding data gets any missing index
+    /// file created here, empty, and rebuilt by the caller (`indexesLoadedCleanly`). So a segment with data always
+    /// has its three files.
     init(directory: String, baseOffset: Int64, config: LogConfig, nowMs: Int64) throws(LogError) {
         self.directory = directory
         self.baseOffset = baseOffset
@@ -31,10 +34,10 @@ final class LogSegment: @unchecked Sendable {
         let indexPath = LogFileNames.indexFile(directory, baseOffset)
         let timeIndexPath = LogFileNames.timeIndexFile(directory, baseOffset)
         let indexesExisted = FileSystem.exists(indexPath) && FileSystem.exists(timeIndexPath)
-        log = try PosixFile.openSegmentFile(directory: directory, baseOffset: baseOffset, kind: .log, create: true)
+        log = try PosixFile.segmentFile(directory: directory, baseOffset: baseOffset, kind: .log, createNow: false)
         size = try log.size()
-        offsetIndex = try OffsetIndex(directory: directory, baseOffset: baseOffset, maxIndexSize: config.maxIndexSize)
-        timeIndex = try TimeIndex(directory: directory, baseOffset: baseOffset, maxIndexSize: config.maxIndexSize)
+        offsetIndex = try OffsetIndex(directory: directory, baseOffset: baseOffset, maxIndexSize: config.maxIndexSize, createNow: size > 0)
+        timeIndex = try TimeIndex(directory: directory, baseOffset: baseOffset, maxIndexSize: config.maxIndexSize, createNow: size > 0)
         createdMs = nowMs
         lastModifiedMs = FileSystem.modificationTimeMs(logPath) ?? nowMs
         indexIntervalBytes = config.indexIntervalBytes
@@ -56,6 +59,12 @@ final class LogSegment: @unchecked Sendable {
     /// then adds index entries every `indexIntervalBytes` (Kafka's `LogSegment.append`).
     func append(_ bytes: ByteBuffer, batches: [BatchInfo], nowMs: Int64) throws(LogError) {
         let start = size
+        if start == 0 {
+            // The first data of a new segment: its index files come into existence with it (a segment with data
+            // and no index files would be rebuilt at every load).
+            try offsetIndex.file.create()
+            try timeIndex.file.create()
+        }
         do {
             try log.write(bytes, at: start)
         } catch {
@@ -298,7 +307,8 @@ final class LogSegment: @unchecked Sendable {
         try offsetIndex.file.close()
         try timeIndex.file.close()
         var renamed: [String] = []
-        for path in filePaths {
+        // An empty segment's files may never have been created.
+        for path in filePaths where size > 0 || FileSystem.exists(path) {
             try FileSystem.rename(path, path + LogFileNames.deletedSuffix)
             renamed.append(path + LogFileNames.deletedSuffix)
         }

@@ -18,10 +18,15 @@ public final class PartitionLog: Sendable {
     /// Where a disk error is reported (Kafka's `Log.logDirFailureChannel`); nil in tests of the log alone.
     let failureChannel: LogDirFailureChannel?
 
-    init(topicPartition: TopicPartition, directory: String, state: consuming LogState, failureChannel: LogDirFailureChannel?) {
+    /// `parentDir`: the log manager passes its own string, so 100,000 logs share one instead of each
+    /// holding a copy cut from its path.
+    init(
+        topicPartition: TopicPartition, directory: String, parentDir: String? = nil, state: consuming LogState,
+        failureChannel: LogDirFailureChannel?
+    ) {
         self.topicPartition = topicPartition
         self.directory = directory
-        self.parentDir = directory.lastIndex(of: "/").map { String(directory[..<$0]) } ?? "."
+        self.parentDir = parentDir ?? directory.lastIndex(of: "/").map { String(directory[..<$0]) } ?? "."
         self.state = Mutex(state)
         self.failureChannel = failureChannel
     }
@@ -78,12 +83,13 @@ public final class PartitionLog: Sendable {
     public static func open(
         directory: String, topicPartition: TopicPartition, config: LogConfig,
         recoveryPoint: Int64, logStartOffset: Int64, highWatermark: Int64,
-        hadCleanShutdown: Bool, nowMs: Int64, failureChannel: LogDirFailureChannel? = nil
+        hadCleanShutdown: Bool, nowMs: Int64, failureChannel: LogDirFailureChannel? = nil, parentDir: String? = nil
     ) throws(LogError) -> PartitionLog {
         let state = try LogState.load(
             directory: directory, config: config, recoveryPoint: recoveryPoint, logStartOffset: logStartOffset,
             highWatermark: highWatermark, hadCleanShutdown: hadCleanShutdown, nowMs: nowMs)
-        return PartitionLog(topicPartition: topicPartition, directory: directory, state: state, failureChannel: failureChannel)
+        return PartitionLog(
+            topicPartition: topicPartition, directory: directory, parentDir: parentDir, state: state, failureChannel: failureChannel)
     }
 
     /// Kafka's `Log.updateConfig`: takes effect for the next append, roll and retention check.

@@ -28,8 +28,14 @@ final class PosixFile: Sendable {
     let location: Location
     /// -1 until first use, and again after `close()`.
     private let descriptor = Mutex<Int32>(-1)
+    /// The file may not exist yet and is created by the first write (a new segment's files): until then it reads
+    /// as empty, and truncating it to nothing, syncing or closing it does nothing.
+    let createdOnFirstWrite: Bool
 
-    private init(location: Location) { self.location = location }
+    private init(location: Location, createdOnFirstWrite: Bool = false) {
+        self.location = location
+        self.createdOnFirstWrite = createdOnFirstWrite
+    }
 
     var path: String {
         switch location {
@@ -45,12 +51,31 @@ final class PosixFile: Sendable {
         try open(.path(path), create: create)
     }
 
-    /// A segment's `.log`, `.index` or `.timeindex` file.
-    static func openSegmentFile(
-        directory: String, baseOffset: Int64, kind: SegmentFileKind, create: Bool
+    /// A segment's `.log`, `.index` or `.timeindex` file, created by its first write unless `createNow`.
+    ///
+    /// A new log's segment files are not created with it, as Kafka 2.8 does, but when data first arrives: creating
+    /// four inodes per partition (directory, `.log`, `.index`, `.timeindex`) was most of the time a broker took to
+    /// apply a LeaderAndIsr of 100,000 new partitions on this machine's ext4 (its inode allocator scanning past
+    /// recently deleted inodes). A missing file of an empty segment loads as empty (`LogSegment.init`), so an idle
+    /// partition's directory holds no segment files, which Kafka also loads as an empty log (`recoverLog` adds
+    /// the first segment).
+    static func segmentFile(
+        directory: String, baseOffset: Int64, kind: SegmentFileKind, createNow: Bool
     ) throws(LogError) -> PosixFile {
-        try open(.segmentFile(directory: directory, baseOffset: baseOffset, kind: kind), create: create)
+        let file = PosixFile(location: .segmentFile(directory: directory, baseOffset: baseOffset, kind: kind), createdOnFirstWrite: true)
+        if createNow { try file.create() }
+        return file
     }
+
+    /// Creates the file if it is missing (an empty file), without keeping it open.
+    func create() throws(LogError) {
+        let fd = Glibc.open(path, O_RDWR | O_CLOEXEC | O_CREAT, 0o644)
+        guard fd >= 0 else { throw .storage(path: path, operation: "open", errno: errno) }
+        Glibc.close(fd)
+    }
+
+    /// Whether the file exists (one `stat`).
+    var exists: Bool { FileSystem.exists(path) }
 
     private static func open(_ location: Location, create: Bool) throws(LogError) -> PosixFile {
         let file = PosixFile(location: location)
@@ -62,25 +87,35 @@ final class PosixFile: Sendable {
         return file
     }
 
+    /// The descriptor for a write (creating a file `createdOnFirstWrite`).
     private var fd: Int32 {
-        get throws(LogError) {
-            try descriptor.withLock { (fd: inout Int32) throws(LogError) -> Int32 in
-                if fd < 0 {
-                    fd = Glibc.open(path, O_RDWR | O_CLOEXEC)
-                    guard fd >= 0 else {
-                        let code = errno
-                        fd = -1
-                        throw .storage(path: path, operation: "open", errno: code)
-                    }
+        get throws(LogError) { try descriptor(creating: true)! }
+    }
+
+    /// The open descriptor, opening the file if needed; nil when the file is `createdOnFirstWrite`, does not exist
+    /// yet and `creating` is false.
+    private func descriptor(creating: Bool) throws(LogError) -> Int32? {
+        try descriptor.withLock { (fd: inout Int32) throws(LogError) -> Int32? in
+            if fd < 0 {
+                let flags = O_RDWR | O_CLOEXEC | (createdOnFirstWrite && creating ? O_CREAT : 0)
+                fd = Glibc.open(path, flags, 0o644)
+                guard fd >= 0 else {
+                    let code = errno
+                    fd = -1
+                    if code == ENOENT && createdOnFirstWrite && !creating { return nil }
+                    throw .storage(path: path, operation: "open", errno: code)
                 }
-                return fd
             }
+            return fd
         }
     }
 
     func size() throws(LogError) -> Int {
         var st = stat()
-        guard stat(path, &st) == 0 else { throw .storage(path: path, operation: "stat", errno: errno) }
+        guard stat(path, &st) == 0 else {
+            if errno == ENOENT && createdOnFirstWrite { return 0 }
+            throw .storage(path: path, operation: "stat", errno: errno)
+        }
         return Int(st.st_size)
     }
 
@@ -112,8 +147,7 @@ final class PosixFile: Sendable {
     /// Reads up to `count` bytes at `offset` (fewer at end of file).
     func read(count: Int, at offset: Int) throws(LogError) -> ByteBuffer {
         var buffer = ByteBufferAllocator().buffer(capacity: max(count, 1))
-        guard count > 0 else { return buffer }
-        let fd = try self.fd
+        guard count > 0, let fd = try descriptor(creating: false) else { return buffer }
         var code: Int32 = 0
         buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: count) { raw in
             let base = raw.baseAddress!
@@ -135,12 +169,12 @@ final class PosixFile: Sendable {
     }
 
     func sync() throws(LogError) {
-        let fd = try self.fd
+        guard let fd = try descriptor(creating: false) else { return }
         guard fsync(fd) == 0 else { throw .storage(path: path, operation: "fsync", errno: errno) }
     }
 
     func truncate(to size: Int) throws(LogError) {
-        let fd = try self.fd
+        guard let fd = try descriptor(creating: size > 0) else { return }
         guard ftruncate(fd, off_t(size)) == 0 else { throw .storage(path: path, operation: "ftruncate", errno: errno) }
     }
 

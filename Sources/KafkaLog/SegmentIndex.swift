@@ -36,10 +36,11 @@ final class SegmentIndex<Entry: SegmentIndexEntry>: @unchecked Sendable {
 
     /// Opens (or creates) the index. A file whose size is not a whole number of entries loads empty;
     /// the segment's sanity check then finds it corrupt and rebuilds it (Kafka's `sanityCheck`).
-    init(directory: String, baseOffset: Int64, maxIndexSize: Int) throws(LogError) {
+    /// `createNow: false`: the file is created by the first entry or by `LogSegment.append` (a new segment).
+    init(directory: String, baseOffset: Int64, maxIndexSize: Int, createNow: Bool = true) throws(LogError) {
         self.baseOffset = baseOffset
         self.maxEntries = max(1, maxIndexSize / Entry.size)
-        file = try PosixFile.openSegmentFile(directory: directory, baseOffset: baseOffset, kind: Entry.fileKind, create: true)
+        file = try PosixFile.segmentFile(directory: directory, baseOffset: baseOffset, kind: Entry.fileKind, createNow: createNow)
         let size = try file.size()
         guard size > 0, size % Entry.size == 0 else { return }
         let bytes = try file.read(count: size, at: 0)

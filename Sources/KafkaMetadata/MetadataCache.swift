@@ -14,7 +14,7 @@ public final class MetadataCache: Sendable {
     @discardableResult
     public func apply(_ update: MetadataUpdate) -> MetadataSnapshot {
         current.withLock { snapshot in
-            snapshot = snapshot.applying(update)
+            snapshot.apply(update)
             return snapshot
         }
     }

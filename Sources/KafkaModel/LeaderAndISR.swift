@@ -5,6 +5,9 @@
 public struct LeaderAndISR: Sendable, Hashable, CustomStringConvertible {
     /// `-1` means no leader (Kafka's `LeaderAndIsr.NoLeader`).
     public static let noLeader: BrokerID = -1
+    /// The leader an UpdateMetadata request gives partitions of topics being deleted: brokers drop them from
+    /// their metadata cache (Kafka's `LeaderAndIsr.LeaderDuringDelete`).
+    public static let leaderDuringDelete: BrokerID = -2
     /// The leader epoch of a partition that has just been created.
     public static let initialLeaderEpoch: Int32 = 0
     /// The znode version a partition state znode has right after creation.
@@ -27,6 +30,12 @@ public struct LeaderAndISR: Sendable, Hashable, CustomStringConvertible {
         self.init(leader: leader, leaderEpoch: Self.initialLeaderEpoch, isr: isr, zkVersion: Self.initialZKVersion)
     }
 
+    /// The state UpdateMetadata sends for a partition of a topic being deleted (Kafka's `LeaderAndIsr.duringDelete`):
+    /// leader `leaderDuringDelete`, epoch and zkVersion back at their initial values.
+    public static func duringDelete(isr: [BrokerID]) -> LeaderAndISR {
+        LeaderAndISR(leader: leaderDuringDelete, isr: isr)
+    }
+
     /// The state after a controller-driven change: leader epoch + 1 (Kafka's `newLeaderAndIsr`).
     public func newLeaderAndISR(leader: BrokerID, isr: [BrokerID]) -> LeaderAndISR {
         LeaderAndISR(leader: leader, leaderEpoch: leaderEpoch + 1, isr: isr, zkVersion: zkVersion)
@@ -36,6 +45,12 @@ public struct LeaderAndISR: Sendable, Hashable, CustomStringConvertible {
     /// `Partition.shrinkIsr/expandIsr` write the same leader epoch).
     public func newEpochlessISR(_ isr: [BrokerID]) -> LeaderAndISR {
         LeaderAndISR(leader: leader, leaderEpoch: leaderEpoch, isr: isr, zkVersion: zkVersion)
+    }
+
+    /// Kafka's `LeaderAndIsr.equalsIgnoreZkVersion`: the same leader, epoch and ISR, whatever the znode version
+    /// (a conditional write that failed on the version may have landed before).
+    public func equalsIgnoringZKVersion(_ other: LeaderAndISR) -> Bool {
+        leader == other.leader && leaderEpoch == other.leaderEpoch && isr == other.isr
     }
 
     public var description: String {
@@ -52,6 +67,12 @@ public struct LeaderISRAndControllerEpoch: Sendable, Hashable, CustomStringConve
     public init(leaderAndISR: LeaderAndISR, controllerEpoch: Int32) {
         self.leaderAndISR = leaderAndISR
         self.controllerEpoch = controllerEpoch
+    }
+
+    public init(leader: BrokerID, leaderEpoch: Int32, isr: [BrokerID], zkVersion: Int32, controllerEpoch: Int32) {
+        self.init(
+            leaderAndISR: LeaderAndISR(leader: leader, leaderEpoch: leaderEpoch, isr: isr, zkVersion: zkVersion),
+            controllerEpoch: controllerEpoch)
     }
 
     public var description: String { "\(leaderAndISR),ControllerEpoch:\(controllerEpoch)" }

@@ -127,15 +127,17 @@ final class ConnectionHandler: ChannelDuplexHandler {
         isAwaitingHandler = true
         currentHeader = header
         currentReceivedAtNanoseconds = NIODeadline.now().uptimeNanoseconds
+        let channel = context.channel
         let request = NetworkRequest(
             frame: frame,
             context: RequestContext(
                 connectionID: connectionID,
                 clientAddress: clientAddress,
                 listenerName: listenerName,
-                header: header
+                header: header,
+                isConnectionOpen: { channel.isActive }
             ),
-            channel: context.channel,
+            channel: channel,
             logger: logger,
             receivedAtNanoseconds: currentReceivedAtNanoseconds
         )

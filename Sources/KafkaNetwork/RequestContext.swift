@@ -8,11 +8,19 @@ public struct RequestContext: Sendable {
     public var listenerName: String
     /// apiKey, apiVersion and correlation id from the first eight bytes of the frame.
     public var header: RequestHeaderPrefix
+    /// Whether the request's connection is still open. A handler that answers late (a Fetch parked
+    /// for `max_wait_ms`, a follower's 100,000-partition full fetch) asks before keeping state for an
+    /// answer nobody will read.
+    public var isConnectionOpen: @Sendable () -> Bool
 
-    public init(connectionID: String, clientAddress: String, listenerName: String, header: RequestHeaderPrefix) {
+    public init(
+        connectionID: String, clientAddress: String, listenerName: String, header: RequestHeaderPrefix,
+        isConnectionOpen: @escaping @Sendable () -> Bool = { true }
+    ) {
         self.connectionID = connectionID
         self.clientAddress = clientAddress
         self.listenerName = listenerName
         self.header = header
+        self.isConnectionOpen = isConnectionOpen
     }
 }

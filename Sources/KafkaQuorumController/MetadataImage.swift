@@ -25,31 +25,48 @@ public struct MetadataImage: Sendable, Hashable {
     public func metadataUpdate(controllerID: BrokerID, controllerEpoch: Int32, previous: MetadataImage? = nil) -> MetadataUpdate {
         let alive = state.brokers.values.filter { !$0.fenced }.sorted { $0.id < $1.id }
         let aliveIDs = Set(alive.map(\.id))
-        var partitions: [PartitionMetadata] = []
+        var partitions: [UpdateMetadataPartitionState] = []
         var topicIDs: [String: KafkaTopicID] = [:]
         for topic in state.topics.values.sorted(by: { $0.name < $1.name }) {
             topicIDs[topic.name] = KafkaTopicID(uuid: topic.id)
             for id in topic.partitions.keys.sorted() {
-                let p = topic.partitions[id]!
-                partitions.append(PartitionMetadata(
-                    topicPartition: TopicPartition(topic: topic.name, partition: id), controllerEpoch: controllerEpoch,
-                    leader: p.leader, leaderEpoch: p.leaderEpoch, isr: p.isr, zkVersion: p.partitionEpoch,
-                    replicas: p.replicas, offlineReplicas: p.replicas.filter { !aliveIDs.contains($0) }))
+                partitions.append(topic.partitions[id]!.updateMetadataState(
+                    TopicPartition(topic: topic.name, partition: id), controllerEpoch: controllerEpoch, alive: aliveIDs))
             }
         }
         for topic in (previous?.state.topics.values ?? [:].values).sorted(by: { $0.name < $1.name })
         where state.topics[topic.id] == nil {
             for id in topic.partitions.keys.sorted() {
-                let p = topic.partitions[id]!
-                partitions.append(PartitionMetadata(
-                    topicPartition: TopicPartition(topic: topic.name, partition: id), controllerEpoch: controllerEpoch,
-                    leader: PartitionMetadata.leaderDuringDelete, leaderEpoch: p.leaderEpoch, isr: p.isr,
-                    zkVersion: p.partitionEpoch, replicas: p.replicas))
+                partitions.append(topic.partitions[id]!.removalState(
+                    TopicPartition(topic: topic.name, partition: id), controllerEpoch: controllerEpoch))
             }
         }
         return MetadataUpdate(
             controllerID: controllerID, controllerEpoch: controllerEpoch, liveBrokers: alive.map(\.brokerInfo),
             partitions: partitions, topicIDs: topicIDs)
+    }
+}
+
+extension PartitionRegistration {
+    /// This partition as UpdateMetadata carries it: zkVersion is the partition epoch, the Raft epoch stands for
+    /// the controller epoch, and replicas on brokers not in `alive` are offline.
+    public func updateMetadataState(
+        _ topicPartition: TopicPartition, controllerEpoch: Int32, alive: Set<BrokerID>
+    ) -> UpdateMetadataPartitionState {
+        UpdateMetadataPartitionState(
+            topicPartition: topicPartition,
+            leadership: LeaderISRAndControllerEpoch(leaderAndISR: leaderAndISR, controllerEpoch: controllerEpoch),
+            replicas: replicas, offlineReplicas: replicas.filter { !alive.contains($0) })
+    }
+
+    /// The state that drops this partition of a removed topic from a broker's cache: leader
+    /// `LeaderAndISR.leaderDuringDelete`, its epochs as they were.
+    public func removalState(_ topicPartition: TopicPartition, controllerEpoch: Int32) -> UpdateMetadataPartitionState {
+        var removed = leaderAndISR
+        removed.leader = LeaderAndISR.leaderDuringDelete
+        return UpdateMetadataPartitionState(
+            topicPartition: topicPartition, leadership: LeaderISRAndControllerEpoch(leaderAndISR: removed, controllerEpoch: controllerEpoch),
+            replicas: replicas)
     }
 }
 

@@ -74,6 +74,13 @@ public final class MetadataLogFile {
         try DurableFile.sync(descriptor, path: segmentPath)
     }
 
+    /// A deferred fsync of everything written so far, runnable on another thread (see `PendingLogFlush`).
+    func pendingFlush(id: UInt64) throws(RaftStorageError) -> PendingLogFlush {
+        let duplicate = dup(descriptor)
+        if duplicate < 0 { throw RaftStorageError(operation: "dup", path: segmentPath, errno: errno) }
+        return PendingLogFlush(id: id, endOffset: endOffset, descriptor: duplicate, path: segmentPath)
+    }
+
     /// Removes the records at and above `offset`, durably.
     public func truncate(toEndOffset offset: Int64) throws(RaftStorageError) {
         guard offset < endOffset else { return }

@@ -16,17 +16,14 @@ struct ZooKeeperPartitionStateWriter: PartitionStateWriter {
     func writeLeaderAndIsr(_ update: Partition.IsrUpdate) async throws -> Int32? {
         let client = session.current.zooKeeper
         let path = ZNodePaths.partitionState(update.topicPartition.topic, update.topicPartition.partition)
-        let state = LeaderISRAndControllerEpoch(
-            leaderAndISR: LeaderAndISR(leader: update.leader, leaderEpoch: update.leaderEpoch, isr: update.isr, zkVersion: update.zkVersion),
-            controllerEpoch: update.controllerEpoch)
         do {
-            let stat = try await client.setData(path, data: TopicPartitionStateZNode.encode(state), version: update.zkVersion)
+            let stat = try await client.setData(path, data: TopicPartitionStateZNode.encode(update.leadership), version: update.zkVersion)
             return stat.version
         } catch let error as ZooKeeperError where error.code == .badVersion {
             let (data, stat) = try await client.getData(path)
             let current = try TopicPartitionStateZNode.decode(update.topicPartition, data: data, zkVersion: stat.version)
-            let matches = current.controllerEpoch == update.controllerEpoch && current.leaderAndISR.leader == update.leader
-                && current.leaderAndISR.leaderEpoch == update.leaderEpoch && current.leaderAndISR.isr == update.isr
+            let matches = current.controllerEpoch == update.controllerEpoch
+                && current.leaderAndISR.equalsIgnoringZKVersion(update.leaderAndISR)
             return matches ? stat.version : nil
         }
     }

@@ -26,7 +26,12 @@ public struct ClusterTrait: SuiteTrait, TestScoping {
         let cluster = LocalCluster(directory: directory)
         defer {
             try? cluster.down()
-            try? FileManager.default.removeItem(atPath: directory)
+            // ZKAFKA_KEEP_TEST_DIRS=1 keeps the brokers' logs and data for a post-mortem.
+            if ProcessInfo.processInfo.environment["ZKAFKA_KEEP_TEST_DIRS"] == nil {
+                try? FileManager.default.removeItem(atPath: directory)
+            } else {
+                print("ZKAFKA_KEEP_TEST_DIRS: kept \(directory)")
+            }
         }
         if !brokerOverrides.isEmpty {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)

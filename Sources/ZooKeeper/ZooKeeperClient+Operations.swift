@@ -8,7 +8,9 @@ extension ZooKeeperClient {
         _ path: String, data: [UInt8]?, acl: [ACL] = ACL.openUnsafe, mode: CreateMode = .persistent
     ) async throws -> String {
         let outcome = try await handle.submit(operation: .create, path: path) { zh, context in
+            // The vector must outlive the call (Swift may otherwise free it after its last use).
             let vector = CACLVector(acl)
+            defer { withExtendedLifetime(vector) {} }
             return withOptionalBytes(data) { bytes, count in
                 zoo_acreate(
                     zh, path, bytes, count, vector.vector, mode.rawValue,
@@ -104,7 +106,8 @@ extension ZooKeeperClient {
     public func multi(_ operations: [ZooKeeperOperation]) async throws -> [ZooKeeperOperationResult] {
         let storage = MultiOperationStorage(operations)
         let outcome = try await handle.submit(
-            operation: .multi, path: operations.first?.path, configure: { $0.multiStorage = storage }
+            operation: .multi, path: operations.first?.path, onlyWhenConnected: true,
+            configure: { $0.multiStorage = storage }
         ) { zh, context in
             zoo_amulti(
                 zh, Int32(storage.count), storage.ops, storage.cResults,
@@ -158,6 +161,7 @@ extension ZooKeeperClient {
     public func setACL(_ path: String, acl: [ACL], version: Int32 = -1) async throws {
         _ = try await handle.submit(operation: .setACL, path: path) { zh, context in
             let vector = CACLVector(acl)
+            defer { withExtendedLifetime(vector) {} }
             return zoo_aset_acl(
                 zh, path, version, vector.vector, { rc, context in PendingCall.complete(context, rc) { _ in .none } },
                 context)

@@ -86,8 +86,13 @@ final class ZooKeeperHandle: @unchecked Sendable {
 
     /// Hands one request to the C client. `start` gets the handle and the retained context pointer
     /// and returns the `zoo_a*` result; if that is an error the context is released here.
+    ///
+    /// `onlyWhenConnected` (for `zoo_amulti`) refuses the request with `connectionLoss` unless the
+    /// session is connected; every request is refused with the session's terminal code once the C
+    /// client has marked it expired or failed. See ``SubmissionGate``.
     func submit(
-        operation: ZooKeeperError.Operation, path: String?, configure: ((PendingCall) -> Void)? = nil,
+        operation: ZooKeeperError.Operation, path: String?, onlyWhenConnected: Bool = false,
+        configure: ((PendingCall) -> Void)? = nil,
         _ start: (OpaquePointer, UnsafeMutableRawPointer) -> Int32
     ) async throws -> CallOutcome {
         let window = ZooKeeperClient.inBulkWindow ? bulkWindow : window
@@ -99,6 +104,9 @@ final class ZooKeeperHandle: @unchecked Sendable {
             let rc = lock.withLock { () -> Int32 in
                 guard let handle = handlePointer, !isClosing else {
                     return ZooKeeperError.Code.closing.rawValue
+                }
+                if let refusal = SubmissionGate.refusal(cState: zoo_state(handle), onlyWhenConnected: onlyWhenConnected) {
+                    return refusal.rawValue
                 }
                 return start(handle, context)
             }

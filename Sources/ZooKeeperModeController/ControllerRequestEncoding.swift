@@ -10,7 +10,7 @@ enum ControllerRequestEncoding {
     static let stopReplicaVersion: Int16 = 3
 
     /// The listener the controller uses to reach brokers (`inter.broker.listener.name`).
-    static func leaderAndISR(_ request: KafkaController.LeaderAndISRRequest, listenerName: String) -> KafkaProtocol.LeaderAndIsrRequest {
+    static func leaderAndISR(_ request: CoreLeaderAndISRRequest, listenerName: String) -> KafkaProtocol.LeaderAndIsrRequest {
         let byTopic = Dictionary(grouping: request.partitionStates, by: \.topicPartition.topic)
         return KafkaProtocol.LeaderAndIsrRequest(
             controllerId: request.header.controllerID, controllerEpoch: request.header.controllerEpoch,
@@ -32,7 +32,7 @@ enum ControllerRequestEncoding {
             })
     }
 
-    static func updateMetadata(_ request: KafkaController.UpdateMetadataRequest) -> KafkaProtocol.UpdateMetadataRequest {
+    static func updateMetadata(_ request: CoreUpdateMetadataRequest) -> KafkaProtocol.UpdateMetadataRequest {
         let byTopic = Dictionary(grouping: request.partitionStates, by: \.topicPartition.topic)
         return KafkaProtocol.UpdateMetadataRequest(
             controllerId: request.header.controllerID, controllerEpoch: request.header.controllerEpoch,
@@ -60,7 +60,7 @@ enum ControllerRequestEncoding {
             })
     }
 
-    static func stopReplica(_ request: KafkaController.StopReplicaRequest) -> KafkaProtocol.StopReplicaRequest {
+    static func stopReplica(_ request: CoreStopReplicaRequest) -> KafkaProtocol.StopReplicaRequest {
         let byTopic = Dictionary(grouping: request.partitionStates, by: \.topicPartition.topic)
         return KafkaProtocol.StopReplicaRequest(
             controllerId: request.header.controllerID, controllerEpoch: request.header.controllerEpoch,

@@ -29,7 +29,7 @@ enum ControllerResponseEvents {
     /// partition, NONE included. Kafka's `processTopicDeletionStopReplicaResponseReceived` takes the partitions
     /// answered NONE as deleted (→ ReplicaDeletionSuccessful); dropping them, as for LeaderAndIsr, left every
     /// deleted topic's replicas in ReplicaDeletionStarted and its znodes in place forever.
-    static func stopReplica(_ response: StopReplicaResponse, to request: KafkaController.StopReplicaRequest) -> ControllerEvent? {
+    static func stopReplica(_ response: StopReplicaResponse, to request: CoreStopReplicaRequest) -> ControllerEvent? {
         guard request.partitionStates.contains(where: \.deletePartition) else { return nil }
         var errors: [TopicPartition: Int16] = [:]
         errors.reserveCapacity(response.partitionErrors.count)

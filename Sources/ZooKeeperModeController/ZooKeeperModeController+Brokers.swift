@@ -9,7 +9,7 @@ extension ZooKeeperModeController {
     func processBrokerChange() throws {
         guard isActive else { return }
         let handler = watch("children:" + ZNodePaths.brokerIDs) { .brokerChange }
-        let current = try blocking { try await $0.getAllBrokersInCluster(watch: handler) }
+        let current = try zooKeeper.brokers(watch: handler)
         let currentByID = Dictionary(current.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
         let known = context.liveOrShuttingDownBrokerIDs
         let newIDs = Set(currentByID.keys).subtracting(known)
@@ -53,8 +53,9 @@ extension ZooKeeperModeController {
     /// Kafka's `onBrokerFailure`.
     func onBrokerFailure(_ deadBrokers: [BrokerID]) throws {
         logger.info("Broker failure callback for \(deadBrokers)")
-        // Kafka flushes the election's and the ISR shrink's batches separately; here they go out merged, one
-        // LeaderAndIsr and one UpdateMetadata per broker, each partition with its final state.
+        // As Kafka, the election's batch goes out when the election pass ends, before the ISR shrinks are
+        // written, and the ISR shrink's after it (`ControllerFlows.sendPassRequests`); each merged into one
+        // request per broker and API.
         try coalescingRequests { try flows.onBrokerFailure(deadBrokers) }
     }
 
@@ -62,14 +63,9 @@ extension ZooKeeperModeController {
     func processBrokerModifications(_ id: BrokerID) throws {
         guard isActive else { return }
         let handler = watch("data:" + ZNodePaths.broker(id)) { .brokerModifications(brokerID: id) }
-        let updated = try blocking { kafka -> BrokerInfo? in
-            do {
-                let (data, stat) = try await kafka.zooKeeper.getData(ZNodePaths.broker(id), watch: handler)
-                let registration = try BrokerRegistrationZNode.decode(id: id, data: data)
-                return BrokerInfo(id: id, endpoints: registration.endpoints, rack: registration.rack, epoch: stat.czxid)
-            } catch let error as ZooKeeperError where error.code == .noNode {
-                return nil
-            }
+        let updated = try zooKeeper.data(ZNodePaths.broker(id), watch: handler).map { read in
+            let registration = try BrokerRegistrationZNode.decode(id: id, data: read.data)
+            return BrokerInfo(id: id, endpoints: registration.endpoints, rack: registration.rack, epoch: read.stat.czxid)
         }
         guard let updated, let old = context.liveBrokers[id], old.epoch == updated.epoch,
             old.endpoints != updated.endpoints || old.rack != updated.rack

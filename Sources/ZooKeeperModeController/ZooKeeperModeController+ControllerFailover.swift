@@ -10,7 +10,7 @@ extension ZooKeeperModeController {
     func processStartup() throws {
         // Arm the /controller watch (every broker keeps it), then try to become controller.
         let handler = controllerWatch()
-        _ = try blocking { try await $0.zooKeeper.exists(ZNodePaths.controller, watch: handler) }
+        _ = try zooKeeper.exists(ZNodePaths.controller, watch: handler)
         try elect()
     }
 
@@ -33,7 +33,7 @@ extension ZooKeeperModeController {
     /// Kafka's `elect()`.
     func elect() throws {
         let handler = controllerWatch()
-        let current = try blocking { try await $0.getControllerID(watch: handler) } ?? -1
+        let current = try zooKeeper.controllerID(watch: handler) ?? -1
         setActiveControllerID(current)
         if current != -1 {
             logger.debug("Broker \(current) has been elected as the controller, so stopping the election process.")
@@ -41,26 +41,23 @@ extension ZooKeeperModeController {
         }
         let brokerID = configuration.brokerID
         do {
-            let (epoch, epochZKVersion) = try blocking {
-                try await $0.registerControllerAndIncrementControllerEpoch(
-                    brokerID: brokerID, timestamp: Int64(Date().timeIntervalSince1970 * 1000))
-            }
+            let (epoch, epochZKVersion) = try zooKeeper.registerControllerAndIncrementControllerEpoch(
+                brokerID: brokerID, timestamp: Int64(Date().timeIntervalSince1970 * 1000))
             context.epoch = epoch
             context.epochZKVersion = epochZKVersion
             setActiveControllerID(brokerID)
             logger.info("\(brokerID) successfully elected as the controller. Epoch incremented to \(epoch) and epoch zk version is now \(epochZKVersion)")
             traceElected(epoch: epoch, epochZKVersion: epochZKVersion)
             try onControllerFailover()
-        } catch let error as ControllerMovedError {
+        } catch let error as ControllerError where error.code == .controllerMoved {
+            // Lost the election race, or a newer controller fenced a failover write.
             try maybeResign()
             let winner = activeControllerID
             if winner != -1 {
-                logger.debug("Broker \(winner) was elected as controller instead of broker \(brokerID) (\(error.detail))")
+                logger.debug("Broker \(winner) was elected as controller instead of broker \(brokerID) (\(error.message))")
             } else {
                 logger.warning("A controller has been elected but just resigned, this will result in another round of election")
             }
-        } catch let error as ControllerError where error.code == .controllerMoved {
-            try maybeResign()
         } catch {
             logger.error("Error while electing or becoming controller on broker \(brokerID): \(error)")
             try triggerControllerMove()
@@ -71,7 +68,7 @@ extension ZooKeeperModeController {
     func maybeResign() throws {
         let wasActive = isActive
         let handler = controllerWatch()
-        let current = try blocking { try await $0.getControllerID(watch: handler) } ?? -1
+        let current = try zooKeeper.controllerID(watch: handler) ?? -1
         setActiveControllerID(current)
         if wasActive && !isActive {
             onControllerResignation()
@@ -80,13 +77,13 @@ extension ZooKeeperModeController {
 
     /// Kafka's `triggerControllerMove()`: give the role up by deleting `/controller` (fenced).
     func triggerControllerMove() throws {
-        let current = try blocking { try await $0.getControllerID() } ?? -1
+        let current = try zooKeeper.controllerID(watch: nil) ?? -1
         guard current == configuration.brokerID else { return }
         let version = context.epochZKVersion
         setActiveControllerID(-1)
         onControllerResignation()
         do {
-            _ = try blocking { try await $0.fencedMulti([.delete(path: ZNodePaths.controller)], expectedControllerEpochZKVersion: version) }
+            try zooKeeper.fencedDeleteIfExists([ZNodePaths.controller], epochZKVersion: version)
         } catch {
             logger.warning("Could not delete /controller while moving the controller away: \(error)")
         }
@@ -100,7 +97,20 @@ extension ZooKeeperModeController {
 
     func processRegisterBrokerAndReelect() throws {
         let register = reregisterBroker
-        let epoch = try BlockingBridge.run { try await register() }
+        // Kafka's `registerBroker` goes through `retryRequestsUntilConnected`: a new session that loses its
+        // connection before the registration lands must try again, or the broker stays out of /brokers/ids for
+        // good (seen under load: the re-registration after an expiry hit CONNECTIONLOSS and nothing retried it).
+        // A second expiry ends the retries: its own RegisterBrokerAndReelect follows the next new session.
+        var epoch: Int64
+        while true {
+            do {
+                epoch = try BlockingBridge.run { try await register() }
+                break
+            } catch let error as ZooKeeperError where error.code.isRetriable {
+                logger.warning("Registering the broker in a new session failed (\(error)); retrying once reconnected")
+                Thread.sleep(forTimeInterval: 0.2)
+            }
+        }
         setBrokerEpoch(epoch)
         try processReelect()
     }
@@ -114,16 +124,12 @@ extension ZooKeeperModeController {
         let started = Date()
         try initializeControllerContext()
         logger.info("Initialized controller context in \(Int(Date().timeIntervalSince(started) * 1000)) ms: \(context.liveBrokers.count) live brokers, \(context.allTopics.count) topics, \(context.partitionCount) partitions")
-        loadPartitionsBeingReassigned()
+        core.loadPartitionsBeingReassigned()
         try initializeTopicDeletion()
         // Every broker learns the live broker set; partition states follow with the state machines. The three
         // batches Kafka flushes here go out merged: one LeaderAndIsr and one UpdateMetadata per broker.
         let machinesStarted = Date()
-        try coalescingRequests {
-            sendUpdateMetadataRequest(to: Array(context.liveOrShuttingDownBrokerIDs).sorted(), partitions: [])
-            send(try replicaStateMachine.startup().requests)
-            send(try partitionStateMachine.startup().requests)
-        }
+        try coalescingRequests { try core.startStateMachines() }
         // Read by `zkafka bench controller` (the "state machines" phase of a failover).
         logger.info("Started the state machines and queued their requests in \(Int(Date().timeIntervalSince(machinesStarted) * 1000)) ms")
         try initializePartitionReassignments()
@@ -140,17 +146,14 @@ extension ZooKeeperModeController {
     func initializeControllerContext() throws {
         let brokersWatch = watch("children:" + ZNodePaths.brokerIDs) { .brokerChange }
         let topicsWatch = watch("children:" + ZNodePaths.topics) { .topicChange }
-        let brokers = try blocking { try await $0.getAllBrokersInCluster(watch: brokersWatch) }
+        let brokers = try zooKeeper.brokers(watch: brokersWatch)
         context.setLiveBrokers(brokers)
-        let channel = ControllerChannelManager(
-            controllerID: configuration.brokerID, listenerName: configuration.interBrokerListenerName,
-            requestTimeout: .milliseconds(configuration.controllerSocketTimeoutMs), logger: logger
-        ) { [weak self] event in self?.put(event) }
+        let channel = makeChannels(self)
         for broker in brokers { channel.addBroker(broker) }
         channelManager = channel
         for broker in brokers { try watchBrokerModifications(broker.id) }
 
-        let topics = try blocking { try await $0.zooKeeper.getChildren(ZNodePaths.topics, watch: topicsWatch).children }
+        let topics = try zooKeeper.children(ZNodePaths.topics, watch: topicsWatch)
         for topic in topics { context.addTopic(topic) }
         let assignments = try readAssignments(Set(topics), watch: true)
         for (partition, assignment) in assignments { context.updatePartitionFullReplicaAssignment(partition, assignment) }
@@ -160,41 +163,28 @@ extension ZooKeeperModeController {
         let preferredWatch = watch("exists:" + ZNodePaths.preferredReplicaElection) {
             .replicaLeaderElection(partitions: nil, electionType: .preferred, trigger: .zkTriggered)
         }
-        _ = try blocking { try await $0.zooKeeper.getChildren(ZNodePaths.isrChangeNotification, watch: isrWatch) }
+        _ = try zooKeeper.children(ZNodePaths.isrChangeNotification, watch: isrWatch)
         // Kafka's onControllerFailover deletes pending log dir event notifications: the replica state machine's
         // startup sends LeaderAndIsr to every broker, whose KAFKA_STORAGE_ERROR answers mark offline replicas.
         let logDirWatch = watch("children:" + ZNodePaths.logDirEventNotification) { .logDirEventNotification }
-        let pendingLogDirEvents = try blocking {
-            try await $0.zooKeeper.getChildren(ZNodePaths.logDirEventNotification, watch: logDirWatch).children
-        }
+        let pendingLogDirEvents = try zooKeeper.children(ZNodePaths.logDirEventNotification, watch: logDirWatch)
         if !pendingLogDirEvents.isEmpty { deleteLogDirEventNotifications(pendingLogDirEvents) }
-        _ = try blocking { try await $0.zooKeeper.exists(ZNodePaths.preferredReplicaElection, watch: preferredWatch) }
+        _ = try zooKeeper.exists(ZNodePaths.preferredReplicaElection, watch: preferredWatch)
     }
 
     /// Reads the assignments of `topics` (pipelined), re-arming each topic's data watch.
     func readAssignments(_ topics: Set<String>, watch armed: Bool) throws -> [TopicPartition: ReplicaAssignment] {
         var handlers: [String: WatchHandler] = [:]
         if armed {
-            for topic in topics { handlers[topic] = watch("data:" + ZNodePaths.topic(topic)) { .partitionModifications(topic: topic) } }
-        }
-        let readHandlers = handlers
-        let nodes = try blocking { kafka in
-            try await withThrowingTaskGroup(of: TopicZNode?.self) { group in
-                for topic in topics {
-                    group.addTask {
-                        do {
-                            let data = try await kafka.zooKeeper.getData(ZNodePaths.topic(topic), watch: readHandlers[topic]).data
-                            return try TopicZNode.decode(topic: topic, data: data)
-                        } catch let error as ZooKeeperError where error.code == .noNode {
-                            return nil
-                        }
-                    }
-                }
-                return try await group.reduce(into: [TopicZNode]()) { if let node = $1 { $0.append(node) } }
+            for topic in topics {
+                handlers[ZNodePaths.topic(topic)] = watch("data:" + ZNodePaths.topic(topic)) { .partitionModifications(topic: topic) }
             }
         }
+        let data = try zooKeeper.dataOfEach(topics.map(ZNodePaths.topic), watches: handlers)
         var result: [TopicPartition: ReplicaAssignment] = [:]
-        for node in nodes {
+        for topic in topics {
+            guard let bytes = data[ZNodePaths.topic(topic)] else { continue }
+            let node = try TopicZNode.decode(topic: topic, data: bytes)
             for (partition, assignment) in node.partitions { result[TopicPartition(topic: node.topic, partition: partition)] = assignment }
         }
         return result
@@ -224,7 +214,7 @@ extension ZooKeeperModeController {
         let key = "data:" + ZNodePaths.broker(id)
         let handler = watch(key) { .brokerModifications(brokerID: id) }
         do {
-            _ = try blocking { try await $0.zooKeeper.exists(ZNodePaths.broker(id), watch: handler) }
+            _ = try zooKeeper.exists(ZNodePaths.broker(id), watch: handler)
         } catch {
             // Not fatal to the event (the broker may be gone), but the watch was not set: arm it on the next read.
             if handler != nil { watches.disarm(key) }

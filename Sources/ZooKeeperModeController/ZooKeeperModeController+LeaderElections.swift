@@ -20,15 +20,9 @@ extension ZooKeeperModeController {
             let handler = watch("exists:" + ZNodePaths.preferredReplicaElection) {
                 .replicaLeaderElection(partitions: nil, electionType: .preferred, trigger: .zkTriggered)
             }
-            let data = try blocking { kafka -> [UInt8]? in
-                guard try await kafka.zooKeeper.exists(ZNodePaths.preferredReplicaElection, watch: handler) != nil else { return nil }
-                do {
-                    return try await kafka.zooKeeper.getData(ZNodePaths.preferredReplicaElection).data
-                } catch let error as ZooKeeperError where error.code == .noNode {
-                    return nil
-                }
-            }
-            guard let data else { return }
+            guard try zooKeeper.exists(ZNodePaths.preferredReplicaElection, watch: handler),
+                let data = try zooKeeper.data(ZNodePaths.preferredReplicaElection, watch: nil)?.data
+            else { return }
             do {
                 partitions = Set(try PartitionListZNode.decode(data, path: ZNodePaths.preferredReplicaElection))
             } catch {
@@ -38,14 +32,12 @@ extension ZooKeeperModeController {
         let results = try onReplicaElection(partitions, electionType: electionType, cause: "\(trigger)")
         if trigger == .zkTriggered {
             let version = context.epochZKVersion
-            _ = try? blocking {
-                try await $0.fencedMulti([.delete(path: ZNodePaths.preferredReplicaElection)], expectedControllerEpochZKVersion: version)
-            }
+            try? zooKeeper.fencedDeleteIfExists([ZNodePaths.preferredReplicaElection], epochZKVersion: version)
             // Re-arm the creation watch for the next request.
             let handler = watch("exists:" + ZNodePaths.preferredReplicaElection) {
                 .replicaLeaderElection(partitions: nil, electionType: .preferred, trigger: .zkTriggered)
             }
-            _ = try blocking { try await $0.zooKeeper.exists(ZNodePaths.preferredReplicaElection, watch: handler) }
+            _ = try zooKeeper.exists(ZNodePaths.preferredReplicaElection, watch: handler)
         }
         reply(results)
     }
@@ -123,7 +115,8 @@ extension ZooKeeperModeController {
     func doControlledShutdown(_ id: BrokerID, brokerEpoch: Int64) throws -> Set<TopicPartition> {
         guard isActive else { throw ControllerError(.notController, "broker \(configuration.brokerID) is not the controller") }
         logger.info("Shutting down broker \(id); live brokers: \(context.liveBrokerIDs.sorted())")
-        // The election's, StopReplica's and ISR shrink's batches go out merged, one request per broker and API.
+        // The election's, StopReplica's and ISR shrink's batches each go out when their pass ends, as Kafka's
+        // (`ControllerFlows.sendPassRequests`): the new leaders take over before the ISR shrinks are written.
         var stillLed: Set<TopicPartition> = []
         try coalescingRequests { stillLed = try flows.controlledShutdown(brokerID: id, brokerEpoch: brokerEpoch) }
         return stillLed

@@ -13,24 +13,20 @@ extension ZooKeeperModeController {
     func processLogDirEventNotification() throws {
         guard isActive else { return }
         let handler = watch("children:" + ZNodePaths.logDirEventNotification) { .logDirEventNotification }
-        let names = try blocking { try await $0.zooKeeper.getChildren(ZNodePaths.logDirEventNotification, watch: handler).children }
+        let names = try zooKeeper.children(ZNodePaths.logDirEventNotification, watch: handler)
         guard !names.isEmpty else { return }
         defer { deleteLogDirEventNotifications(names) }
-        let logger = self.logger
-        let brokers = try blocking { kafka in
-            var ids: [BrokerID] = []
-            for name in names.sorted() {
-                let path = ZNodePaths.logDirEventNotification + "/" + name
-                do {
-                    ids.append(try LogDirEventNotificationZNode.decode(try await kafka.zooKeeper.getData(path).data, path: path))
-                } catch let error as ZooKeeperError where error.code == .noNode {
-                    continue
-                } catch let error as ZNodeDataError {
-                    // Kafka's getBrokerIdsFromLogDirEvents skips what it cannot parse.
-                    logger.warning("Ignoring log dir event notification \(path): \(error)")
-                }
+        let paths = names.sorted().map { ZNodePaths.logDirEventNotification + "/" + $0 }
+        let data = try zooKeeper.dataOfEach(paths, watches: [:])
+        var brokers: [BrokerID] = []
+        for path in paths {
+            guard let bytes = data[path] else { continue }
+            do {
+                brokers.append(try LogDirEventNotificationZNode.decode(bytes, path: path))
+            } catch {
+                // Kafka's getBrokerIdsFromLogDirEvents skips what it cannot parse.
+                logger.warning("Ignoring log dir event notification \(path): \(error)")
             }
-            return ids
         }
         let known = Array(Set(brokers)).sorted()
         logger.info("Handling log directory failure for brokers \(known.map(String.init).joined(separator: ","))")
@@ -42,16 +38,8 @@ extension ZooKeeperModeController {
     func deleteLogDirEventNotifications(_ names: [String]) {
         let version = context.epochZKVersion
         do {
-            try blocking { kafka in
-                for name in names {
-                    do {
-                        _ = try await kafka.fencedMulti(
-                            [.delete(path: ZNodePaths.logDirEventNotification + "/" + name)], expectedControllerEpochZKVersion: version)
-                    } catch let error as ZooKeeperError where error.code == .noNode {
-                        continue
-                    }
-                }
-            }
+            try zooKeeper.fencedDeleteIfExists(
+                names.map { ZNodePaths.logDirEventNotification + "/" + $0 }, epochZKVersion: version)
         } catch {
             logger.warning("Could not delete log dir event notifications \(names): \(error)")
         }
@@ -59,8 +47,16 @@ extension ZooKeeperModeController {
 
     /// Kafka's `processLeaderAndIsrResponseReceived`.
     func processLeaderAndISRResponseReceived(_ broker: BrokerID, errorCode: Int16, partitionErrors: [TopicPartition: Int16]) throws {
-        if errorCode != 0 || partitionErrors.values.contains(where: { $0 != 0 }) {
-            logger.warning("Broker \(broker) answered LeaderAndIsr with error \(errorCode), partition errors: \(partitionErrors.filter { $0.value != 0 })")
+        let failed = partitionErrors.filter { $0.value != 0 }
+        if errorCode != 0 || !failed.isEmpty {
+            // Summarised per error code: a broker answers STALE_CONTROLLER_EPOCH (11) for each partition whose
+            // leader epoch is not newer than its own, as Kafka's ReplicaManager does, and broker failure's replica
+            // pass repeats the partitions its election pass just sent (Kafka's doRemoveReplicasFromIsr reports
+            // them too) — thousands at scale, not to be formatted whole on the event thread.
+            let summary = Dictionary(grouping: failed.keys) { failed[$0]! }.sorted { $0.key < $1.key }.map { code, partitions in
+                "\(code) for \(partitions.count) (e.g. \(partitions.prefix(3).map(\.description).joined(separator: ", ")))"
+            }
+            logger.warning("Broker \(broker) answered LeaderAndIsr with error \(errorCode), partition errors: \(summary.joined(separator: "; "))")
         }
         guard isActive else { return }
         let offline = try flows.onLeaderAndISRResponse(brokerID: broker, errorCode: errorCode, partitionErrors: partitionErrors)

@@ -3,318 +3,102 @@ import KafkaModel
 import KafkaZooKeeperData
 import ZooKeeper
 
-/// Partition reassignment through the legacy `/admin/reassign_partitions` znode (Kafka 2.8
-/// `processZkPartitionReassignment`, `onPartitionReassignment`, `processPartitionReassignmentIsrChange`,
-/// `initializePartitionReassignments`).
-///
-/// Notation (Kafka's): RS = replicas, ORS = origin replicas, TRS = target replicas, AR = adding (TRS − ORS),
-/// RR = removing (ORS − TRS). While a reassignment runs the topic znode holds RS = TRS ∪ ORS with AR and RR.
-/// Phase A (TRS not yet all in the ISR): bump the leader epoch, `LeaderAndIsr` to ORS (+ AR with isNew), AR →
-/// NewReplica, and watch the partition's state znode. Phase B (TRS ⊆ ISR): AR → OnlineReplica, RS = TRS in
-/// memory, move the leader if it is not in TRS (reassign election) or else bump the epoch, RR → Offline →
-/// deletion (StopReplica delete) → NonExistent, topic znode rewritten with TRS, the partition removed from
-/// `/admin/reassign_partitions` (deleted when empty), `UpdateMetadata` to every broker.
+/// Partition reassignment through the legacy `/admin/reassign_partitions` znode: the reads that trigger it
+/// (Kafka 2.8 `processZkPartitionReassignment`, `processPartitionReassignmentIsrChange`,
+/// `initializePartitionReassignments`). What to do is decided by `KafkaController+Reassignment` in the core; its
+/// writes come back through ``ZooKeeperReassignmentStore``.
 extension ZooKeeperModeController {
-    // MARK: - Triggers
-
-    /// Kafka's `processZkPartitionReassignment`: arm the existence watch; if the znode exists, start (or
-    /// restart) a reassignment for each listed partition; partitions that cannot be reassigned (unknown,
-    /// topic being deleted, failed) are dropped from the znode. Returns the partitions started.
+    /// Kafka's `processZkPartitionReassignment`: arm the existence watch; if the znode exists, hand its
+    /// requests to the core (a malformed znode is deleted). Returns the partitions started.
     func processZkPartitionReassignment() throws -> Set<TopicPartition> {
         guard isActive else { return [] }
         let handler = watch("exists:" + ZNodePaths.reassignPartitions) { .zkPartitionReassignment }
-        let data = try blocking { kafka -> [UInt8]?? in
-            guard try await kafka.zooKeeper.exists(ZNodePaths.reassignPartitions, watch: handler) != nil else { return nil }
-            do {
-                return .some(try await kafka.zooKeeper.getData(ZNodePaths.reassignPartitions).data)
-            } catch let error as ZooKeeperError where error.code == .noNode {
-                return nil
-            }
-        }
-        guard let data else { return [] }
+        guard try zooKeeper.exists(ZNodePaths.reassignPartitions, watch: handler),
+            let data = try zooKeeper.data(ZNodePaths.reassignPartitions, watch: nil)?.data
+        else { return [] }
         let requested: [TopicPartition: [BrokerID]]
         do {
             requested = try ReassignPartitionsZNode.decode(data)
         } catch {
             logger.error("Ignoring malformed \(ZNodePaths.reassignPartitions) and deleting it: \(error)")
-            try deleteReassignmentZNode()
+            try reassignmentStore.deleteReassignmentZNode(epochZKVersion: context.epochZKVersion)
             return []
         }
-        var started: Set<TopicPartition> = []
-        var failed: [TopicPartition: String] = [:]
-        for (partition, target) in requested.sorted(by: { $0.key < $1.key }) {
-            let current = context.partitionFullReplicaAssignment(partition)
-            if context.isTopicQueuedUpForDeletion(partition.topic) {
-                logger.info("Skipping reassignment of \(partition) since the topic is currently being deleted")
-                failed[partition] = "UNKNOWN_TOPIC_OR_PARTITION: the topic is being deleted"
-            } else if current.replicas.isEmpty {
-                failed[partition] = "UNKNOWN_TOPIC_OR_PARTITION: the partition does not exist"
-            } else if target.isEmpty || Set(target).count != target.count {
-                failed[partition] = "INVALID_REPLICA_ASSIGNMENT: empty or duplicate replicas \(target)"
-            } else {
-                do {
-                    try onPartitionReassignment(partition, current.reassignTo(target))
-                    started.insert(partition)
-                } catch let error as ControllerError where error.code == .controllerMoved {
-                    logger.info("Failed completing reassignment of partition \(partition) because controller has moved to another broker")
-                    throw error
-                } catch let error as ControllerMovedError {
-                    throw error
-                } catch {
-                    logger.error("Error completing reassignment of partition \(partition): \(error)")
-                    failed[partition] = "UNKNOWN_SERVER_ERROR: \(error)"
-                }
-            }
-        }
-        if !failed.isEmpty {
-            logger.warning("Failed reassignment through zk with the following errors: \(failed.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)" })")
-            try maybeRemoveFromZkReassignment { partition, _ in failed[partition] != nil }
-        }
-        return started
+        return try core.onPartitionReassignmentRequest(requested)
     }
 
     /// Kafka's `processPartitionReassignmentIsrChange`: the state znode of a reassigning partition changed.
     func processPartitionReassignmentISRChange(_ partition: TopicPartition) throws {
-        guard isActive, context.partitionsBeingReassigned.contains(partition) else { return }
-        armReassignmentISRWatch(partition)
-        let reassignment = context.partitionFullReplicaAssignment(partition)
-        if try isReassignmentComplete(partition, reassignment) {
-            logger.info("Target replicas \(reassignment.targetReplicas) have all caught up with the leader for reassigning partition \(partition)")
-            try onPartitionReassignment(partition, reassignment)
-        }
+        guard isActive else { return }
+        try core.onPartitionReassignmentISRChange(partition)
     }
 
     /// Kafka's `initializePartitionReassignments` (failover, after the state machines started): requests in
     /// the znode, then in-flight reassignments recorded only in topic znodes (AR/RR set).
     func initializePartitionReassignments() throws {
         let resumed = try processZkPartitionReassignment()
-        for partition in context.partitionsBeingReassigned.sorted() where !resumed.contains(partition) {
-            try onPartitionReassignment(partition, context.partitionFullReplicaAssignment(partition))
-        }
-    }
-
-    /// Failover: partitions whose topic znode has adding or removing replicas are being reassigned.
-    func loadPartitionsBeingReassigned() {
-        for partition in context.allPartitions where context.partitionFullReplicaAssignment(partition).isBeingReassigned {
-            context.partitionsBeingReassigned.insert(partition)
-        }
-    }
-
-    // MARK: - The reassignment
-
-    /// Kafka's `onPartitionReassignment` (see the extension's comment for the phases).
-    func onPartitionReassignment(_ partition: TopicPartition, _ reassignment: ReplicaAssignment) throws {
-        // While a reassignment is in progress, deletion is not allowed.
-        topicDeletionManager.markTopicIneligibleForDeletion([partition.topic], reason: "topic reassignment in progress")
-        try updateCurrentReassignment(partition, reassignment)
-        let cause = "PartitionReassignment"
-        if try !isReassignmentComplete(partition, reassignment) {
-            logger.info("Reassignment of \(partition) to \(reassignment.targetReplicas) waits until every target replica is in the ISR")
-            // A1. LeaderAndIsr with the new RS, AR and RR to ORS + AR.
-            try updateLeaderEpochAndSendRequest(partition, reassignment)
-            // A2. AR → NewReplica.
-            for replica in reassignment.addingReplicas {
-                send(try replicaStateMachine.handleStateChanges(
-                    [PartitionReplica(topicPartition: partition, replica: replica)], to: .new, cause: cause).requests)
-            }
-            return
-        }
-        // B1. AR → OnlineReplica.
-        send(try replicaStateMachine.handleStateChanges(
-            reassignment.addingReplicas.map { PartitionReplica(topicPartition: partition, replica: $0) }, to: .online,
-            cause: cause).requests)
-        // B2. RS = TRS, AR = RR = [] in memory.
-        let completed = ReplicaAssignment(replicas: reassignment.targetReplicas)
-        context.updatePartitionFullReplicaAssignment(partition, completed)
-        // B3. New leader if the current one is not in TRS (or is offline), else a new leader epoch.
-        try moveReassignedPartitionLeaderIfRequired(partition, completed)
-        // B4, B5. RR → Offline (out of the ISR) → deleted → NonExistent.
-        try stopRemovedReplicasOfReassignedPartition(partition, reassignment.removingReplicas)
-        // B6. Topic znode: RS = TRS, AR = RR = [].
-        try updateReplicaAssignmentForPartition(partition, completed)
-        // B7. Drop the partition from /admin/reassign_partitions.
-        try removePartitionFromReassigningPartitions(partition, completed)
-        // B8. Everyone learns the new replicas and leader.
-        sendUpdateMetadataRequest(to: context.liveOrShuttingDownBrokerIDs.sorted(), partitions: [partition])
-        logger.info("Completed reassignment of \(partition) to \(completed.replicas)")
-        try topicDeletionManager.resumeDeletionForTopics([partition.topic])
-    }
-
-    /// Kafka's `updateCurrentReassignment`: record RS/AR/RR in ZooKeeper and memory (stopping replicas an
-    /// earlier in-flight reassignment added that are no longer wanted), watch the state znode.
-    private func updateCurrentReassignment(_ partition: TopicPartition, _ reassignment: ReplicaAssignment) throws {
-        let current = context.partitionFullReplicaAssignment(partition)
-        if current != reassignment {
-            logger.debug("Updating assignment of partition \(partition) from \(current) to \(reassignment)")
-            try updateReplicaAssignmentForPartition(partition, reassignment)
-            context.updatePartitionFullReplicaAssignment(partition, reassignment)
-            let unneeded = current.replicas.filter { !reassignment.replicas.contains($0) }
-            if !unneeded.isEmpty { try stopRemovedReplicasOfReassignedPartition(partition, unneeded) }
-        }
-        armReassignmentISRWatch(partition)
-        context.partitionsBeingReassigned.insert(partition)
-    }
-
-    /// Kafka's `isReassignmentComplete`: not being reassigned, or TRS ⊆ ISR (fresh read of the state znode).
-    private func isReassignmentComplete(_ partition: TopicPartition, _ assignment: ReplicaAssignment) throws -> Bool {
-        guard assignment.isBeingReassigned else { return true }
-        guard case .success(let state?)? = try partitionStateMachine.store.partitionStates([partition])[partition] else {
-            return false
-        }
-        return Set(assignment.targetReplicas).isSubset(of: state.leaderAndISR.isr)
-    }
-
-    /// Kafka's `moveReassignedPartitionLeaderIfRequired`.
-    private func moveReassignedPartitionLeaderIfRequired(_ partition: TopicPartition, _ assignment: ReplicaAssignment) throws {
-        let leader = context.partitionLeadershipInfo[partition]?.leaderAndISR.leader ?? LeaderAndISR.noLeader
-        if assignment.replicas.contains(leader) && context.isReplicaOnline(leader, partition) {
-            logger.info("Leader \(leader) for partition \(partition) being reassigned is already in the new list of replicas \(assignment.replicas) and is alive")
-            try updateLeaderEpochAndSendRequest(partition, assignment)
-            return
-        }
-        logger.info("Leader \(leader) for partition \(partition) being reassigned is not in the new list of replicas \(assignment.replicas) or is offline. Re-electing leader")
-        let result = try partitionStateMachine.handleStateChanges(
-            [partition], to: .online, strategy: .reassign, cause: "PartitionReassignment")
-        send(result.requests)
-        if case .failure(let error)? = result.results[partition] {
-            throw ControllerError(.stateChangeFailed, "Could not elect a leader among \(assignment.replicas) for \(partition): \(error.message)")
-        }
-    }
-
-    /// Kafka's `stopRemovedReplicasOfReassignedPartition`: Offline (ISR shrink, StopReplica), then
-    /// deletion started (StopReplica delete) → successful → NonExistent without waiting for the answers
-    /// (Kafka's own TODO: no retry if the broker fails to delete).
-    private func stopRemovedReplicasOfReassignedPartition(_ partition: TopicPartition, _ removed: [BrokerID]) throws {
-        guard !removed.isEmpty else { return }
-        let replicas = removed.map { PartitionReplica(topicPartition: partition, replica: $0) }
-        for target in [ReplicaState.offline, .deletionStarted, .deletionSuccessful, .nonExistent] {
-            send(try replicaStateMachine.handleStateChanges(replicas, to: target, cause: "PartitionReassignment").requests)
-        }
-    }
-
-    /// Kafka's `updateLeaderEpochAndSendRequest`: bump the leader epoch (so brokers accept the new replica
-    /// list), `LeaderAndIsr` to ORS (isNew false) and AR (isNew true).
-    private func updateLeaderEpochAndSendRequest(_ partition: TopicPartition, _ assignment: ReplicaAssignment) throws {
-        let info = try updateLeaderEpoch(partition)
-        var batch = BrokerRequestBatch()
-        try batch.newBatch()
-        batch.addLeaderAndISRRequest(
-            brokerIDs: assignment.originReplicas, partition: partition, leaderISRAndControllerEpoch: info,
-            assignment: assignment, isNew: false, context: context)
-        batch.addLeaderAndISRRequest(
-            brokerIDs: assignment.addingReplicas, partition: partition, leaderISRAndControllerEpoch: info,
-            assignment: assignment, isNew: true, context: context)
-        send(batch.makeRequests(controllerID: configuration.brokerID, controllerEpoch: context.epoch, context: context))
-        logger.info("Sent LeaderAndIsr request \(info) with new replica assignment \(assignment) to replicas \(assignment.replicas) for partition being reassigned \(partition)")
-    }
-
-    /// Kafka's `updateLeaderEpoch`: same leader and ISR, leader epoch + 1, CAS (re-read on `BADVERSION`).
-    private func updateLeaderEpoch(_ partition: TopicPartition) throws -> LeaderISRAndControllerEpoch {
-        let store = partitionStateMachine.store
-        while true {
-            guard case .success(let stored?)? = try store.partitionStates([partition])[partition] else {
-                throw ControllerError(.stateChangeFailed, "Cannot update the leader epoch of \(partition): no partition state in ZooKeeper")
-            }
-            if stored.controllerEpoch > context.epoch {
-                throw ControllerError(
-                    .stateChangeFailed,
-                    "Leader and isr path of \(partition) written by another controller with epoch \(stored.controllerEpoch); aborting")
-            }
-            let current = stored.leaderAndISR
-            let bumped = current.newLeaderAndISR(leader: current.leader, isr: current.isr)
-            let writes = try store.updateLeaderAndISR(
-                [partition: bumped], controllerEpoch: context.epoch, expectedControllerEpochZKVersion: context.epochZKVersion)
-            switch writes[partition] {
-            case .success(let written)?:
-                let info = LeaderISRAndControllerEpoch(leaderAndISR: written, controllerEpoch: context.epoch)
-                context.putPartitionLeadershipInfo(partition, info)
-                return info
-            case .failure(.badVersion)?, nil:
-                continue
-            case .failure(let error)?:
-                throw ControllerError(.stateChangeFailed, "Could not update the leader epoch of \(partition): \(error)")
-            }
-        }
-    }
-
-    // MARK: - ZooKeeper
-
-    /// Kafka's `updateReplicaAssignmentForPartition`: rewrite the topic znode with the context's assignment of
-    /// the topic and `assignment` for `partition` (fenced; keeps the topic id).
-    private func updateReplicaAssignmentForPartition(_ partition: TopicPartition, _ assignment: ReplicaAssignment) throws {
-        var partitions: [Int32: ReplicaAssignment] = [:]
-        for topicPartition in context.partitionsForTopic(partition.topic) {
-            partitions[topicPartition.partition] = context.partitionFullReplicaAssignment(topicPartition)
-        }
-        partitions[partition.partition] = assignment
-        let topic = partition.topic
-        let version = context.epochZKVersion
-        let assignments = partitions
-        try blocking { kafka in
-            let path = ZNodePaths.topic(topic)
-            let existing = try TopicZNode.decode(topic: topic, data: try await kafka.zooKeeper.getData(path).data)
-            let node = TopicZNode(topic: topic, topicID: existing.topicID, partitions: assignments)
-            try await kafka.fencedMulti([.setData(path: path, data: node.encode())], expectedControllerEpochZKVersion: version)
-        }
-        logger.info("Successfully updated assignment of partition \(partition) to \(assignment)")
-    }
-
-    /// Kafka's `removePartitionFromReassigningPartitions`.
-    private func removePartitionFromReassigningPartitions(_ partition: TopicPartition, _ assignment: ReplicaAssignment) throws {
-        guard context.partitionsBeingReassigned.contains(partition) else {
-            logger.error("Cannot remove reassigning partition \(partition): it is not being reassigned in memory")
-            return
-        }
-        try maybeRemoveFromZkReassignment { candidate, replicas in candidate == partition && replicas == assignment.replicas }
-        context.partitionsBeingReassigned.remove(partition)
-    }
-
-    /// Kafka's `maybeRemoveFromZkReassignment`: rewrite `/admin/reassign_partitions` without the matching
-    /// entries, deleting it (and re-arming the creation watch) when none is left.
-    private func maybeRemoveFromZkReassignment(_ shouldRemove: (TopicPartition, [BrokerID]) -> Bool) throws {
-        let data = try blocking { kafka -> [UInt8]?? in
-            do {
-                return .some(try await kafka.zooKeeper.getData(ZNodePaths.reassignPartitions).data)
-            } catch let error as ZooKeeperError where error.code == .noNode {
-                return nil
-            }
-        }
-        guard let data else { return }
-        let listed = (try? ReassignPartitionsZNode.decode(data)) ?? [:]
-        let remaining = listed.filter { !shouldRemove($0.key, $0.value) }
-        logger.info("Removing partitions \(listed.keys.filter { remaining[$0] == nil }.sorted().map(\.description)) from the list of reassigned partitions in zookeeper")
-        if remaining.isEmpty {
-            logger.info("No more partitions need to be reassigned. Deleting zk path \(ZNodePaths.reassignPartitions)")
-            try deleteReassignmentZNode()
-            // Ensure future reassignments are detected.
-            put(.zkPartitionReassignment)
-        } else {
-            let version = context.epochZKVersion
-            let encoded = ReassignPartitionsZNode.encode(remaining)
-            try blocking {
-                try await $0.fencedMulti(
-                    [.setData(path: ZNodePaths.reassignPartitions, data: encoded)], expectedControllerEpochZKVersion: version)
-            }
-        }
-    }
-
-    private func deleteReassignmentZNode() throws {
-        let version = context.epochZKVersion
-        try blocking { kafka in
-            try await ZooKeeperTopicDeletionClient.deleteIfExists(kafka, ZNodePaths.reassignPartitions, epochZKVersion: version)
-        }
+        try core.resumePartitionReassignments(skipping: resumed)
     }
 
     /// Kafka's `PartitionReassignmentIsrChangeHandler`: a data watch on the partition's state znode.
-    private func armReassignmentISRWatch(_ partition: TopicPartition) {
+    func armReassignmentISRWatch(_ partition: TopicPartition) {
         let path = ZNodePaths.partitionState(partition.topic, partition.partition)
         let key = "data:" + path
         guard let handler = watch(key, { .partitionReassignmentISRChange(partition: partition) }) else { return }
         do {
-            _ = try blocking { try await $0.zooKeeper.exists(path, watch: handler) }
+            _ = try zooKeeper.exists(path, watch: handler)
         } catch {
             watches.disarm(key)
             logger.warning("Could not watch \(path) for reassignment progress: \(error)")
         }
+    }
+}
+
+/// ``ReassignmentStore`` over ZooKeeper: the topic znodes and `/admin/reassign_partitions` through the shell's
+/// ``ControllerZooKeeper`` port (every write fenced), the ISR watches through the shell's watch arming.
+///
+/// Threading contract: called on the controller event thread, which blocks until ZooKeeper answered.
+final class ZooKeeperReassignmentStore: ReassignmentStore {
+    /// Set once after the controller is initialised (the controller owns the core that owns this store).
+    weak var controller: ZooKeeperModeController?
+
+    private func zooKeeper() throws -> any ControllerZooKeeper {
+        guard let controller else { throw ControllerError(.notController, "the controller shut down") }
+        return controller.zooKeeper
+    }
+
+    func setTopicAssignment(
+        _ topic: String, _ partitions: [Int32: ReplicaAssignment], expectedControllerEpochZKVersion version: Int32
+    ) throws {
+        let zooKeeper = try zooKeeper()
+        let path = ZNodePaths.topic(topic)
+        guard let existing = try zooKeeper.data(path, watch: nil) else {
+            throw ControllerError(.stateChangeFailed, "Cannot update the assignment of topic \(topic): \(path) does not exist")
+        }
+        let node = TopicZNode(
+            topic: topic, topicID: try TopicZNode.decode(topic: topic, data: existing.data).topicID, partitions: partitions)
+        try zooKeeper.fencedSetData(path, node.encode(), epochZKVersion: version)
+    }
+
+    func pendingReassignments() throws -> [TopicPartition: [BrokerID]]? {
+        guard let data = try zooKeeper().data(ZNodePaths.reassignPartitions, watch: nil)?.data else { return nil }
+        return (try? ReassignPartitionsZNode.decode(data)) ?? [:]
+    }
+
+    func setPendingReassignments(_ remaining: [TopicPartition: [BrokerID]], expectedControllerEpochZKVersion version: Int32) throws {
+        if remaining.isEmpty {
+            try deleteReassignmentZNode(epochZKVersion: version)
+            // Kafka re-registers the creation handler: ensure future reassignments are detected.
+            controller?.put(.zkPartitionReassignment)
+            return
+        }
+        try zooKeeper().fencedSetData(ZNodePaths.reassignPartitions, ReassignPartitionsZNode.encode(remaining), epochZKVersion: version)
+    }
+
+    func watchISRChanges(of partition: TopicPartition) { controller?.armReassignmentISRWatch(partition) }
+
+    /// Deletes `/admin/reassign_partitions` (fenced; already gone is fine).
+    func deleteReassignmentZNode(epochZKVersion version: Int32) throws {
+        try zooKeeper().fencedDeleteIfExists([ZNodePaths.reassignPartitions], epochZKVersion: version)
     }
 }

@@ -9,7 +9,7 @@ extension ZooKeeperModeController {
     func processTopicChange() throws {
         guard isActive else { return }
         let handler = watch("children:" + ZNodePaths.topics) { .topicChange }
-        let topics = Set(try blocking { try await $0.zooKeeper.getChildren(ZNodePaths.topics, watch: handler).children })
+        let topics = Set(try zooKeeper.children(ZNodePaths.topics, watch: handler))
         let newTopics = topics.subtracting(context.allTopics)
         let deletedTopics = context.allTopics.subtracting(topics)
         for topic in newTopics { context.addTopic(topic) }
@@ -49,22 +49,12 @@ extension ZooKeeperModeController {
     func processISRChangeNotification() throws {
         guard isActive else { return }
         let handler = watch("children:" + ZNodePaths.isrChangeNotification) { .isrChangeNotification }
-        let names = try blocking { try await $0.zooKeeper.getChildren(ZNodePaths.isrChangeNotification, watch: handler).children }
+        let names = try zooKeeper.children(ZNodePaths.isrChangeNotification, watch: handler)
         guard !names.isEmpty else { return }
-        let partitions = try blocking { kafka in
-            try await withThrowingTaskGroup(of: [TopicPartition].self) { group in
-                for name in names {
-                    let path = ZNodePaths.isrChangeNotification + "/" + name
-                    group.addTask {
-                        do {
-                            return try PartitionListZNode.decode(try await kafka.zooKeeper.getData(path).data, path: path)
-                        } catch let error as ZooKeeperError where error.code == .noNode {
-                            return []
-                        }
-                    }
-                }
-                return try await group.reduce(into: Set<TopicPartition>()) { $0.formUnion($1) }
-            }
+        let paths = names.map { ZNodePaths.isrChangeNotification + "/" + $0 }
+        var partitions: Set<TopicPartition> = []
+        for (path, data) in try zooKeeper.dataOfEach(paths, watches: [:]) {
+            partitions.formUnion(try PartitionListZNode.decode(data, path: path))
         }
         let known = partitions.filter { context.allTopics.contains($0.topic) }
         try updateLeaderAndISRCache(Array(known))
@@ -72,15 +62,6 @@ extension ZooKeeperModeController {
             sendUpdateMetadataRequest(to: context.liveOrShuttingDownBrokerIDs.sorted(), partitions: Array(known))
         }
         let version = context.epochZKVersion
-        try blocking { kafka in
-            for name in names {
-                do {
-                    _ = try await kafka.fencedMulti(
-                        [.delete(path: ZNodePaths.isrChangeNotification + "/" + name)], expectedControllerEpochZKVersion: version)
-                } catch let error as ZooKeeperError where error.code == .noNode {
-                    continue
-                }
-            }
-        }
+        try zooKeeper.fencedDeleteIfExists(paths, epochZKVersion: version)
     }
 }

@@ -1,3 +1,4 @@
+import ControllerTraceFile
 import CoreMetrics
 import Foundation
 import KafkaController
@@ -16,7 +17,10 @@ import ZooKeeper
 /// and `put` runs on the controller event thread, which may block on ZooKeeper.
 public final class ZooKeeperModeController: ControllerEventProcessor, @unchecked Sendable {
     let configuration: ControllerConfiguration
-    let session: ControllerSession
+    /// Every ZooKeeper read and write of the shell (``SessionControllerZooKeeper`` over the broker's session).
+    let zooKeeper: any ControllerZooKeeper
+    /// Creates the broker channels when this broker becomes the controller.
+    let makeChannels: (ZooKeeperModeController) -> any ControllerChannels
     let logger: Logger
     let traceSink: any ControllerTraceSink
     /// Re-registers `/brokers/ids/<id>` on a new session and returns the new broker epoch.
@@ -25,16 +29,24 @@ public final class ZooKeeperModeController: ControllerEventProcessor, @unchecked
     // Confined to the event thread.
     let context = ControllerContext()
     let watches = WatchArming()
+    /// The controller core: every decision (the flows over both state machines, reassignment, topic
+    /// deletion); this class adds the ZooKeeper watches and reads around it and executes its writes through
+    /// ``ZooKeeperPartitionStateStore``, ``ZooKeeperReassignmentStore`` and ``ZooKeeperTopicDeletionClient``.
+    var core: KafkaController!
+    let reassignmentStore = ZooKeeperReassignmentStore()
     /// Kafka's controller flows over the state machines (broker startup/failure, new partitions,
-    /// elections, controlled shutdown); this class adds ZooKeeper watches and reads around them.
-    var flows: ControllerFlows!
+    /// elections, controlled shutdown).
+    var flows: ControllerFlows { core.flows }
     var partitionStateMachine: PartitionStateMachine { flows.partitionStateMachine }
     var replicaStateMachine: ReplicaStateMachine { flows.replicaStateMachine }
     /// Kafka's `TopicDeletionManager`; its ZooKeeper deletes go through ``ZooKeeperTopicDeletionClient``.
-    var topicDeletionManager: TopicDeletionManager!
-    var channelManager: ControllerChannelManager?
+    var topicDeletionManager: TopicDeletionManager { core.topicDeletionManager }
+    var channelManager: (any ControllerChannels)?
     /// Requests held back by `coalescingRequests` (nil: requests go out at once).
     var heldRequests: [ControllerBrokerRequest]?
+    /// The state machines' store: answers reads of states written while requests are held and writes planned
+    /// chains ahead (`EventScopedPartitionStateStore`).
+    let scopedStore: EventScopedPartitionStateStore
     var autoRebalanceTask: Task<Void, Never>?
 
     /// Readable from any thread (the broker answers ControlledShutdown and Metadata with it).
@@ -49,17 +61,13 @@ public final class ZooKeeperModeController: ControllerEventProcessor, @unchecked
     let metrics: ControllerMetrics
 
     /// - Parameter metricsFactory: the broker's swift-metrics factory (`KafkaMetricsRegistry.factory`).
-    public init(
+    public convenience init(
         configuration: ControllerConfiguration, session: ControllerSession, brokerEpoch: Int64,
         logger: Logger = Logger(label: "kafka.controller"),
         metricsFactory: any MetricsFactory = NOOPMetricsHandler.instance,
         reregisterBroker: @escaping @Sendable () async throws -> Int64
     ) {
-        self.configuration = configuration
-        self.metrics = ControllerMetrics(factory: metricsFactory)
-        self.session = session
-        self.logger = logger
-        self.reregisterBroker = reregisterBroker
+        let traceSink: any ControllerTraceSink
         if let directory = configuration.traceDirectory,
             let sink = try? JSONLinesControllerTraceSink(path: directory + "/controller-trace.jsonl")
         {
@@ -67,22 +75,51 @@ public final class ZooKeeperModeController: ControllerEventProcessor, @unchecked
         } else {
             traceSink = DiscardingControllerTraceSink()
         }
+        self.init(
+            configuration: configuration, zooKeeper: SessionControllerZooKeeper(session: session, logger: logger),
+            partitionStates: ZooKeeperPartitionStateStore(
+                session: session, uncleanLeaderElectionDefault: configuration.uncleanLeaderElectionEnable),
+            traceSink: traceSink, brokerEpoch: brokerEpoch, logger: logger, metricsFactory: metricsFactory,
+            makeChannels: { controller in
+                ControllerChannelManager(
+                    controllerID: configuration.brokerID, listenerName: configuration.interBrokerListenerName,
+                    requestTimeout: .milliseconds(configuration.controllerSocketTimeoutMs), logger: logger
+                ) { [weak controller] event in controller?.put(event) }
+            },
+            reregisterBroker: reregisterBroker)
+    }
+
+    /// The shell over any ports: the ZooKeeper port, the partition state store and the broker channels (the
+    /// shell's tests pass in-memory ones).
+    init(
+        configuration: ControllerConfiguration, zooKeeper: any ControllerZooKeeper, partitionStates: any PartitionStateStore,
+        traceSink: any ControllerTraceSink, brokerEpoch: Int64, logger: Logger = Logger(label: "kafka.controller"),
+        metricsFactory: any MetricsFactory = NOOPMetricsHandler.instance,
+        makeChannels: @escaping (ZooKeeperModeController) -> any ControllerChannels,
+        reregisterBroker: @escaping @Sendable () async throws -> Int64
+    ) {
+        self.configuration = configuration
+        self.metrics = ControllerMetrics(factory: metricsFactory)
+        self.zooKeeper = zooKeeper
+        self.makeChannels = makeChannels
+        self.logger = logger
+        self.reregisterBroker = reregisterBroker
+        self.traceSink = traceSink
         shared.withLock { $0.brokerEpoch = brokerEpoch }
-        let store = ZooKeeperPartitionStateStore(
-            session: session, uncleanLeaderElectionDefault: configuration.uncleanLeaderElectionEnable)
+        // Read-your-writes and written-ahead chains while an event holds its requests (issue 14).
+        let store = EventScopedPartitionStateStore(partitionStates)
+        scopedStore = store
         let forwarder = ChannelForwarder()
-        flows = ControllerFlows(
+        core = KafkaController(
             controllerID: configuration.brokerID, context: context, store: store, sender: forwarder,
+            deletionClient: ZooKeeperTopicDeletionClient(zooKeeper: zooKeeper), reassignmentStore: reassignmentStore,
+            isDeleteTopicEnabled: configuration.deleteTopicEnable,
             leaderImbalancePerBrokerPercentage: configuration.leaderImbalancePerBrokerPercentage, traceSink: traceSink,
-            logger: Logger(label: "kafka.controller.state.change"))
-        let deletionClient = ZooKeeperTopicDeletionClient(session: session)
-        topicDeletionManager = TopicDeletionManager(
-            flows: flows, client: deletionClient, isDeleteTopicEnabled: configuration.deleteTopicEnable,
-            logger: Logger(label: "kafka.controller.TopicDeletionManager"))
-        flows.topicDeletionManager = topicDeletionManager
+            logger: logger)
         eventManager = ControllerEventManager(
             processor: self, traceSink: traceSink, metrics: ControllerEventMetrics(factory: metricsFactory))
         forwarder.controller = self
+        reassignmentStore.controller = self
     }
 
     // MARK: - Life cycle (any thread)
@@ -201,15 +238,39 @@ public final class ZooKeeperModeController: ControllerEventProcessor, @unchecked
         channelManager?.send(requests)
     }
 
+    /// Sends the requests held so far, merged into one request per broker and API, and keeps holding (the flows
+    /// call it, through ``ChannelForwarder``, when a state machine pass of broker failure or controlled shutdown
+    /// ends, where Kafka's `sendRequestsToBrokers` runs). Nothing held: nothing to do.
+    func sendHeldBatches() {
+        guard let held = heldRequests, !held.isEmpty else { return }
+        heldRequests = []
+        traceSink.flush()
+        channelManager?.send(ControllerBrokerRequest.coalesced(held))
+    }
+
     /// Runs `body` holding back the requests it sends, then sends them merged into one request per broker and
-    /// API (`ControllerBrokerRequest.coalesced`). If `body` throws (the controller moved), nothing is sent, as a
-    /// resigning Kafka controller drops its queued requests.
-    func coalescingRequests(_ body: () throws -> Void) rethrows {
+    /// API (`ControllerBrokerRequest.coalesced`); passes that end inside `body` may send theirs earlier
+    /// (``sendHeldBatches()``). If `body` throws (the controller moved), nothing more is sent, as a resigning
+    /// Kafka controller drops its queued requests.
+    func coalescingRequests(_ body: () throws -> Void) throws {
         // Nested: the outermost call sends everything.
         if heldRequests != nil { return try body() }
         heldRequests = []
-        defer { heldRequests = nil }
+        scopedStore.beginHoldingRequests()
+        defer {
+            heldRequests = nil
+            scopedStore.abandonHoldingRequests()
+        }
         try body()
+        // Chains a plan predicted but the state machines did not finish are put back before anyone hears of them.
+        let restored = try scopedStore.endHoldingRequests(expectedControllerEpochZKVersion: context.epochZKVersion)
+        for (partition, state) in restored { context.putPartitionLeadershipInfo(partition, state) }
+        let statistics = scopedStore.statistics
+        var withoutPasses = statistics
+        withoutPasses.settled = 0
+        if withoutPasses != EventScopedPartitionStateStore.Statistics() {
+            logger.info("Partition states of this event: \(statistics.writtenAhead) written ahead (\(statistics.plannedWritesAnswered) state machine writes answered by them, \(statistics.plannedWritesMissed) not planned, \(statistics.chainsRestored) put back), \(statistics.readsAnswered) reads answered from this event's writes, requests sent after \(statistics.settled) passes before the event ended")
+        }
         let held = heldRequests ?? []
         heldRequests = nil
         send(ControllerBrokerRequest.coalesced(held))
@@ -230,29 +291,7 @@ public final class ZooKeeperModeController: ControllerEventProcessor, @unchecked
         }
     }
 
-    var zooKeeper: KafkaZooKeeperClient { session.current }
-
-    ///
-    /// A lost connection is retried, as Kafka's `KafkaZkClient.retryRequestsUntilConnected` waits for
-    /// the session to reconnect and sends the request again: failing the event instead would lose
-    /// the watch it was re-arming (seen at 100,000 partitions: an `/isr_change_notification` read
-    /// hit CONNECTIONLOSS and no ISR change reached the caches after it). Retries stop when the
-    /// session expires (the expiry handler takes over) or after `connectionLossRetryLimit`.
-    func blocking<T: Sendable>(_ body: @escaping @Sendable (KafkaZooKeeperClient) async throws -> T) throws -> T {
-        let deadline = ContinuousClock.now + Self.connectionLossRetryLimit
-        while true {
-            let client = session.current
-            do {
-                return try BlockingBridge.run { try await body(client) }
-            } catch let error as ZooKeeperError where error.code.isRetriable && ContinuousClock.now < deadline {
-                // CONNECTIONLOSS, OPERATIONTIMEOUT (a request queued past the session's timeout while the server was
-                // slow: it dropped a BrokerChange under load) and throttling all mean "send it again".
-                logger.warning("ZooKeeper connection lost during a controller operation (\(error)); retrying once reconnected")
-                Thread.sleep(forTimeInterval: 0.2)
-            }
-        }
-    }
-
+    /// How long a ZooKeeper operation is retried over a lost connection before it fails the event.
     static let connectionLossRetryLimit = Duration.seconds(30)
 }
 
@@ -263,4 +302,5 @@ final class ChannelForwarder: ControllerRequestSender {
     weak var controller: ZooKeeperModeController?
 
     func send(_ requests: [ControllerBrokerRequest]) { controller?.send(requests) }
+    func sendHeldBatches() { controller?.sendHeldBatches() }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import KafkaController
 import KafkaModel
 import KafkaZooKeeperData
@@ -39,42 +40,39 @@ final class ZooKeeperPartitionStateStore: PartitionStateStore {
     private func readPartitionStates(
         _ partitions: [TopicPartition]
     ) throws -> (states: [TopicPartition: Result<LeaderISRAndControllerEpoch?, PartitionStateStoreError>], lost: [TopicPartition]) {
-        typealias Read = (TopicPartition, Result<LeaderISRAndControllerEpoch?, PartitionStateStoreError>, lostConnection: Bool)
+        // One pipelined batch: each answer's C completion issues the next read (bulk window, 100 in flight), and
+        // this thread — the controller event thread, which Kafka also blocks on ZooKeeper — waits for all of them
+        // without a task per read or a hop through the cooperative pool (issue 14). Decoded here afterwards.
         let zooKeeper = session.current.zooKeeper
-        return try BlockingBridge.run {
-            try await withThrowingTaskGroup(of: Read.self) { group in
-                // At most `maxOutstandingReads` child tasks at a time (far more than the session's in-flight
-                // window, so the pipeline stays full): one task per partition at once costs hundreds of
-                // megabytes at 100,000 partitions.
-                var states: [TopicPartition: Result<LeaderISRAndControllerEpoch?, PartitionStateStoreError>] = [:]
-                var lost: [TopicPartition] = []
-                states.reserveCapacity(partitions.count)
-                func record(_ read: Read) {
-                    states[read.0] = read.1
-                    if read.lostConnection { lost.append(read.0) }
+        let paths = partitions.map { ZNodePaths.partitionState($0.topic, $0.partition) }
+        let answers = Mutex<[ZNodeRead]>([])
+        let done = DispatchSemaphore(value: 0)
+        zooKeeper.getDataPipelined(paths) { results in
+            answers.withLock { $0 = results }
+            done.signal()
+        }
+        done.wait()
+        var states: [TopicPartition: Result<LeaderISRAndControllerEpoch?, PartitionStateStoreError>] = [:]
+        var lost: [TopicPartition] = []
+        states.reserveCapacity(partitions.count)
+        for (partition, answer) in zip(partitions, answers.withLock { $0 }) {
+            switch answer {
+            case .success(let (data, stat)):
+                do {
+                    states[partition] = .success(try TopicPartitionStateZNode.decode(partition, data: data, zkVersion: stat.version))
+                } catch {
+                    states[partition] = .failure(Self.storeError(error))
                 }
-                for (index, partition) in partitions.enumerated() {
-                    if index >= Self.maxOutstandingReads, let read = try await group.next() { record(read) }
-                    group.addTask {
-                        do {
-                            let (data, stat) = try await zooKeeper.getData(ZNodePaths.partitionState(partition.topic, partition.partition))
-                            return (partition, .success(try TopicPartitionStateZNode.decode(partition, data: data, zkVersion: stat.version)), false)
-                        } catch let error as ZooKeeperError where error.code == .noNode {
-                            return (partition, .success(nil), false)
-                        } catch let error as ZooKeeperError where error.code.isRetriable {
-                            return (partition, .failure(Self.storeError(error)), true)
-                        } catch {
-                            return (partition, .failure(Self.storeError(error)), false)
-                        }
-                    }
-                }
-                while let read = try await group.next() { record(read) }
-                return (states, lost)
+            case .failure(let error) where error.code == .noNode:
+                states[partition] = .success(nil)
+            case .failure(let error):
+                states[partition] = .failure(Self.storeError(error))
+                if error.code.isRetriable { lost.append(partition) }
             }
         }
+        return (states, lost)
     }
 
-    static let maxOutstandingReads = 1000
 
     func createPartitionStates(
         _ states: [TopicPartition: LeaderISRAndControllerEpoch], expectedControllerEpochZKVersion: Int32

@@ -8,6 +8,7 @@ struct BenchCommand: AsyncParsableCommand {
         abstract: "Benchmarks that print figures measured in one run.",
         subcommands: [
             BenchZooKeeperCommand.self, BenchProtocolCommand.self, BenchControllerCommand.self, BenchProduceCommand.self, BenchGroupsCommand.self, BenchJSONCommand.self,
+            BenchMetadataCommand.self, BenchBrokerCommand.self,
         ]
     )
 }

@@ -1,3 +1,4 @@
+import ArgumentParser
 import Logging
 import ServiceLifecycle
 
@@ -25,13 +26,25 @@ struct GracefulServer: Service {
         await stop()
     }
 
-    /// Starts, waits for SIGTERM or SIGINT, stops. An error from `start` is rethrown (after the group
-    /// has finished), with `stop` not called: `start` cleans up after itself.
+    /// Starts, waits for SIGTERM or SIGINT, stops. A start that fails is logged as Kafka's `Kafka.main` logs it
+    /// ("Fatal error during <server> startup. Prepare to shutdown"), `stop` cleans up what it got to, and the
+    /// process exits 1; a start cancelled by a signal (`cancelStartOnSignal`) is stopped and exits 0.
     static func run(
-        logger: Logger, cancelStartOnSignal: Bool = false, start: @escaping @Sendable () async throws -> Void,
-        stop: @escaping @Sendable () async -> Void
+        _ serverName: String, logger: Logger, cancelStartOnSignal: Bool = false,
+        start: @escaping @Sendable () async throws -> Void, stop: @escaping @Sendable () async -> Void
     ) async throws {
-        let server = GracefulServer(cancelStartOnSignal: cancelStartOnSignal, start: start, stop: stop)
+        let startOrFail: @Sendable () async throws -> Void = {
+            do {
+                try await start()
+            } catch is CancellationError where cancelStartOnSignal {
+                logger.info("Stopped while starting up")
+            } catch {
+                logger.error("Fatal error during \(serverName) startup. Prepare to shutdown: \(error)")
+                await stop()
+                throw ExitCode.failure
+            }
+        }
+        let server = GracefulServer(cancelStartOnSignal: cancelStartOnSignal, start: startOrFail, stop: stop)
         let group = ServiceGroup(
             services: [server], gracefulShutdownSignals: [.sigterm, .sigint],
             logger: logger)

@@ -59,6 +59,11 @@ struct KRaftDemoTour: Sendable {
                 TopicRecord and one PartitionRecord per partition; once a majority of controllers has them (committed), \
                 every broker reads them from the log into its metadata cache and becomes leader or follower.
                 """)
+            // The broker places the replicas over the unfenced brokers it knows (docs/kraft.md): wait until its
+            // metadata has caught up with every broker's unfencing, or RF 3 is refused right after start-up.
+            try await poll("broker \(brokers[0].id) to see \(brokers.count) live brokers", timeout: .seconds(30)) {
+                try await liveBrokerCount(at: brokers[0]) >= brokers.count ? true : nil
+            }
             try await createTopic(through: brokers[0])
             before = try await poll("every partition of '\(Self.topic)' to have a leader", timeout: .seconds(30)) {
                 let states = try await partitionStates()
@@ -173,6 +178,13 @@ struct KRaftDemoTour: Sendable {
         if let result = response.topics.first, result.errorCode != 0, result.errorCode != 36 {  // 36: TOPIC_ALREADY_EXISTS
             throw DemoTimeout(description: "CreateTopics '\(Self.topic)' failed: error \(result.errorCode) \(result.errorMessage ?? "")")
         }
+    }
+
+    /// How many live brokers `broker`'s Metadata answer lists.
+    private func liveBrokerCount(at broker: ClusterDescriptor.Broker) async throws -> Int {
+        let connection = try await KafkaConnection.connect(host: broker.host, port: broker.port, clientID: "zkafka-demo", timeout: .seconds(10))
+        defer { Task { await connection.close() } }
+        return try await connection.send(MetadataRequest(topics: [], allowAutoTopicCreation: false), version: 5).brokers.count
     }
 
     /// The partitions of the demo topic as the first running broker (other than `skipping`) reports them.

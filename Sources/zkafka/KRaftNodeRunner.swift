@@ -1,4 +1,5 @@
 import ArgumentParser
+import ControllerTraceFile
 import Foundation
 import KafkaConfig
 import KafkaController
@@ -7,9 +8,11 @@ import KafkaNetwork
 import KafkaRaftServer
 import KafkaServer
 import Logging
+import Synchronization
 
-/// Runs a formatted KRaft node until SIGTERM or SIGINT (Kafka 3.3's `KafkaRaftServer.startup`):
-/// for `process.roles=controller`, the quorum member on the controller listener and nothing else.
+/// Runs a formatted KRaft controller or combined node (Kafka 3.3's `KafkaRaftServer.startup`) as a
+/// swift-service-lifecycle service, like every other server process here (``GracefulServer``): SIGTERM or SIGINT
+/// stops it cleanly and the process exits 0.
 enum KRaftNodeRunner {
     /// With `broker` (a combined node, `process.roles=broker,controller`), a `KRaftBrokerServer` shares
     /// the controller's Raft member and serves the other listeners (Kafka 3.3's combined mode).
@@ -21,7 +24,38 @@ enum KRaftNodeRunner {
             throw ExitCode.failure
         }
         logger.info("Starting controller \(config.nodeID) of cluster \(clusterID)")
-        let node = RaftQuorumNode(
+        let node = try KRaftControllerNode(
+            config: config, listener: listener, clusterID: clusterID, broker: brokerConfig, logger: logger)
+        // A combined node's broker may still be registering or catching up when the signal comes: its start-up is
+        // cancelled then, as a KRaft broker's is, and the node stops.
+        try await GracefulServer.run("KafkaRaftServer", logger: logger, cancelStartOnSignal: brokerConfig != nil) {
+            try await node.startup()
+        } stop: {
+            await node.shutdown()
+        }
+    }
+}
+
+/// The parts of a KRaft node with the controller role (Kafka 3.3's `KafkaRaftServer` with its `ControllerServer`
+/// and, combined, its `BrokerServer`): the quorum member, the quorum controller on top of it, the controller
+/// listener, the optional metrics endpoint and the broker that shares the member.
+final class KRaftControllerNode: Sendable {
+    let config: KRaftConfig
+    let listener: Listener
+    let logger: Logger
+    let raft: RaftQuorumNode
+    let controller: QuorumControllerNode
+    let socketServer: SocketServer
+    let broker: KRaftBrokerServer?
+    let trace: JSONLinesControllerTraceSink?
+    /// Set by `startup` once the endpoint listens, closed by `shutdown`.
+    private let metrics = Mutex<PrometheusTextEndpoint?>(nil)
+
+    init(config: KRaftConfig, listener: Listener, clusterID: String, broker brokerConfig: KRaftBrokerConfig?, logger: Logger) throws {
+        self.config = config
+        self.listener = listener
+        self.logger = logger
+        raft = RaftQuorumNode(
             config: config, clusterID: clusterID, logger: Logger(label: "kafka.raft.KafkaRaftClient")
         ) { reason in
             // The Raft thread dies on a safety violation; the process goes with it, as in Kafka.
@@ -29,7 +63,8 @@ enum KRaftNodeRunner {
             exit(1)
         }
         let trace = try? JSONLinesControllerTraceSink(logDirectory: config.logDirs[0])
-        let controller = QuorumControllerNode(
+        self.trace = trace
+        controller = QuorumControllerNode(
             nodeID: config.nodeID,
             settings: .init(
                 controller: QuorumControllerConfig(
@@ -39,56 +74,57 @@ enum KRaftNodeRunner {
                     uncleanLeaderElectionEnable: config.uncleanLeaderElectionEnable),
                 maxBytesBetweenSnapshots: Int(clamping: config.metadataMaxBytesBetweenSnapshots)),
             logger: Logger(label: "kafka.controller.QuorumController"), trace: trace)
-        let server = try SocketServer(
+        socketServer = try SocketServer(
             configuration: SocketServerConfiguration(
-                listeners: [.init(name: listener.name, host: listener.host.isEmpty ? "0.0.0.0" : listener.host, port: listener.port)],
+                listeners: [.init(name: listener.name, host: listener.bindHost, port: listener.port)],
                 numNetworkThreads: 1, numIOThreads: 2),
-            handler: QuorumControllerRequestHandler(controller: controller, quorum: RaftQuorumRequestHandler(node: node)), logger: Logger(label: "kafka.network.SocketServer"))
-        let stop = TerminationSignal()
-        var brokerServer: KRaftBrokerServer?
-        var metrics: PrometheusTextEndpoint?
-        do {
-            if let brokerConfig {
-                let broker = KRaftBrokerServer(config: brokerConfig, clusterID: clusterID)
-                brokerServer = broker
-                try await broker.startup(sharedRaft: .init(node: node) {
-                    try controller.start(on: node)
-                    try await server.start()
-                })
-            } else {
-                try controller.start(on: node)
-                try await server.start()
-            }
-            // A combined node's zkafka.metrics.port serves the broker's metrics (one port, one endpoint).
-            if let port = config.metricsPort, brokerConfig == nil {
-                // zkafka.metrics.port, as on ZooKeeper-mode brokers: the KRaft gauges at GET /metrics.
-                metrics = try await PrometheusTextEndpoint.start(
-                    host: listener.host.isEmpty ? "0.0.0.0" : listener.host, port: port
-                ) { [controller] in
-                    let snapshot = await withCheckedContinuation { continuation in
-                        controller.metrics { continuation.resume(returning: $0) }
-                    }
-                    return snapshot.map(KRaftMetricsExposition.render) ?? ""
+            handler: QuorumControllerRequestHandler(controller: controller, quorum: RaftQuorumRequestHandler(node: raft)),
+            logger: Logger(label: "kafka.network.SocketServer"))
+        broker = brokerConfig.map { KRaftBrokerServer(config: $0, clusterID: clusterID) }
+    }
+
+    /// Starts the member with the controller on it and opens the controller listener; a combined node's broker
+    /// starts first and starts them once its own listener is registered with the member.
+    func startup() async throws {
+        if let broker {
+            try await broker.startup(sharedRaft: .init(node: raft) { [self] in
+                try controller.start(on: raft)
+                try await socketServer.start()
+            })
+        } else {
+            try controller.start(on: raft)
+            try await socketServer.start()
+        }
+        // zkafka.metrics.port, as on ZooKeeper-mode brokers: the KRaft gauges at GET /metrics. A combined node's
+        // port serves the broker's metrics instead (one port, one endpoint).
+        if let port = config.metricsPort, broker == nil {
+            let endpoint = try await PrometheusTextEndpoint.start(host: listener.bindHost, port: port) { [controller] in
+                let snapshot = await withCheckedContinuation { continuation in
+                    controller.metrics { continuation.resume(returning: $0) }
                 }
-                logger.info("Metrics endpoint listening on http://\(listener.host.isEmpty ? "0.0.0.0" : listener.host):\(metrics!.port)/metrics")
+                return snapshot.map(KRaftMetricsExposition.render) ?? ""
             }
-        } catch {
-            await brokerServer?.shutdown()
-            logger.error("Fatal error during KafkaRaftServer startup. Prepare to shutdown: \(error)")
-            await metrics?.close()
-            await server.shutdown()
-            await node.shutdown()
-            throw ExitCode.failure
+            metrics.withLock { $0 = endpoint }
+            logger.info("Metrics endpoint listening on http://\(listener.bindHost):\(endpoint.port)/metrics")
         }
         logger.info("[KafkaRaftServer nodeId=\(config.nodeID)] Kafka Server started")
-        await stop.wait()
+    }
+
+    /// Stops whatever `startup` got to (also after it failed or was cancelled part way).
+    func shutdown() async {
         logger.info("[KafkaRaftServer nodeId=\(config.nodeID)] shutting down")
         // The broker first: its controlled shutdown needs the quorum.
-        await brokerServer?.shutdown()
-        await metrics?.close()
-        await server.shutdown()
-        await node.shutdown()
+        await broker?.shutdown()
+        await metrics.withLock { endpoint in defer { endpoint = nil }; return endpoint }?.close()
+        await socketServer.shutdown()
+        controller.shutdown()
+        await raft.shutdown()
         trace?.close()
         logger.info("[KafkaRaftServer nodeId=\(config.nodeID)] shut down completed")
     }
+}
+
+extension Listener {
+    /// Where to bind: an empty host means every interface (as Kafka's `listeners=CONTROLLER://:9093`).
+    fileprivate var bindHost: String { host.isEmpty ? "0.0.0.0" : host }
 }

@@ -1,6 +1,5 @@
 import ArgumentParser
 import CoreMetrics
-import Dispatch
 import Foundation
 import KafkaConfig
 import KafkaMetrics
@@ -67,14 +66,8 @@ struct ServerStartCommand: AsyncParsableCommand {
         let metrics = KafkaMetricsRegistry(constantDimensions: [("broker", "\(brokerConfig.brokerID)")])
         MetricsSystem.bootstrap(metrics.factory)
         let server = BrokerServer(config: brokerConfig, metrics: metrics)
-        try await GracefulServer.run(logger: logger) {
-            do {
-                try await server.startup()
-            } catch {
-                logger.error("Fatal error during KafkaServer startup. Prepare to shutdown: \(error)")
-                await server.shutdown()
-                throw ExitCode.failure
-            }
+        try await GracefulServer.run("KafkaServer", logger: logger) {
+            try await server.startup()
         } stop: {
             await server.shutdown()
         }
@@ -116,42 +109,10 @@ extension ServerStartCommand {
         }
         let server = KRaftBrokerServer(config: brokerConfig, clusterID: clusterID)
         // A SIGTERM while the broker still registers or catches up stops it too: the start-up is cancelled.
-        try await GracefulServer.run(logger: logger, cancelStartOnSignal: true) {
-            do {
-                try await server.startup()
-            } catch is CancellationError {
-                logger.info("Stopped while starting up")
-            } catch {
-                logger.error("Fatal error during broker startup. Prepare to shutdown: \(error)")
-                await server.shutdown()
-                throw ExitCode.failure
-            }
+        try await GracefulServer.run("broker", logger: logger, cancelStartOnSignal: true) {
+            try await server.startup()
         } stop: {
             await server.shutdown()
         }
-    }
-}
-
-/// Waits for SIGTERM or SIGINT.
-final class TerminationSignal: @unchecked Sendable {
-    // The sources are kept alive for the process lifetime; they are only touched here.
-    private var sources: [any DispatchSourceSignal] = []
-    private let stream: AsyncStream<Int32>
-    private let continuation: AsyncStream<Int32>.Continuation
-
-    init() {
-        (stream, continuation) = AsyncStream.makeStream(of: Int32.self)
-        for signalNumber in [SIGTERM, SIGINT] {
-            signal(signalNumber, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: .global())
-            source.setEventHandler { [continuation] in continuation.yield(signalNumber) }
-            source.resume()
-            sources.append(source)
-        }
-    }
-
-    func wait() async {
-        var iterator = stream.makeAsyncIterator()
-        _ = await iterator.next()
     }
 }

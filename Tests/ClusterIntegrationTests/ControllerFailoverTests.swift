@@ -171,7 +171,15 @@ struct ControllerFailoverTests {
             #expect(newEpoch == zombieEpoch + 1)
             try cluster.cluster.kill(.broker(Int(zombie)), signal: .cont)
             // The zombie re-registers with a new session and a new broker epoch; it must not be controller.
-            try await pollUntil("all three brokers registered", timeout: .seconds(90)) { try await liveBrokerIDs(zk) == [1, 2, 3] }
+            // (On a timeout the zombie's last log lines say where its re-registration stopped.)
+            let zombieLog = cluster.descriptor.brokers[Int(zombie) - 1].log
+            try await pollUntil(
+                "all three brokers registered", timeout: .seconds(90),
+                detail: {
+                    let text = (try? String(contentsOfFile: zombieLog, encoding: .utf8)) ?? ""
+                    return "broker \(zombie)'s log ends with:\n" + text.split(separator: "\n").suffix(60).joined(separator: "\n")
+                }
+            ) { try await liveBrokerIDs(zk) == [1, 2, 3] }
             try await Task.sleep(for: .seconds(2))
             #expect(try await controller(zk) == newController)
             #expect(try await epoch(zk).0 == newEpoch)

@@ -76,6 +76,18 @@ struct LogDirFailureTests {
                 [base, base + "-2"].map { "\($0)/\(second)-0" }.first { FileManager.default.fileExists(atPath: $0) },
                 "broker \(leader) placed \(second)-0 in no live dir")
             let lastSegment = lastDir + "/" + String(repeating: "0", count: 20) + ".log"
+            // Segment files are created on the first append: write one acknowledged record so the file exists
+            // before it is made immutable.
+            let first = run.scratch + "/last-first.txt"
+            try "record-first\n".write(toFile: first, atomically: true, encoding: .utf8)
+            try await pollUntil("the first record of \(second) reached broker \(leader)'s segment \(lastSegment)", timeout: .seconds(60), every: .milliseconds(500)) {
+                if !FileManager.default.fileExists(atPath: lastSegment) {
+                    _ = try Command.run(
+                        ["/usr/bin/kcat", "-b", cluster.bootstrapServers, "-P", "-t", second, "-X", "acks=all", "-X", "message.timeout.ms=10000", "-l", first],
+                        timeout: .seconds(30))
+                }
+                return FileManager.default.fileExists(atPath: lastSegment)
+            }
             try ChattrFault.set(lastSegment, immutable: true)
             defer { try? ChattrFault.set(lastSegment, immutable: false) }
             let input = run.scratch + "/last.txt"

@@ -141,6 +141,33 @@ struct FetchSessionCacheTests {
         #expect(cache.evictions == 2)
     }
 
+    @Test("a full fetch answered after its connection closed caches no session and evicts nothing")
+    func closedConnectionCreatesNoSession() {
+        var cache = FetchSessionCache(maxEntries: 1, evictionMs: 120_000)
+        let client = established(&cache, privileged: false, nowMs: 1_000)
+        let list = [fetch(a0, offset: 0), fetch(a1, offset: 0)]
+        let id = cache.maybeCreateSession(
+            privileged: true, partitions: list, answers: [:], nowMs: 2_000, connectionOpen: false, newID: { 43 })
+        #expect(id == 0)
+        #expect(cache.sessions.keys.sorted() == [client], "the live client session was not evicted for a dead follower")
+        #expect(cache.created == 1)
+        #expect(cache.evictions == 0)
+    }
+
+    @Test("incremental requests update the cached session in place: offsets move, answered partitions go last")
+    func incrementalUpdatesInPlace() {
+        var cache = FetchSessionCache(maxEntries: 10)
+        let id = established(&cache)
+        _ = cache.newContext(sessionID: id, epoch: 1, fetch: [fetch(a0, offset: 12)], forget: [], isFromFollower: true, nowMs: 1_100)
+        cache.recordResponse(sessionID: id, answered: [a0: answer(a0, hw: 12)])
+        #expect(cache.sessions[id]?.order == [a1, b0, a0])
+        #expect(cache.sessions[id]?.partitions[a0]?.fetchOffset == 12)
+        #expect(cache.sessions[id]?.partitions[a0]?.highWatermark == 12)
+        #expect(cache.sessions[id]?.partitions[b0]?.highWatermark == 10)
+        #expect(cache.sessions[id]?.epoch == 2)
+        #expect(cache.cachedPartitions == 3)
+    }
+
     @Test("epochs count from 1 and wrap to 1; the final epoch stays final")
     func epochs() {
         #expect(FetchSessionEpoch.next(0) == 1)

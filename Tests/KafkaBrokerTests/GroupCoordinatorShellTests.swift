@@ -29,7 +29,10 @@ struct GroupCoordinatorShellTests {
         let logManager = try LogManager(logDirs: [directory], config: LogConfig(), logger: logger, nowMs: { ReplicaManager.nowMs() })
         let replicaManager = ReplicaManager(brokerID: 1, config: config, logManager: logManager, logger: logger)
         let refused = await replicaManager.becomeLeaderOrFollower(
-            [.init(topicPartition: offsetsPartition, leader: 1, leaderEpoch: 0, isr: [1], replicas: [1], zkVersion: 0)],
+            [.init(
+                topicPartition: offsetsPartition,
+                leadership: LeaderISRAndControllerEpoch(leader: 1, leaderEpoch: 0, isr: [1], zkVersion: 0, controllerEpoch: 0),
+                replicas: [1])],
             leaderEndpoints: [:], topicConfig: { _ in [:] })
         try #require(refused.isEmpty)
         let coordinator = GroupCoordinator(brokerConfig: config, replicaManager: replicaManager, logger: logger)

@@ -26,7 +26,10 @@ struct PartitionEpochChangeTests {
     }
 
     func state(isr: [BrokerID], leaderEpoch: Int32 = 0, version: Int32) -> ReplicaManager.BecomeLeaderOrFollower {
-        .init(topicPartition: tp, leader: 1, leaderEpoch: leaderEpoch, isr: isr, replicas: [1, 2, 3], zkVersion: version)
+        .init(
+            topicPartition: tp,
+            leadership: LeaderISRAndControllerEpoch(leader: 1, leaderEpoch: leaderEpoch, isr: isr, zkVersion: version, controllerEpoch: 0),
+            replicas: [1, 2, 3])
     }
 
     @Test func kraft_appliesTheNewIsrInPlace() async throws {

@@ -25,8 +25,8 @@ struct PartitionLeaderEpochTests {
         broker: BrokerID = 1, leader: BrokerID, epoch: Int32, isr: [BrokerID] = [1, 2], replicas: [BrokerID] = [1, 2]
     ) -> PartitionReplicationState {
         PartitionReplicationState(
-            brokerID: broker, leader: leader, leaderEpoch: epoch, isr: isr, replicas: replicas, zkVersion: 0,
-            controllerEpoch: 1, nowMs: 1_000)
+            brokerID: broker, leadership: LeaderISRAndControllerEpoch(leader: leader, leaderEpoch: epoch, isr: isr, zkVersion: 0, controllerEpoch: 1),
+            replicas: replicas, nowMs: 1_000)
     }
 
     private func append(_ partition: Partition, _ values: String...) throws {

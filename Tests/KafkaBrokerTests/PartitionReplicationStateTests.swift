@@ -7,7 +7,8 @@ struct PartitionReplicationStateTests {
     /// Broker 1 leads, followers 2 and 3, all in the ISR, at t = 1,000 ms.
     func leaderState(isr: [BrokerID] = [1, 2, 3]) -> PartitionReplicationState {
         PartitionReplicationState(
-            brokerID: 1, leader: 1, leaderEpoch: 4, isr: isr, replicas: [1, 2, 3], zkVersion: 7, controllerEpoch: 2, nowMs: 1_000)
+            brokerID: 1, leadership: LeaderISRAndControllerEpoch(leader: 1, leaderEpoch: 4, isr: isr, zkVersion: 7, controllerEpoch: 2),
+            replicas: [1, 2, 3], nowMs: 1_000)
     }
 
     @Test("the high watermark is the smallest log end offset in the ISR and waits for followers that have not fetched")
@@ -70,10 +71,20 @@ struct PartitionReplicationStateTests {
         #expect(state.expandedIsr(highWatermark: 10) == [1, 2, 3])
     }
 
+    @Test("a caught-up follower that is not eligible (KRaft: fenced or in controlled shutdown) does not join")
+    func expandOnlyEligible() {
+        var state = leaderState(isr: [1])
+        state.recordFollowerFetch(replica: 2, fetchOffset: 10, leaderLogEndOffset: 10, nowMs: 1_000)
+        state.recordFollowerFetch(replica: 3, fetchOffset: 10, leaderLogEndOffset: 10, nowMs: 1_000)
+        #expect(state.expandedIsr(highWatermark: 10) { $0 != 3 } == [1, 2])
+        #expect(state.expandedIsr(highWatermark: 10) { _ in false } == nil)
+    }
+
     @Test("followers decide nothing: no shrink, no expansion")
     func followerDecidesNothing() {
         var state = PartitionReplicationState(
-            brokerID: 2, leader: 1, leaderEpoch: 4, isr: [1, 2], replicas: [1, 2, 3], zkVersion: 7, controllerEpoch: 2, nowMs: 0)
+            brokerID: 2, leadership: LeaderISRAndControllerEpoch(leader: 1, leaderEpoch: 4, isr: [1, 2], zkVersion: 7, controllerEpoch: 2),
+            replicas: [1, 2, 3], nowMs: 0)
         state.recordFollowerFetch(replica: 3, fetchOffset: 100, leaderLogEndOffset: 100, nowMs: 1)
         #expect(state.expandedIsr(highWatermark: 0) == nil)
         #expect(state.shrunkIsr(leaderLogEndOffset: 100, nowMs: 1_000_000, maxLagMs: 1) == nil)

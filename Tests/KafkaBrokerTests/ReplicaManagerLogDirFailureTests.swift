@@ -36,7 +36,10 @@ struct ReplicaManagerLogDirFailureTests {
         let t0 = TopicPartition(topic: "t", partition: 0)
         let t1 = TopicPartition(topic: "t", partition: 1)
         func state(_ tp: TopicPartition, epoch: Int32 = 0) -> ReplicaManager.BecomeLeaderOrFollower {
-            .init(topicPartition: tp, leader: 1, leaderEpoch: epoch, isr: [1, 2], replicas: [1, 2], zkVersion: 0)
+            .init(
+                topicPartition: tp,
+                leadership: LeaderISRAndControllerEpoch(leader: 1, leaderEpoch: epoch, isr: [1, 2], zkVersion: 0, controllerEpoch: 0),
+                replicas: [1, 2])
         }
         try #require(await manager.becomeLeaderOrFollower([state(t0), state(t1)], leaderEndpoints: [:], topicConfig: { _ in [:] }).isEmpty)
         let failedDir = try #require(manager.partition(t0)).log.parentDir

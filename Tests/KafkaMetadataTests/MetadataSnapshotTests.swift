@@ -9,10 +9,11 @@ import Testing
             epoch: Int64(id) * 100)
     }
 
-    private func state(_ topic: String, _ partition: Int32, leader: BrokerID, epoch: Int32 = 0) -> PartitionMetadata {
-        PartitionMetadata(
-            topicPartition: TopicPartition(topic: topic, partition: partition), controllerEpoch: 1, leader: leader,
-            leaderEpoch: epoch, isr: [1, 2], zkVersion: epoch, replicas: [1, 2])
+    private func state(_ topic: String, _ partition: Int32, leader: BrokerID, epoch: Int32 = 0) -> UpdateMetadataPartitionState {
+        UpdateMetadataPartitionState(
+            topicPartition: TopicPartition(topic: topic, partition: partition),
+            leadership: LeaderISRAndControllerEpoch(leader: leader, leaderEpoch: epoch, isr: [1, 2], zkVersion: epoch, controllerEpoch: 1),
+            replicas: [1, 2])
     }
 
     @Test func update_replacesBrokers_upsertsPartitions_andSetsController() {
@@ -35,10 +36,10 @@ import Testing
         var snapshot = MetadataSnapshot().applying(MetadataUpdate(controllerID: 1, controllerEpoch: 1, liveBrokers: [broker(1)],
             partitions: [state("gone", 0, leader: 1), state("gone", 1, leader: 1)], topicIDs: ["gone": KafkaTopicID(bytes: Array(repeating: 7, count: 16))]))
         snapshot = snapshot.applying(MetadataUpdate(controllerID: 1, controllerEpoch: 1, liveBrokers: [broker(1)],
-            partitions: [state("gone", 0, leader: PartitionMetadata.leaderDuringDelete)]))
+            partitions: [state("gone", 0, leader: LeaderAndISR.leaderDuringDelete)]))
         #expect(snapshot.partitions(of: "gone").map(\.topicPartition.partition) == [1])
         snapshot = snapshot.applying(MetadataUpdate(controllerID: -1, controllerEpoch: 1, liveBrokers: [broker(1)],
-            partitions: [state("gone", 1, leader: PartitionMetadata.leaderDuringDelete)]))
+            partitions: [state("gone", 1, leader: LeaderAndISR.leaderDuringDelete)]))
         #expect(!snapshot.contains(topic: "gone"))
         #expect(snapshot.topicIDs["gone"] == nil)
         #expect(snapshot.controllerID == nil)

@@ -46,12 +46,7 @@ import Testing
         batch.addUpdateMetadataRequest(brokerIDs: [2, 3], partitions: [tp], context: context)
         let zk = MetadataUpdate(
             controllerID: 2, controllerEpoch: 5, liveBrokers: brokers,
-            partitions: batch.updateMetadataPartitions.values.map {
-                PartitionMetadata(
-                    topicPartition: $0.topicPartition, controllerEpoch: $0.controllerEpoch, leader: $0.leader,
-                    leaderEpoch: $0.leaderEpoch, isr: $0.isr, zkVersion: $0.zkVersion, replicas: $0.replicas,
-                    offlineReplicas: $0.offlineReplicas)
-            },
+            partitions: Array(batch.updateMetadataPartitions.values),
             topicIDs: ["t": KafkaTopicID(uuid: QuorumControllerFixture.uuid(7))])
 
         let fromRecords = MetadataCache()

@@ -33,8 +33,10 @@ struct KRaftBrokerProcessTests {
     }
 
     /// partition → (leader, ISR) as a client sees it through `bootstrap`, or nil while unavailable.
-    static func leaders(_ cluster: KRaftClusterProcesses, _ topic: String) -> (controller: Int, partitions: [Int: (Int, [Int])])? {
-        guard let summary = try? python(script("kraft_admin.py"), ["leaders", cluster.bootstrapServers, topic], timeout: .seconds(60)),
+    static func leaders(
+        _ cluster: KRaftClusterProcesses, _ topic: String, via bootstrap: String? = nil
+    ) -> (controller: Int, partitions: [Int: (Int, [Int])])? {
+        guard let summary = try? python(script("kraft_admin.py"), ["leaders", bootstrap ?? cluster.bootstrapServers, topic], timeout: .seconds(60)),
             let partitions = summary["partitions"] as? [String: [Any]]
         else { return nil }
         var result: [Int: (Int, [Int])] = [:]
@@ -43,6 +45,20 @@ struct KRaftBrokerProcessTests {
             result[p] = (leader, isr)
         }
         return ((summary["controller"] as? Int) ?? -1, result)
+    }
+
+    /// Waits until every running broker's own metadata shows `count` partitions of `topic`, each led. A producer
+    /// bootstraps from all brokers: one still replaying the topic's records would answer with fewer partitions,
+    /// and librdkafka fails the records of a partition that disappears (_UNKNOWN_PARTITION).
+    static func waitUntilEveryBrokerKnows(_ cluster: KRaftClusterProcesses, _ topic: String, partitions count: Int) async throws {
+        for id in cluster.brokerIDs where cluster.isRunning(id) {
+            _ = try await poll("broker \(id) knows \(count) led partitions of \(topic)", timeout: .seconds(60), every: .milliseconds(250), detail: cluster.logTails) { () -> Bool? in
+                guard let view = leaders(cluster, topic, via: "127.0.0.1:\(cluster.brokerPorts[id]!)"), view.partitions.count == count,
+                    view.partitions.values.allSatisfy({ $0.0 >= 0 })
+                else { return nil }
+                return true
+            }
+        }
     }
 
     /// "partition offset key value headers" lines → the set of (partition, offset, value).
@@ -85,6 +101,7 @@ struct KRaftBrokerProcessTests {
             #expect(cluster.brokerIDs.map(Int.init).contains(view.controller))
             return view.partitions
         }
+        try await Self.waitUntilEveryBrokerKnows(cluster, topic, partitions: 3)
 
         let produced = try Self.python(
             Self.clientScript, ["produce", cluster.bootstrapServers, topic, "--count", "10000", "--acked", scratch + "/acked-1.txt"])
@@ -159,6 +176,7 @@ struct KRaftBrokerProcessTests {
             }
             return true
         }
+        try await Self.waitUntilEveryBrokerKnows(cluster, topic, partitions: 3)
         let produced = try Self.python(
             Self.clientScript, ["produce", cluster.bootstrapServers, topic, "--count", "2000", "--acked", scratch + "/acked.txt"])
         #expect(produced["acknowledged"] as? Int == 2_000, "produce: \(produced)")

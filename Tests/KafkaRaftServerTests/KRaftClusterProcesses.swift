@@ -1,5 +1,7 @@
 import ChildProcess
 import Foundation
+import KafkaClient
+import KafkaRaftProtocol
 import KafkaTestKit
 
 /// A KRaft cluster as real processes: `controllers` quorum members and `brokers` KRaft brokers
@@ -109,5 +111,27 @@ enum FreePort {
         }
         guard bound else { throw QuorumTestError("cannot find a free port") }
         return Int(UInt16(bigEndian: address.sin_port))
+    }
+}
+
+extension KRaftClusterProcesses {
+    /// DescribeQuorum v0 at controller `id`: the leader answers with its view (error 0, voters' log end
+    /// offsets, high watermark); a follower answers NOT_LEADER_OR_FOLLOWER naming the leader and epoch it
+    /// knows. nil when the controller does not answer.
+    func describeQuorum(_ id: Int32) async -> DescribeQuorumResponse.PartitionData? {
+        guard controllerIDs.contains(id), let port = ports[id] else { return nil }
+        return try? await withClosing(try await KafkaConnection.connect(host: "127.0.0.1", port: port, timeout: .seconds(2))) {
+            let response = try await $0.send(RaftWireCodec.describeQuorumRequest(), version: 0, timeout: .seconds(2))
+            return response.topics.first?.partitions.first
+        }
+    }
+
+    /// The active controller as the running controllers agree on it: (id, epoch) of a controller that answers
+    /// DescribeQuorum as leader, or nil while none does.
+    func activeController(among ids: [Int32]) async -> (id: Int32, epoch: Int32)? {
+        for id in ids where isRunning(id) {
+            if let view = await describeQuorum(id), view.errorCode == 0, view.leaderId == id { return (id, view.leaderEpoch) }
+        }
+        return nil
     }
 }

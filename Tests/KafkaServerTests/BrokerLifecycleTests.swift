@@ -48,6 +48,19 @@ struct BrokerLifecycleTests {
         #expect(lifecycle.nextRequest == nil)
     }
 
+    @Test func controlledShutdown_firstPendingAnswer_heartbeatsAgainAfter50ms_thenAtTheInterval() {
+        var lifecycle = BrokerLifecycle()
+        lifecycle.registrationAnswered(errorCode: .none, brokerEpoch: 2)
+        lifecycle.metadataApplied(through: 5)
+        lifecycle.heartbeatAnswered(errorCode: .none, isCaughtUp: true, isFenced: false, shouldShutDown: false)
+        #expect(lifecycle.pauseAfterHeartbeatMs(intervalMs: 2_000) == 2_000)
+        lifecycle.beginControlledShutdown()
+        lifecycle.heartbeatAnswered(errorCode: .none, isCaughtUp: true, isFenced: false, shouldShutDown: false)
+        #expect(lifecycle.pauseAfterHeartbeatMs(intervalMs: 2_000) == 50)
+        lifecycle.heartbeatAnswered(errorCode: .none, isCaughtUp: true, isFenced: false, shouldShutDown: false)
+        #expect(lifecycle.pauseAfterHeartbeatMs(intervalMs: 2_000) == 2_000)
+    }
+
     @Test func shutdownBeforeRegistration_stopsAtOnce() {
         var lifecycle = BrokerLifecycle()
         lifecycle.beginControlledShutdown()

@@ -33,6 +33,22 @@ struct ZooKeeperOperationsTests {
         }
     }
 
+    @Test func getDataPipelined_answersEveryPathInOrder_refillingFromCompletions() async throws {
+        try await RunningEnsemble.current.withIsolatedClient { zk, _ async throws in
+            for index in 0..<300 { _ = try await zk.create("/p\(index)", data: bytes("v\(index)")) }
+            // 300 reads through a window of 7: most are issued from another read's completion callback.
+            var paths = (0..<300).map { "/p\($0)" }
+            paths.insert("/missing", at: 150)
+            let answers = await zk.getDataPipelined(paths, window: 7)
+            #expect(answers.count == 301)
+            for (index, path) in paths.enumerated() where path != "/missing" {
+                #expect((try? answers[index].get().data) == bytes("v\(path.dropFirst(2))"))
+            }
+            #expect(throws: ZooKeeperError(code: .noNode, operation: .getData, path: "/missing")) { try answers[150].get() }
+            #expect(await zk.getDataPipelined([]).isEmpty)
+        }
+    }
+
     @Test func createModes_sequentialAndEphemeral() async throws {
         try await RunningEnsemble.current.withIsolatedClient { zk, _ async throws in
             try await zk.createRecursive("/isr_change_notification")

@@ -9,8 +9,8 @@ import Testing
 @Suite(.tags(.unit)) struct ControllerResponseEventsTests {
     let header = ControllerRequestHeader(controllerID: 1, controllerEpoch: 3, brokerEpoch: 7)
 
-    func stopReplica(delete: Bool) -> KafkaController.StopReplicaRequest {
-        KafkaController.StopReplicaRequest(brokerID: 2, header: header, partitionStates: [0, 1].map {
+    func stopReplica(delete: Bool) -> CoreStopReplicaRequest {
+        CoreStopReplicaRequest(brokerID: 2, header: header, partitionStates: [0, 1].map {
             StopReplicaPartitionState(topicPartition: TopicPartition(topic: "doomed", partition: $0), leaderEpoch: 4, deletePartition: delete)
         })
     }

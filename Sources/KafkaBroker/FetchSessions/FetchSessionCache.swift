@@ -48,27 +48,33 @@ public struct FetchSessionCache: Sendable {
             if sessionID != FetchSessionEpoch.invalidSessionID { sessions[sessionID] = nil }
             return epoch == FetchSessionEpoch.final ? .sessionless(fetch) : .full(fetch, privileged: isFromFollower)
         }
-        guard var session = sessions[sessionID] else { return .error(.fetchSessionIDNotFound) }
-        guard session.epoch == epoch else { return .error(.invalidFetchSessionEpoch) }
+        guard let known = sessions[sessionID] else { return .error(.fetchSessionIDNotFound) }
+        guard known.epoch == epoch else { return .error(.invalidFetchSessionEpoch) }
+        // Taken out of the dictionary so its partition map is uniquely referenced and updated in
+        // place: a copy left behind would make the update copy all (100,000) cached partitions.
+        var session = sessions.removeValue(forKey: sessionID)!
         _ = session.update(fetch, forget: forget)
-        if session.size == 0 {
-            sessions[sessionID] = nil
-            return .sessionless(fetch)
-        }
+        if session.size == 0 { return .sessionless(fetch) }
         session.lastUsedMs = nowMs
         session.epoch = FetchSessionEpoch.next(session.epoch)
+        let list = session.fetchList
         sessions[sessionID] = session
-        return .incremental(sessionID: sessionID, session.fetchList)
+        return .incremental(sessionID: sessionID, list)
     }
 
     /// After a full response: caches a session for `partitions` (with what was answered) if there
     /// is room or something can be evicted. Returns its id, or 0 when no session was created.
+    ///
+    /// `connectionOpen` false: the client is gone (a follower whose full fetch of 100,000 partitions
+    /// timed out closes its connection and sends another), so nobody can ever use the session; none
+    /// is created. Kafka creates it anyway and lets eviction reclaim it — here such sessions piled up
+    /// to a gigabyte on a busy leader (docs/differences.md).
     public mutating func maybeCreateSession(
         privileged: Bool, partitions: [(TopicPartition, FetchRequest.FetchPartition)],
         answers: [TopicPartition: FetchResponse.FetchablePartitionResponse], nowMs: Int64,
-        newID: () -> Int32
+        connectionOpen: Bool = true, newID: () -> Int32
     ) -> Int32 {
-        guard !partitions.isEmpty, maxEntries > 0 else { return FetchSessionEpoch.invalidSessionID }
+        guard connectionOpen, !partitions.isEmpty, maxEntries > 0 else { return FetchSessionEpoch.invalidSessionID }
         if sessions.count >= maxEntries, !tryEvict(privileged: privileged, size: partitions.count, nowMs: nowMs) {
             return FetchSessionEpoch.invalidSessionID
         }

@@ -13,7 +13,7 @@ extension BrokerApiTable {
     /// an incremental request names only changed partitions and is answered with only the
     /// partitions that have records, an error or a moved high watermark or log start offset.
     static func fetch(context: BrokerContext) -> BrokerApi {
-        BrokerApi(apiKey: .fetch, versions: 0...12, audience: .clients) { header, buffer, _ in
+        BrokerApi(apiKey: .fetch, versions: 0...12, audience: .clients) { header, buffer, requestContext in
             let request = try FetchRequest(from: &buffer, version: header.apiVersion)
             let replicaManager = context.replicaManager
             let replicaID: BrokerID? = request.replicaId >= 0 ? request.replicaId : nil
@@ -55,11 +55,12 @@ extension BrokerApiTable {
                     case .error, .sessionless:
                         return respond(sessionID: FetchSessionEpoch.invalidSessionID, answers)
                     case .full(let list, let privileged):
-                        let byPartition = Dictionary(answers, uniquingKeysWith: { first, _ in first })
+                        let open = requestContext.isConnectionOpen()
+                        let byPartition = open ? Dictionary(answers, uniquingKeysWith: { first, _ in first }) : [:]
                         let id = context.fetchSessions.withLock {
                             $0.maybeCreateSession(
                                 privileged: privileged, partitions: list, answers: byPartition, nowMs: ReplicaManager.nowMs(),
-                                newID: { Int32.random(in: 1...Int32.max) })
+                                connectionOpen: open, newID: { Int32.random(in: 1...Int32.max) })
                         }
                         return respond(sessionID: id, answers)
                     case .incremental(let sessionID, _):
@@ -120,7 +121,8 @@ extension BrokerApiTable {
                         fetchOffset: fetch.fetchOffset, maxBytes: min(Int(max(fetch.partitionMaxBytes, 0)), budget),
                         minOneMessage: version < 3 || total == 0, replicaID: replicaID,
                         currentLeaderEpoch: version >= 9 ? fetch.currentLeaderEpoch : -1,
-                        lastFetchedEpoch: version >= 12 ? fetch.lastFetchedEpoch : -1, nowMs: now)
+                        lastFetchedEpoch: version >= 12 ? fetch.lastFetchedEpoch : -1, nowMs: now,
+                        isrEligible: replicaManager.isReplicaIsrEligible)
                     answer.highWatermark = result.highWatermark
                     answer.lastStableOffset = result.highWatermark
                     answer.logStartOffset = result.logStartOffset
@@ -135,7 +137,7 @@ extension BrokerApiTable {
                     if result.highWatermarkMoved { replicaManager.activity.notify(topicPartition) }
                     if let update = result.isrUpdate {
                         context.logger.info("Expanding ISR of \(topicPartition) from \(partition.replicationState.isr) to \(update.isr)")
-                        Task { await replicaManager.write(update, on: partition) }
+                        replicaManager.enqueueIsrExpansion(update, on: partition)
                     }
                 } catch {
                     switch error {

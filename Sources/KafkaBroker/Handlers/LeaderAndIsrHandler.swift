@@ -7,59 +7,72 @@ extension BrokerApiTable {
     /// epoch, then each partition becomes leader or follower if its leader epoch is newer (Kafka's
     /// `handleLeaderAndIsrRequest` and `ReplicaManager.becomeLeaderOrFollower`).
     static func leaderAndIsr(context: BrokerContext) -> BrokerApi {
-        .typed(LeaderAndIsrRequest.self, versions: 0...5, audience: .controller) { request, header, _ in
-            let states = header.apiVersion >= 2
-                ? request.topicStates.flatMap { topic in topic.partitionStates.map { ($0, topic.topicName) } }
-                : request.ungroupedPartitionStates.map { ($0, $0.topicName) }
-            func response(_ error: KafkaErrorCode, partitionErrors: [TopicPartition: KafkaErrorCode] = [:]) -> LeaderAndIsrResponse {
-                let all = states.map { state, topic in
-                    (TopicPartition(topic: topic, partition: state.partitionIndex), partitionErrors[TopicPartition(topic: topic, partition: state.partitionIndex)] ?? error)
-                }
-                if header.apiVersion >= 5 {
-                    let byTopic = Dictionary(grouping: all, by: { $0.0.topic })
-                    return LeaderAndIsrResponse(
-                        errorCode: error.rawValue,
-                        topics: byTopic.keys.sorted().map { topic in
-                            .init(topicId: request.topicStates.first { $0.topicName == topic }?.topicId ?? .zero,
-                                  partitionErrors: byTopic[topic]!.map { .init(topicName: topic, partitionIndex: $0.0.partition, errorCode: $0.1.rawValue) })
-                        })
-                }
+        BrokerApi(apiKey: .leaderAndIsr, versions: 0...5, audience: .controller) { header, buffer, _ in
+            // Each partition state becomes the broker's own as it is decoded: the generated request's
+            // arrays for 100,000 partitions are never all alive beside ours.
+            let decoded = try LeaderAndIsrRequest.decode(from: &buffer, version: header.apiVersion) { state, topic in
+                ReplicaManager.BecomeLeaderOrFollower(state, topic: topic)
+            }
+            let response = await leaderAndIsrResponse(
+                decoded.request, states: decoded.partitions, version: header.apiVersion, context: context)
+            return .send(ResponseFrame.make(response, correlationID: header.correlationId, version: header.apiVersion))
+        }
+    }
+
+    private static func leaderAndIsrResponse(
+        _ request: LeaderAndIsrRequest, states: [ReplicaManager.BecomeLeaderOrFollower], version: Int16, context: BrokerContext
+    ) async -> LeaderAndIsrResponse {
+        func response(_ error: KafkaErrorCode, partitionErrors: [TopicPartition: KafkaErrorCode] = [:]) -> LeaderAndIsrResponse {
+            let all = states.map { ($0.topicPartition, partitionErrors[$0.topicPartition] ?? error) }
+            if version >= 5 {
+                let byTopic = Dictionary(grouping: all, by: { $0.0.topic })
+                let topicIDs = Dictionary(request.topicStates.map { ($0.topicName, $0.topicId) }, uniquingKeysWith: { first, _ in first })
                 return LeaderAndIsrResponse(
                     errorCode: error.rawValue,
-                    partitionErrors: all.map { .init(topicName: $0.0.topic, partitionIndex: $0.0.partition, errorCode: $0.1.rawValue) })
+                    topics: byTopic.keys.sorted().map { topic in
+                        .init(topicId: topicIDs[topic] ?? .zero,
+                              partitionErrors: byTopic[topic]!.map { .init(topicName: topic, partitionIndex: $0.0.partition, errorCode: $0.1.rawValue) })
+                    })
             }
-            switch context.fence.admit(controllerEpoch: request.controllerEpoch, brokerEpoch: request.brokerEpoch) {
-            case .staleBrokerEpoch:
-                return response(.staleBrokerEpoch)
-            case .staleControllerEpoch(let stale, let current):
-                context.logger.warning("Ignoring LeaderAndIsr from controller \(request.controllerId) with epoch \(stale) (current \(current))")
-                return response(.staleControllerEpoch)
-            case .accept:
-                var endpoints: [BrokerID: ReplicaFetcherManager.Endpoint] = [:]
-                for leader in request.liveLeaders {
-                    endpoints[leader.brokerId] = .init(host: leader.hostName, port: Int(leader.port))
-                }
-                let administration = context.topicAdministration
-                let refused = await context.applyLeadership(
-                    states.map { state, topic in
-                        ReplicaManager.BecomeLeaderOrFollower(
-                            topicPartition: TopicPartition(topic: topic, partition: state.partitionIndex), leader: state.leader,
-                            leaderEpoch: state.leaderEpoch, isr: state.isr, replicas: state.replicas, zkVersion: state.zkVersion,
-                            controllerEpoch: state.controllerEpoch)
-                    },
-                    leaderEndpoints: endpoints,
-                    topicConfig: { topic in try? await administration.topicConfig(topic) })
-                for (partition, reason) in refused {
-                    context.logger.info("Ignoring LeaderAndIsr for partition \(partition) from controller \(request.controllerId): \(reason)")
-                }
-                return response(.none, partitionErrors: refused.mapValues {
-                    switch $0 {
-                    case .notAReplica: .unknownTopicOrPartition
-                    case .storage: .kafkaStorageError
-                    case .staleLeaderEpoch: .staleControllerEpoch
+            return LeaderAndIsrResponse(
+                errorCode: error.rawValue,
+                partitionErrors: all.map { .init(topicName: $0.0.topic, partitionIndex: $0.0.partition, errorCode: $0.1.rawValue) })
+        }
+        switch context.fence.admit(controllerEpoch: request.controllerEpoch, brokerEpoch: request.brokerEpoch) {
+        case .staleBrokerEpoch:
+            return response(.staleBrokerEpoch)
+        case .staleControllerEpoch(let stale, let current):
+            context.logger.warning("Ignoring LeaderAndIsr from controller \(request.controllerId) with epoch \(stale) (current \(current))")
+            return response(.staleControllerEpoch)
+        case .accept:
+            var endpoints: [BrokerID: ReplicaFetcherManager.Endpoint] = [:]
+            for leader in request.liveLeaders {
+                endpoints[leader.brokerId] = .init(host: leader.hostName, port: Int(leader.port))
+            }
+            let administration = context.topicAdministration
+            let refused = await context.applyLeadership(
+                states,
+                leaderEndpoints: endpoints,
+                topicConfig: { [logger = context.logger] topic in
+                    // A log created with the wrong config is worse than a late one (a compacted topic would be
+                    // cleaned by retention): failures are logged, not swallowed.
+                    do {
+                        return try await administration.topicConfig(topic)
+                    } catch {
+                        logger.error("Could not read the config of topic \(topic); its new logs use the broker's defaults: \(error)")
+                        return nil
                     }
                 })
+            for (partition, reason) in refused {
+                context.logger.info("Ignoring LeaderAndIsr for partition \(partition) from controller \(request.controllerId): \(reason)")
             }
+            return response(.none, partitionErrors: refused.mapValues {
+                switch $0 {
+                case .notAReplica: .unknownTopicOrPartition
+                case .storage: .kafkaStorageError
+                case .staleLeaderEpoch: .staleControllerEpoch
+                }
+            })
         }
     }
 
@@ -97,5 +110,17 @@ extension BrokerApiTable {
                 })
             }
         }
+    }
+}
+
+extension ReplicaManager.BecomeLeaderOrFollower {
+    /// One partition state of a LeaderAndIsr request, as the replica manager applies it.
+    public init(_ state: LeaderAndIsrRequest.LeaderAndIsrPartitionState, topic: String) {
+        self.init(
+            topicPartition: TopicPartition(topic: topic, partition: state.partitionIndex),
+            leadership: LeaderISRAndControllerEpoch(
+                leader: state.leader, leaderEpoch: state.leaderEpoch, isr: state.isr, zkVersion: state.zkVersion,
+                controllerEpoch: state.controllerEpoch),
+            replicas: state.replicas)
     }
 }

@@ -7,7 +7,8 @@ extension BrokerApiTable {
     /// the live brokers' endpoints on the listener the request came in on, the controller id, and
     /// each requested topic's partitions with leader, replicas and ISR.
     static func metadata(context: BrokerContext) -> BrokerApi {
-        .typed(MetadataRequest.self, versions: 0...5) { request, header, requestContext in
+        BrokerApi(apiKey: .metadata, versions: 0...5, audience: .clients) { header, buffer, requestContext in
+            let request = try MetadataRequest(from: &buffer, version: header.apiVersion)
             let snapshot = context.metadataCache.snapshot
             // v0: an empty list means all topics. v1+: null means all, empty means none.
             let requested: [String]? =
@@ -17,7 +18,14 @@ extension BrokerApiTable {
                     request.topics.map { $0.compactMap(\.name) }
                 }
             let names = requested ?? snapshot.topics
-            var topics: [MetadataResponse.MetadataResponseTopic] = []
+            let brokers = snapshot.aliveBrokers(listenerName: requestContext.listenerName).map { broker, endpoint in
+                MetadataResponse.MetadataResponseBroker(nodeId: broker.id, host: endpoint.host, port: endpoint.port, rack: broker.rack)
+            }
+            // Encoded topic by topic: only one topic's partition values exist at a time.
+            var topics = MetadataResponseWriter(
+                head: MetadataResponse(
+                    throttleTimeMs: 0, brokers: brokers, clusterId: context.clusterID, controllerId: snapshot.controllerID ?? -1),
+                topicCount: names.count, correlationID: header.correlationId, version: header.apiVersion)
             // v0–v3 always allow auto-creation; v4+ say so per request (KIP-204).
             let allowAutoCreation = (header.apiVersion < 4 || request.allowAutoTopicCreation) && context.config.autoCreateTopicsEnable
             for name in names {
@@ -32,12 +40,7 @@ extension BrokerApiTable {
                     topics.append(MetadataResponse.MetadataResponseTopic(errorCode: KafkaErrorCode.unknownTopicOrPartition.rawValue, name: name))
                 }
             }
-            let brokers = snapshot.aliveBrokers(listenerName: requestContext.listenerName).map { broker, endpoint in
-                MetadataResponse.MetadataResponseBroker(nodeId: broker.id, host: endpoint.host, port: endpoint.port, rack: broker.rack)
-            }
-            return MetadataResponse(
-                throttleTimeMs: 0, brokers: brokers, clusterId: context.clusterID,
-                controllerId: snapshot.controllerID ?? -1, topics: topics)
+            return .send(topics.finish())
         }
     }
 

@@ -7,34 +7,50 @@ extension BrokerApiTable {
     /// epoch, then applied to the metadata cache (Kafka's `handleUpdateMetadataRequest` and
     /// `ReplicaManager.maybeUpdateMetadataCache`).
     static func updateMetadata(context: BrokerContext) -> BrokerApi {
-        .typed(UpdateMetadataRequest.self, versions: 0...7, audience: .controller) { request, header, _ in
-            switch context.fence.admit(controllerEpoch: request.controllerEpoch, brokerEpoch: request.brokerEpoch) {
-            case .staleBrokerEpoch(let stale, let current):
-                context.logger.info(
-                    "Received UpdateMetadata request with stale broker epoch \(stale) (current \(current)) from controller \(request.controllerId)")
-                return UpdateMetadataResponse(errorCode: KafkaErrorCode.staleBrokerEpoch.rawValue)
-            case .staleControllerEpoch(let stale, let current):
-                context.logger.warning(
-                    "Ignoring UpdateMetadata from controller \(request.controllerId) with correlation id \(header.correlationId): its controller epoch \(stale) is older than the current controller epoch \(current)")
-                return UpdateMetadataResponse(errorCode: KafkaErrorCode.staleControllerEpoch.rawValue)
-            case .accept:
-                context.metadataCache.apply(metadataUpdate(from: request, version: header.apiVersion))
-                return UpdateMetadataResponse(errorCode: KafkaErrorCode.none.rawValue)
-            }
+        BrokerApi(apiKey: .updateMetadata, versions: 0...7, audience: .controller) { header, buffer, _ in
+            // Partition states become the metadata cache's own as they are decoded (see
+            // ConvertedPartitionStates): the generated arrays for 100,000 partitions never coexist with them.
+            let decoded = try UpdateMetadataRequest.decode(
+                from: &buffer, version: header.apiVersion, convertingPartitions: metadataPartitionState)
+            let response = updateMetadataResponse(decoded.request, partitions: decoded.partitions, header: header, context: context)
+            return .send(ResponseFrame.make(response, correlationID: header.correlationId, version: header.apiVersion))
         }
     }
 
-    static func metadataUpdate(from request: UpdateMetadataRequest, version: Int16) -> MetadataUpdate {
-        let states = version >= 5
-            ? request.topicStates.flatMap { topic in topic.partitionStates.map { ($0, topic.topicName) } }
-            : request.ungroupedPartitionStates.map { ($0, $0.topicName) }
-        let partitions = states.map { state, topic in
-            PartitionMetadata(
-                topicPartition: TopicPartition(topic: topic, partition: state.partitionIndex),
-                controllerEpoch: state.controllerEpoch, leader: state.leader, leaderEpoch: state.leaderEpoch,
-                isr: state.isr, zkVersion: state.zkVersion, replicas: state.replicas,
-                offlineReplicas: state.offlineReplicas)
+    private static func updateMetadataResponse(
+        _ request: UpdateMetadataRequest, partitions: [UpdateMetadataPartitionState], header: RequestHeader, context: BrokerContext
+    ) -> UpdateMetadataResponse {
+        switch context.fence.admit(controllerEpoch: request.controllerEpoch, brokerEpoch: request.brokerEpoch) {
+        case .staleBrokerEpoch(let stale, let current):
+            context.logger.info(
+                "Received UpdateMetadata request with stale broker epoch \(stale) (current \(current)) from controller \(request.controllerId)")
+            return UpdateMetadataResponse(errorCode: KafkaErrorCode.staleBrokerEpoch.rawValue)
+        case .staleControllerEpoch(let stale, let current):
+            context.logger.warning(
+                "Ignoring UpdateMetadata from controller \(request.controllerId) with correlation id \(header.correlationId): its controller epoch \(stale) is older than the current controller epoch \(current)")
+            return UpdateMetadataResponse(errorCode: KafkaErrorCode.staleControllerEpoch.rawValue)
+        case .accept:
+            context.metadataCache.apply(metadataUpdate(from: request, partitions: partitions, version: header.apiVersion))
+            return UpdateMetadataResponse(errorCode: KafkaErrorCode.none.rawValue)
         }
+    }
+
+    /// One decoded partition state as the metadata cache keeps it.
+    static func metadataPartitionState(
+        _ state: UpdateMetadataRequest.UpdateMetadataPartitionState, topic: String
+    ) -> UpdateMetadataPartitionState {
+        UpdateMetadataPartitionState(
+            topicPartition: TopicPartition(topic: topic, partition: state.partitionIndex),
+            leadership: LeaderISRAndControllerEpoch(
+                leader: state.leader, leaderEpoch: state.leaderEpoch, isr: state.isr, zkVersion: state.zkVersion,
+                controllerEpoch: state.controllerEpoch),
+            replicas: state.replicas, offlineReplicas: state.offlineReplicas)
+    }
+
+    /// The cache update for `request`, whose partition states were converted while decoding.
+    static func metadataUpdate(
+        from request: UpdateMetadataRequest, partitions: [UpdateMetadataPartitionState], version: Int16
+    ) -> MetadataUpdate {
         let brokers = request.liveBrokers.map { broker in
             let endpoints: [BrokerEndpoint] =
                 version == 0

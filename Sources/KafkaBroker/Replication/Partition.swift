@@ -37,14 +37,17 @@ public final class Partition: Sendable {
         self.guarded = Mutex(Guarded(replication: state, minInsyncReplicas: minInsyncReplicas))
     }
 
-    /// An ISR change the leader wants written to `/brokers/topics/<t>/partitions/<p>/state`.
-    public struct IsrUpdate: Sendable, Hashable {
+    /// An ISR change the leader wants written to `/brokers/topics/<t>/partitions/<p>/state` (Kafka 2.8's
+    /// `PendingShrinkIsr`/`PendingExpandIsr` with their `sentLeaderAndIsr`): the leader's leadership with the new
+    /// ISR, at the cached zkVersion (the write's compare-and-set token) and the leader's controller epoch.
+    public struct IsrUpdate: PartitionLeadershipCarrying, Sendable, Hashable {
         public var topicPartition: TopicPartition
-        public var leader: BrokerID
-        public var leaderEpoch: Int32
-        public var isr: [BrokerID]
-        public var controllerEpoch: Int32
-        public var zkVersion: Int32
+        public var leadership: LeaderISRAndControllerEpoch
+
+        public init(topicPartition: TopicPartition, leadership: LeaderISRAndControllerEpoch) {
+            self.topicPartition = topicPartition
+            self.leadership = leadership
+        }
     }
 
     public var replicationState: PartitionReplicationState { guarded.withLock { $0.replication } }
@@ -84,8 +87,7 @@ public final class Partition: Sendable {
             guard partitionEpoch > guarded.replication.zkVersion else { return false }
             guarded.replication.isr = isr
             guarded.replication.zkVersion = partitionEpoch
-            if guarded.replication.replicas != replicas {
-                guarded.replication.replicas = replicas
+            if guarded.replication.replicas != replicas && guarded.replication.isLeader {
                 for replica in replicas where replica != guarded.replication.brokerID && guarded.replication.followers[replica] == nil {
                     guarded.replication.followers[replica] = .init(lastCaughtUpTimeMs: isr.contains(replica) ? nowMs : 0)
                 }
@@ -93,6 +95,7 @@ public final class Partition: Sendable {
                     guarded.replication.followers[replica] = nil
                 }
             }
+            guarded.replication.replicas = replicas
             guard guarded.replication.isLeader else { return false }
             return maybeIncrementHighWatermark(guarded)
         }
@@ -169,7 +172,7 @@ public final class Partition: Sendable {
     /// `updateFollowerFetchState` skips diverging reads).
     func read(
         fetchOffset: Int64, maxBytes: Int, minOneMessage: Bool, replicaID: BrokerID?, currentLeaderEpoch: Int32,
-        lastFetchedEpoch: Int32 = -1, nowMs: Int64
+        lastFetchedEpoch: Int32 = -1, nowMs: Int64, isrEligible: (BrokerID) -> Bool = { _ in true }
     ) throws(ReadError) -> ReadResult {
         try guarded.withLock { (guarded: inout Guarded) throws(ReadError) in
             let state = guarded.replication
@@ -213,7 +216,7 @@ public final class Partition: Sendable {
                 guarded.replication.recordFollowerFetch(
                     replica: replicaID, fetchOffset: fetchOffset, leaderLogEndOffset: log.logEndOffset, nowMs: nowMs)
                 moved = maybeIncrementHighWatermark(guarded)
-                if !guarded.isrUpdateInFlight, let isr = guarded.replication.expandedIsr(highWatermark: log.highWatermark) {
+                if !guarded.isrUpdateInFlight, let isr = guarded.replication.expandedIsr(highWatermark: log.highWatermark, eligible: isrEligible) {
                     update = isrUpdate(guarded.replication, isr: isr)
                     guarded.pendingIsrUpdate = update
                 }
@@ -244,7 +247,10 @@ public final class Partition: Sendable {
         guarded.withLock { guarded in
             guard guarded.replication.leaderEpoch == update.leaderEpoch, guarded.replication.isLeader else { return false }
             guarded.pendingIsrUpdate = nil
-            guard let newZkVersion else { return false }
+            // A newer state may have arrived while the write was under way (KRaft: the metadata log brings this
+            // very change, or a later one such as a fencing shrink, before the AlterPartition answer); Kafka 3.3
+            // ignores an answer once the partition state moved on.
+            guard let newZkVersion, newZkVersion > guarded.replication.zkVersion else { return false }
             guarded.replication.isr = update.isr
             guarded.replication.zkVersion = newZkVersion
             return maybeIncrementHighWatermark(guarded)
@@ -252,9 +258,9 @@ public final class Partition: Sendable {
     }
 
     private func isrUpdate(_ state: PartitionReplicationState, isr: [BrokerID]) -> IsrUpdate {
-        IsrUpdate(
-            topicPartition: topicPartition, leader: state.leader, leaderEpoch: state.leaderEpoch, isr: isr,
-            controllerEpoch: state.controllerEpoch, zkVersion: state.zkVersion)
+        var leadership = state.leadership
+        leadership.leaderAndISR = state.leaderAndISR.newEpochlessISR(isr)
+        return IsrUpdate(topicPartition: topicPartition, leadership: leadership)
     }
 
     /// Kafka's `maybeIncrementLeaderHW` over the maximal ISR.

@@ -4,7 +4,7 @@ import KafkaModel
 /// fetch state, and the rules that move the high watermark and the ISR (Kafka 2.8 `Partition`
 /// and `Replica`). Pure: callers pass the clock and the leader's log end offset, and apply the
 /// returned decisions (ZooKeeper writes, waking waiters) themselves.
-public struct PartitionReplicationState: Sendable, Hashable {
+public struct PartitionReplicationState: PartitionLeadershipCarrying, Sendable, Hashable {
     /// What the leader knows of one follower (Kafka's `Replica`).
     public struct FollowerState: Sendable, Hashable {
         /// The follower's log end offset: the offset of its last fetch, or -1 before its first.
@@ -17,35 +17,28 @@ public struct PartitionReplicationState: Sendable, Hashable {
     }
 
     public let brokerID: BrokerID
-    public var leader: BrokerID
-    public var leaderEpoch: Int32
-    public var isr: [BrokerID]
+    /// Its zkVersion is the version of `/brokers/topics/<t>/partitions/<p>/state` this ISR was read or written at;
+    /// its controller epoch that of the controller that wrote the state (the leader writes ISR changes with it).
+    public var leadership: LeaderISRAndControllerEpoch
     public var replicas: [BrokerID]
-    /// The version of `/brokers/topics/<t>/partitions/<p>/state` this ISR was read or written at.
-    public var zkVersion: Int32
-    /// The controller epoch that wrote the partition state (the leader writes ISR changes with it).
-    public var controllerEpoch: Int32
-    public var followers: [BrokerID: FollowerState]
+    /// Kept by leaders only (followers decide nothing from it, and a follower that becomes leader starts from a
+    /// fresh state): at 100,000 partitions two thirds of a broker's replicas are followers.
+    public var followers: FollowerStates
 
     public var isLeader: Bool { leader == brokerID }
 
     /// Kafka's `Partition.makeLeader` / `makeFollower`: a fresh view of the followers. ISR members
     /// count as caught up now, others never were, so a lagging replica is not shrunk out at once
     /// nor admitted early.
-    public init(
-        brokerID: BrokerID, leader: BrokerID, leaderEpoch: Int32, isr: [BrokerID], replicas: [BrokerID],
-        zkVersion: Int32, controllerEpoch: Int32, nowMs: Int64
-    ) {
+    public init(brokerID: BrokerID, leadership: LeaderISRAndControllerEpoch, replicas: [BrokerID], nowMs: Int64) {
         self.brokerID = brokerID
-        self.leader = leader
-        self.leaderEpoch = leaderEpoch
-        self.isr = isr
+        self.leadership = leadership
         self.replicas = replicas
-        self.zkVersion = zkVersion
-        self.controllerEpoch = controllerEpoch
-        var followers: [BrokerID: FollowerState] = [:]
-        for replica in replicas where replica != brokerID {
-            followers[replica] = FollowerState(lastCaughtUpTimeMs: isr.contains(replica) ? nowMs : 0)
+        var followers = FollowerStates()
+        if leadership.leaderAndISR.leader == brokerID {
+            for replica in replicas where replica != brokerID {
+                followers[replica] = FollowerState(lastCaughtUpTimeMs: leadership.leaderAndISR.isr.contains(replica) ? nowMs : 0)
+            }
         }
         self.followers = followers
     }
@@ -80,12 +73,13 @@ public struct PartitionReplicationState: Sendable, Hashable {
     }
 
     /// Kafka's `Partition.maybeExpandIsr`: a follower outside the ISR joins once its log end offset
-    /// reached the high watermark. Returns the ISR to write, or nil.
-    public func expandedIsr(highWatermark: Int64) -> [BrokerID]? {
+    /// reached the high watermark, if it is eligible (Kafka 3.3's `isReplicaIsrEligible`: in KRaft mode neither
+    /// fenced nor in controlled shutdown, which the controller would refuse). Returns the ISR to write, or nil.
+    public func expandedIsr(highWatermark: Int64, eligible: (BrokerID) -> Bool = { _ in true }) -> [BrokerID]? {
         guard isLeader else { return nil }
         let joining = replicas.filter { replica in
             replica != brokerID && !isr.contains(replica)
-                && (followers[replica]?.logEndOffset ?? -1) >= highWatermark
+                && (followers[replica]?.logEndOffset ?? -1) >= highWatermark && eligible(replica)
         }
         guard !joining.isEmpty else { return nil }
         return isr + joining

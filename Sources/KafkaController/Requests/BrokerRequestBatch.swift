@@ -11,7 +11,7 @@ import KafkaModel
 ///   `deletePartition` is sticky.
 /// - An `UpdateMetadata` partition entry is built from the context when added; partitions without
 ///   leadership info are skipped; for topics queued for deletion the leader is sent as
-///   ``UpdateMetadataPartitionState/leaderDuringDelete`` (epoch 0, zkVersion 0).
+///   ``LeaderAndISR/leaderDuringDelete`` (epoch 0, zkVersion 0).
 /// - Broker ids < 0 are ignored.
 /// - ``makeRequests(controllerID:controllerEpoch:context:)`` emits `LeaderAndIsr`, then `UpdateMetadata`,
 ///   then `StopReplica`, each only for brokers that are live or shutting down, and empties the batch.
@@ -61,7 +61,7 @@ public struct BrokerRequestBatch: Sendable {
         for brokerID in brokerIDs where brokerID >= 0 {
             let alreadyNew = leaderAndISRRequests[brokerID]?[partition]?.isNew ?? false
             leaderAndISRRequests[brokerID, default: [:]][partition] = LeaderAndISRPartitionState(
-                topicPartition: partition, leaderISRAndControllerEpoch: leaderISRAndControllerEpoch,
+                topicPartition: partition, leadership: leaderISRAndControllerEpoch,
                 assignment: assignment, isNew: isNew || alreadyNew)
         }
         // Every live-or-shutting-down broker, taken straight from the registry: no set is built and sorted
@@ -97,14 +97,10 @@ public struct BrokerRequestBatch: Sendable {
             let replicas = context.partitionReplicaAssignment(partition)
             let offlineReplicas = replicas.filter { !context.isReplicaOnline($0, partition) }
             let beingDeleted = context.isTopicQueuedUpForDeletion(partition.topic)
-            let leaderAndISR =
-                beingDeleted
-                ? LeaderAndISR(leader: UpdateMetadataPartitionState.leaderDuringDelete, isr: info.leaderAndISR.isr)
-                : info.leaderAndISR
+            var leadership = info
+            if beingDeleted { leadership.leaderAndISR = .duringDelete(isr: info.leaderAndISR.isr) }
             updateMetadataPartitions[partition] = UpdateMetadataPartitionState(
-                topicPartition: partition, controllerEpoch: info.controllerEpoch, leader: leaderAndISR.leader,
-                leaderEpoch: leaderAndISR.leaderEpoch, isr: leaderAndISR.isr, zkVersion: leaderAndISR.zkVersion,
-                replicas: replicas, offlineReplicas: offlineReplicas)
+                topicPartition: partition, leadership: leadership, replicas: replicas, offlineReplicas: offlineReplicas)
         }
     }
 

@@ -6,4 +6,14 @@
 public protocol ControllerRequestSender: AnyObject {
     /// Queues the requests, in order, for their brokers.
     func send(_ requests: [ControllerBrokerRequest])
+
+    /// Sends what an event holding its requests back has gathered so far, now, and keeps holding what comes
+    /// after. The flows call it when a state machine pass ends, where Kafka 2.8 calls
+    /// `ControllerBrokerRequestBatch.sendRequestsToBrokers` (broker failure, controlled shutdown), so brokers
+    /// learn of new leaders without waiting for the event's later passes. Senders that never hold: nothing to do.
+    func sendHeldBatches()
+}
+
+extension ControllerRequestSender {
+    public func sendHeldBatches() {}
 }

@@ -1,16 +1,12 @@
 import KafkaModel
 
-/// One partition of a `LeaderAndIsr` request: the leader, ISR and epochs the broker must apply, and the full
-/// assignment (Kafka's `LeaderAndIsrPartitionState`).
-public struct LeaderAndISRPartitionState: Sendable, Hashable {
+/// One partition of a `LeaderAndIsr` request: the leadership the broker must apply (leader, ISR, epochs, the state
+/// znode's version as its CAS token for its own ISR updates) and the full assignment (Kafka's
+/// `LeaderAndIsrPartitionState`).
+public struct LeaderAndISRPartitionState: PartitionLeadershipCarrying, Sendable, Hashable {
     public var topicPartition: TopicPartition
-    /// The epoch of the controller that made this leadership decision (from the state znode).
-    public var controllerEpoch: Int32
-    public var leader: BrokerID
-    public var leaderEpoch: Int32
-    public var isr: [BrokerID]
-    /// The partition state znode's version (the broker's CAS token for its own ISR updates).
-    public var zkVersion: Int32
+    /// As the state znode holds it; its controller epoch is that of the controller that made the decision.
+    public var leadership: LeaderISRAndControllerEpoch
     public var replicas: [BrokerID]
     public var addingReplicas: [BrokerID]
     public var removingReplicas: [BrokerID]
@@ -18,15 +14,11 @@ public struct LeaderAndISRPartitionState: Sendable, Hashable {
     public var isNew: Bool
 
     public init(
-        topicPartition: TopicPartition, leaderISRAndControllerEpoch: LeaderISRAndControllerEpoch,
-        assignment: ReplicaAssignment, isNew: Bool
+        topicPartition: TopicPartition, leadership: LeaderISRAndControllerEpoch, assignment: ReplicaAssignment,
+        isNew: Bool
     ) {
         self.topicPartition = topicPartition
-        self.controllerEpoch = leaderISRAndControllerEpoch.controllerEpoch
-        self.leader = leaderISRAndControllerEpoch.leaderAndISR.leader
-        self.leaderEpoch = leaderISRAndControllerEpoch.leaderAndISR.leaderEpoch
-        self.isr = leaderISRAndControllerEpoch.leaderAndISR.isr
-        self.zkVersion = leaderISRAndControllerEpoch.leaderAndISR.zkVersion
+        self.leadership = leadership
         self.replicas = assignment.replicas
         self.addingReplicas = assignment.addingReplicas
         self.removingReplicas = assignment.removingReplicas

@@ -298,11 +298,8 @@ public final class ReplicaStateMachine {
                             + "controller was elected with epoch \(stored.controllerEpoch). Aborting state change "
                             + "by this controller")
                 } else if stored.leaderAndISR.isr.contains(brokerID) {
-                    let current = stored.leaderAndISR
-                    let newLeader = current.leader == brokerID ? LeaderAndISR.noLeader : current.leader
-                    // The last ISR member is never removed: it marks who has the latest data.
-                    let newISR = current.isr.count == 1 ? current.isr : current.isr.filter { $0 != brokerID }
-                    withReplica[partition] = current.newLeaderAndISR(leader: newLeader, isr: newISR)
+                    // Leader -1 if it led; the last ISR member is never removed (it marks who has the latest data).
+                    withReplica[partition] = stored.leaderAndISR.removingReplica(brokerID)
                 } else {
                     withoutReplica[partition] = stored.leaderAndISR
                 }

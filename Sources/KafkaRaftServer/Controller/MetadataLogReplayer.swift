@@ -69,25 +69,53 @@ public struct MetadataLogReplayer: Sendable {
                 state.skipControlRecord(offset: offset)
                 applied.append(Applied(offset: offset, record: nil, trace: []))
             case .data(let bytes):
-                let record: MetadataRecord
-                do {
-                    record = try MetadataRecordSerde.decode(bytes).record
-                } catch {
-                    throw .undecodableRecord(offset: offset, reason: "\(error)")
-                }
-                let context = trace.map { _ in QuorumControllerTrace.context(for: record, in: state) }
-                state.replay(record, offset: offset)
-                bytesSinceSnapshot += bytes.count
-                var lines: [ControllerTraceRecord] = []
-                if let trace, let context {
-                    lines = QuorumControllerTrace.records(
-                        for: record, offset: offset, context: context, after: state, controllerID: trace.controllerID,
-                        raftEpoch: trace.raftEpoch, timeMs: trace.timeMs)
-                }
-                applied.append(Applied(offset: offset, record: record, trace: lines))
+                applied.append(try replay(bytes, at: offset, trace: trace))
             }
         }
         return applied
+    }
+
+    /// Applies one delivery of a ``RaftCommitCursor`` (what a ``RaftQuorumNode`` hands its state machine): a
+    /// snapshot replaces the state when it is ahead of it; a batch's data records are replayed in order, and the
+    /// control records between and after them (LeaderChange) are skipped so `nextOffset` passes `lastOffset`.
+    /// Records already applied are ignored. The same replay as ``catchUp(log:highWatermark:trace:)``, fed with
+    /// copies of the committed records instead of the Raft log itself, so it can run off the Raft thread.
+    public mutating func apply(
+        _ delivery: RaftCommitCursor.Delivery, trace: TraceContext? = nil
+    ) throws(ReplayError) -> [Applied] {
+        switch delivery {
+        case .snapshot(let snapshot):
+            guard snapshot.id.offset > nextOffset else { return [] }
+            try load(snapshot)
+            return []
+        case .commit(let batch):
+            var applied: [Applied] = []
+            for (offset, bytes) in batch.records where offset >= nextOffset {
+                if offset > nextOffset { state.skipControlRecord(offset: offset - 1) }
+                applied.append(try replay(bytes, at: offset, trace: trace))
+            }
+            if batch.lastOffset >= nextOffset { state.skipControlRecord(offset: batch.lastOffset) }
+            return applied
+        }
+    }
+
+    private mutating func replay(_ bytes: [UInt8], at offset: Int64, trace: TraceContext?) throws(ReplayError) -> Applied {
+        let record: MetadataRecord
+        do {
+            record = try MetadataRecordSerde.decode(bytes).record
+        } catch {
+            throw .undecodableRecord(offset: offset, reason: "\(error)")
+        }
+        let context = trace.map { _ in QuorumControllerTrace.context(for: record, in: state) }
+        state.replay(record, offset: offset)
+        bytesSinceSnapshot += bytes.count
+        var lines: [ControllerTraceRecord] = []
+        if let trace, let context {
+            lines = QuorumControllerTrace.records(
+                for: record, offset: offset, context: context, after: state, controllerID: trace.controllerID,
+                raftEpoch: trace.raftEpoch, timeMs: trace.timeMs)
+        }
+        return Applied(offset: offset, record: record, trace: lines)
     }
 
     /// Who is tracing and when (the trace lines' controller id, epoch and time).

@@ -7,16 +7,21 @@ import KafkaQuorumController
 import KafkaRaft
 import Logging
 
-/// The quorum controller of one controller process (Kafka 3.3's `QuorumController` event loop plus its
-/// `QuorumMetaLogListener`), driven by the process's ``RaftQuorumNode`` and confined to its queue:
+/// The quorum controller of one controller process (Kafka 3.3's `QuorumController` with its own event queue, plus
+/// its `QuorumMetaLogListener`), on top of the process's ``RaftQuorumNode``:
 ///
+/// - it runs on a serial queue of its own (Kafka's `KafkaEventQueue`, "quorum-controller-N-event-handler"), apart
+///   from the Raft node's queue: the node hands it ``RaftStateMachineUpdate``s (copies of newly committed records
+///   and the Raft role) and it appends through ``RaftQuorumNode/append(_:epoch:)``, which holds the Raft queue for
+///   the append alone. Deciding, replaying and encoding (seconds for a 10,000-partition CreateTopics in a debug
+///   build) never delay a Raft Fetch, so followers and observers do not miss their fetch timeout;
 /// - every controller replays committed records into its ``MetadataLogReplayer`` (hot standby);
 /// - the Raft leader becomes the active controller once it has replayed everything up to its log end, which
 ///   includes its own LeaderChange record (Kafka fires `handleLeaderChange` for a new leader only once its
 ///   listener reached the epoch start offset);
 /// - the active controller runs operations on a ``QuorumController``, appends their records as consecutive
-///   Raft records, replays them at once (as Kafka's active controller does after scheduling the append), and
-///   answers only once the high watermark has passed them;
+///   Raft records in its epoch, replays them at once (as Kafka's active controller does after scheduling the
+///   append), and answers only once the high watermark has passed them;
 /// - losing leadership drops the active state and answers pending requests NOT_CONTROLLER, since records not
 ///   yet committed may be truncated by the next leader.
 public final class QuorumControllerNode: RaftStateMachine, @unchecked Sendable {
@@ -44,26 +49,34 @@ public final class QuorumControllerNode: RaftStateMachine, @unchecked Sendable {
     }
 
     public let nodeID: Int32
-    /// Operations holding the queue longer than this are logged.
+    /// Operations holding the controller queue longer than this are logged.
     static let slowOperationMs: Int64 = 500
+    /// Records appended to Raft per turn of the Raft queue (the accumulator's batch size): Raft requests queued
+    /// meanwhile run between batches.
+    static let maxRecordsPerAppend = 500
+    /// `controller.quorum.append.linger.ms` (Kafka's default): how long the first record of a batch waits for more.
+    static let appendLingerMs: Int64 = 25
+    /// How often the controller checks for expired broker sessions (Kafka reschedules its fencing check on
+    /// every heartbeat; a short period bounds how late past `broker.session.timeout.ms` a broker is fenced).
+    static let sessionCheckIntervalMs = 10
     private let settings: Settings
     private let logger: Logger
     private let trace: (any ControllerTraceSink)?
+    /// The controller's event queue: everything below is confined to it.
+    private let queue: DispatchQueue
 
-    // Confined to the Raft node's queue.
     private var node: RaftQuorumNode?
+    private var timer: (any DispatchSourceTimer)?
     private var replayer = MetadataLogReplayer()
     private var active: QuorumController?
+    /// The Raft epoch the active controller appends in.
+    private var activeEpoch: Int32 = -1
+    /// The active controller's records not yet handed to Raft (nil while not active).
+    private var accumulator: BatchAccumulator<[UInt8]>?
+    private var lingerWakeupScheduled = false
     private var pending: [PendingReply] = []
-    private var lastRole: (epoch: Int32, name: String)?
-    /// Set while this controller appends: the node tells it about that input too, but the active state is
-    /// only consistent again once the append returned.
-    private var appending = false
-    /// Set while a large operation's records go to Raft in chunks, one queue turn each (see ``append(_:)``).
-    private var chunking = false
-    private var deferred: [() -> Void] = []
-    /// Records appended to Raft per queue turn: Raft Fetches and timers run between chunks.
-    static let maxRecordsPerAppend = 500
+    private var lastRole: RaftStateMachineUpdate.Role?
+    private var stopped = false
 
     private struct PendingReply {
         var lastOffset: Int64
@@ -76,6 +89,7 @@ public final class QuorumControllerNode: RaftStateMachine, @unchecked Sendable {
         self.settings = settings
         self.logger = logger
         self.trace = trace
+        queue = DispatchQueue(label: "zkafka.quorum-controller-\(nodeID)-event-handler")
     }
 
     // MARK: - Operations (any thread)
@@ -87,8 +101,7 @@ public final class QuorumControllerNode: RaftStateMachine, @unchecked Sendable {
         _ operation: @escaping @Sendable (inout QuorumController, Int64) -> (records: [MetadataRecord], response: Response),
         reply: @escaping @Sendable (Response?) -> Void
     ) {
-        guard let node else { return reply(nil) }
-        node.onQueue { [self] in whenIdle { [self] in
+        queue.async { [self] in
             guard var controller = active else { return reply(nil) }
             let now = RaftQuorumNode.now()
             let (records, response) = operation(&controller, now)
@@ -97,89 +110,114 @@ public final class QuorumControllerNode: RaftStateMachine, @unchecked Sendable {
             guard append(records) != nil else { return reply(nil) }
             let appended = RaftQuorumNode.now()
             if appended - now > Self.slowOperationMs {
-                // The Raft node shares this queue: while an operation runs, Fetches and timers wait (docs/kraft.md).
-                logger.warning("A controller operation of \(records.count) records held the Raft queue for \(appended - now) ms (decide \(decided - now) ms, encode and append \(appended - decided) ms)")
+                // Only this controller's own queue waited (Raft has its own): later operations were delayed.
+                logger.info("A controller operation of \(records.count) records took \(appended - now) ms (decide \(decided - now) ms, encode and append \(appended - decided) ms)")
             }
             // With no records, the answer still waits for everything written before it to commit, so it never
             // reveals uncommitted state (Kafka's purgatory keyed by the last written offset).
             waitForCommit(of: active?.nextWriteOffset ?? 0) { reply(response) } failed: { reply(nil) }
-        } }
+        }
     }
 
-    /// Runs `body` now, or after the chunked append in progress (operations must not interleave with it).
-    private func whenIdle(_ body: @escaping () -> Void) {
-        if chunking { deferred.append(body) } else { body() }
-    }
-
-    /// A read of the committed state on the node's queue (any controller; not only the active one).
+    /// A read of the committed state on the controller's queue (any controller; not only the active one).
     public func read<T: Sendable>(_ body: @escaping @Sendable (QuorumControllerState, Bool) -> T, reply: @escaping @Sendable (T) -> Void) {
-        guard let node else { return reply(body(QuorumControllerState(), false)) }
-        node.onQueue { [self] in reply(body(replayer.state, active != nil)) }
+        queue.async { [self] in reply(body(replayer.state, active != nil)) }
     }
 
-    /// The latest status (updated on every Raft input); nil before the node started.
+    /// The latest status; nil before the node started.
     public func currentStatus(reply: @escaping @Sendable (Status?) -> Void) {
-        guard let node else { return reply(nil) }
-        node.onQueue { [self] in reply(makeStatus()) }
+        queue.async { [self] in reply(node == nil ? nil : makeStatus()) }
     }
 
     /// The KRaft gauges for `/metrics`; nil before the node started.
     public func metrics(reply: @escaping @Sendable (KRaftMetricsSnapshot?) -> Void) {
-        guard let node else { return reply(nil) }
-        node.onQueue { [self] in
-            guard let instance = node.instanceOnQueue else { return reply(nil) }
-            reply(KRaftMetricsSnapshot(instance: instance, controller: makeStatus(), now: RaftQuorumNode.now()))
+        queue.async { [self] in
+            guard let node else { return reply(nil) }
+            let status = makeStatus()
+            node.inspect({ instance in
+                instance.map { KRaftMetricsSnapshot(instance: $0, controller: status, now: RaftQuorumNode.now()) }
+            }, reply: reply)
         }
     }
 
-    /// Starts `node` (loading its log) with this controller on top.
+    /// Starts `node` (loading its log) with this controller on top, and the controller's session-expiry clock.
     public func start(on node: RaftQuorumNode) throws {
-        self.node = node
+        queue.sync {
+            self.node = node
+            let timer = DispatchSource.makeTimerSource(queue: queue)
+            timer.schedule(deadline: .now(), repeating: .milliseconds(Self.sessionCheckIntervalMs))
+            timer.setEventHandler { [weak self] in self?.checkSessions() }
+            timer.resume()
+            self.timer = timer
+        }
         try node.start(stateMachine: self)
     }
 
-    // MARK: - RaftStateMachine (the node's queue)
+    /// Stops the clock and answers what is pending NOT_CONTROLLER (the node is shut down by its owner).
+    public func shutdown() {
+        queue.sync {
+            stopped = true
+            timer?.cancel()
+            timer = nil
+            if active != nil { renounce(reason: "shutting down") }
+        }
+    }
 
-    public func raftNode(
-        _ node: RaftQuorumNode, didProcessInputWith instance: RaftInstance, notifications: [RaftDirective], now: Int64
-    ) throws {
-        self.node = node
-        guard !appending else { return }
-        let applied: [MetadataLogReplayer.Applied]
+    // MARK: - RaftStateMachine (called on the Raft node's queue: hand off only)
+
+    public func raftNode(_ node: RaftQuorumNode, didUpdate update: RaftStateMachineUpdate) {
+        queue.async { [self] in apply(update) }
+    }
+
+    // MARK: - The controller's queue
+
+    private func apply(_ update: RaftStateMachineUpdate) {
+        guard !stopped else { return }
+        let context = trace.map { _ in
+            MetadataLogReplayer.TraceContext(controllerID: nodeID, raftEpoch: update.role.epoch, timeMs: update.timeMs)
+        }
+        var applied: [MetadataLogReplayer.Applied] = []
         do {
-            applied = try replayer.catchUp(
-                log: instance.log, highWatermark: instance.highWatermark,
-                trace: trace.map { _ in .init(controllerID: nodeID, raftEpoch: instance.epoch, timeMs: now) })
+            for delivery in update.deliveries { applied += try replayer.apply(delivery, trace: context) }
+        } catch {
+            logger.critical("The metadata log cannot be applied: \(error)")
+            stopped = true
+            node?.halt("the metadata state machine failed: \(error)")
+            return
         }
         if let trace, !applied.isEmpty {
             for line in applied.flatMap(\.trace) { trace.append(line) }
             trace.flush()
         }
-        traceRoleChange(instance, now: now)
-        updateActive(instance, now: now)
+        traceRoleChange(update)
+        updateActive(update)
         completeCommitted()
-        if active != nil, !chunking { fenceStaleBrokers(now: now) }
-        maybeSnapshot(node)
+        maybeSnapshot()
     }
 
-    /// Becomes active once leader and caught up with its own log; renounces when no longer leader.
-    private func updateActive(_ instance: RaftInstance, now: Int64) {
-        guard case .leader(let leader) = instance.state else {
-            if active != nil { renounce(reason: "no longer the Raft leader (epoch \(instance.epoch))") }
+    /// Becomes active once leader and caught up with its own log; renounces when no longer leader of its epoch.
+    private func updateActive(_ update: RaftStateMachineUpdate) {
+        guard let epochStartOffset = update.role.epochStartOffset else {
+            if active != nil { renounce(reason: "no longer the Raft leader (epoch \(update.role.epoch))") }
             return
         }
-        if let current = active, !chunking, current.nextWriteOffset != instance.log.endOffset {
-            // Something other than this controller's own appends reached the log: rebuild from the committed state.
-            renounce(reason: "the log end \(instance.log.endOffset) is not the controller's next write offset \(current.nextWriteOffset)")
+        if active != nil, activeEpoch != update.role.epoch {
+            renounce(reason: "the Raft epoch moved from \(activeEpoch) to \(update.role.epoch)")
         }
-        guard active == nil, replayer.nextOffset > leader.epochStartOffset,
-            replayer.nextOffset == instance.log.endOffset
+        // Until this controller appends, the leader's log end is exactly where its first append goes. The update
+        // may be stale (Raft has moved on since it was queued here): the node confirms the leadership as of now.
+        guard active == nil, replayer.nextOffset > epochStartOffset, replayer.nextOffset == update.logEndOffset,
+            let node, node.leaderLogEnd(epoch: update.role.epoch) == replayer.nextOffset
         else { return }
+        let now = RaftQuorumNode.now()
         active = QuorumController(config: settings.controller, state: replayer.state, now: now)
-        logger.info("Controller \(nodeID) became active at epoch \(leader.epoch): metadata replayed up to offset \(replayer.nextOffset - 1)")
+        activeEpoch = update.role.epoch
+        accumulator = BatchAccumulator(
+            nextOffset: active!.nextWriteOffset, lingerMs: Self.appendLingerMs, maxBatchSize: Self.maxRecordsPerAppend)
+        logger.info("Controller \(nodeID) became active at epoch \(update.role.epoch): metadata replayed up to offset \(replayer.nextOffset - 1)")
         if let trace {
             trace.append(.milestone(ControllerMilestoneTraceRecord(
-                kind: .failoverCompleted, timeMs: now, brokerID: nodeID, controllerEpoch: leader.epoch)))
+                kind: .failoverCompleted, timeMs: now, brokerID: nodeID, controllerEpoch: update.role.epoch)))
             trace.flush()
         }
     }
@@ -187,66 +225,63 @@ public final class QuorumControllerNode: RaftStateMachine, @unchecked Sendable {
     private func renounce(reason: String) {
         logger.info("Controller \(nodeID) renounces: \(reason)")
         active = nil
+        activeEpoch = -1
+        accumulator = nil  // never appended: they were only replayed on the active state just dropped
         let failed = pending
         pending = []
         for reply in failed { reply.failed() }
     }
 
-    /// Appends `records` through Raft and replays them on the active controller; nil if that failed (and then
-    /// the controller renounced). Returns the last offset, or the last written offset when `records` is empty.
+    /// Schedules `records` for the Raft log in the active epoch and replays them on the active controller; nil if
+    /// that failed (and then the controller renounced). Returns the last offset, or the last written offset when
+    /// `records` is empty.
+    ///
+    /// The records go into the ``BatchAccumulator`` (Kafka's `scheduleAppend` with `linger.ms`): operations within
+    /// `appendLingerMs` of each other share one Raft append, and a batch goes out at once when it holds
+    /// `maxRecordsPerAppend` records. A large operation (a 10,000-partition CreateTopics) is split into such
+    /// batches, each taking the Raft queue once, so Raft requests that arrive meanwhile run in between. A failover
+    /// between batches can commit a prefix of the operation, as Kafka's non-atomic batches (KIP-868, Kafka 3.6)
+    /// can; Kafka 3.3 refuses operations of more than 10,000 records.
     @discardableResult
     private func append(_ records: [MetadataRecord]) -> Int64? {
-        guard var controller = active, let node else { return nil }
+        guard var controller = active, var accumulator else { return nil }
         guard !records.isEmpty else { return controller.nextWriteOffset - 1 }
-        guard records.count <= Self.maxRecordsPerAppend else { return appendInChunks(records) }
-        let payloads = records.map { MetadataRecordSerde.encode(MetadataRecordAndVersion($0)) }
-        appending = true
-        let appended = node.appendOnQueue(payloads)
-        appending = false
-        guard let base = appended, base == controller.nextWriteOffset else {
-            renounce(reason: "the Raft append failed")
+        let now = RaftQuorumNode.now()
+        let base = accumulator.append(records.map { MetadataRecordSerde.encode(MetadataRecordAndVersion($0)) }, now: now)
+        guard base == controller.nextWriteOffset else {
+            renounce(reason: "the batch accumulator is at offset \(base ?? -1), not at the controller's next write offset \(controller.nextWriteOffset)")
             return nil
         }
+        self.accumulator = accumulator
         let last = controller.append(records)
         active = controller
-        return last
+        appendReadyBatches(now: now)
+        return active == nil ? nil : last
     }
 
-    /// A large operation (a 10,000-partition CreateTopics) encodes and appends for seconds in a debug build,
-    /// longer than the followers' 2 s fetch timeout if done in one go on the shared queue. Its records are
-    /// replayed at once on the active controller and reach Raft in chunks of `maxRecordsPerAppend`, one queue
-    /// turn each; other operations wait (`whenIdle`). A failover between chunks can commit a prefix of the
-    /// operation, as Kafka's non-atomic batches (KIP-868, Kafka 3.6) can; Kafka 3.3 refuses such operations.
-    private func appendInChunks(_ records: [MetadataRecord]) -> Int64? {
-        guard var controller = active else { return nil }
-        let base = controller.nextWriteOffset
-        let last = controller.append(records)
-        active = controller
-        chunking = true
-        appendChunk(records, from: 0, base: base)
-        return last
-    }
-
-    private func appendChunk(_ records: [MetadataRecord], from start: Int, base: Int64) {
-        guard active != nil, let node else { return finishChunking() }
-        let end = min(start + Self.maxRecordsPerAppend, records.count)
-        let payloads = records[start..<end].map { MetadataRecordSerde.encode(MetadataRecordAndVersion($0)) }
-        appending = true
-        let appended = node.appendOnQueue(payloads)
-        appending = false
-        guard appended == base + Int64(start) else {
-            renounce(reason: "a chunk of a large operation could not be appended at offset \(base + Int64(start))")
-            return finishChunking()
+    /// Appends to Raft every batch the accumulator has ready, and arranges to come back when the open one's linger
+    /// ends. A Raft append at another offset than the accumulator assigned, or refused, ends this activity.
+    private func appendReadyBatches(now: Int64) {
+        guard var accumulator, let node else { return }
+        let ready = accumulator.drain(now: now)
+        self.accumulator = accumulator
+        for batch in ready {
+            let appended = node.append(batch.elements, epoch: activeEpoch)
+            guard appended == batch.baseOffset else {
+                renounce(reason: appended == nil
+                    ? "the Raft append failed (no longer the leader of epoch \(activeEpoch))"
+                    : "Raft appended at offset \(appended!), not at the accumulator's offset \(batch.baseOffset)")
+                return
+            }
         }
-        guard end < records.count else { return finishChunking() }
-        node.onQueue { [self] in appendChunk(records, from: end, base: base) }
-    }
-
-    private func finishChunking() {
-        chunking = false
-        let waiting = deferred
-        deferred = []
-        for body in waiting { whenIdle(body) }
+        if let deadline = accumulator.lingerDeadline, !lingerWakeupScheduled {
+            lingerWakeupScheduled = true
+            queue.asyncAfter(deadline: .now() + .milliseconds(Int(max(0, deadline - now)))) { [self] in
+                lingerWakeupScheduled = false
+                guard !stopped, active != nil else { return }
+                appendReadyBatches(now: RaftQuorumNode.now())
+            }
+        }
     }
 
     private func waitForCommit(of nextWriteOffset: Int64, committed: @escaping () -> Void, failed: @escaping () -> Void) {
@@ -266,6 +301,11 @@ public final class QuorumControllerNode: RaftStateMachine, @unchecked Sendable {
         for reply in done { reply.committed() }
     }
 
+    private func checkSessions() {
+        guard !stopped, active != nil else { return }
+        fenceStaleBrokers(now: RaftQuorumNode.now())
+    }
+
     /// `maybeFenceOneStaleBroker`, repeated until no broker's session has expired.
     private func fenceStaleBrokers(now: Int64) {
         while let controller = active, let expiry = controller.nextSessionExpiry(), expiry <= now {
@@ -276,10 +316,10 @@ public final class QuorumControllerNode: RaftStateMachine, @unchecked Sendable {
         }
     }
 
-    private func maybeSnapshot(_ node: RaftQuorumNode) {
-        guard replayer.isSnapshotDue(maxBytesBetweenSnapshots: settings.maxBytesBetweenSnapshots) else { return }
+    private func maybeSnapshot() {
+        guard let node, replayer.isSnapshotDue(maxBytesBetweenSnapshots: settings.maxBytesBetweenSnapshots) else { return }
         let (endOffset, data) = replayer.snapshot()
-        if node.createSnapshotOnQueue(endOffset: endOffset, data: data) {
+        if node.createSnapshot(endOffset: endOffset, data: data) {
             replayer.snapshotTaken(endOffset: endOffset)
             logger.info("Wrote metadata snapshot at offset \(endOffset) (\(data.count) bytes); the log before it is deleted")
         }
@@ -287,21 +327,19 @@ public final class QuorumControllerNode: RaftStateMachine, @unchecked Sendable {
 
     /// Raft role changes as trace milestones (candidate, voted, follower, elected as leader, resigned), each
     /// with the committed offset and log end; the Raft epoch stands in for the controller epoch.
-    private func traceRoleChange(_ instance: RaftInstance, now: Int64) {
-        let role = (epoch: instance.epoch, name: instance.state.name)
+    private func traceRoleChange(_ update: RaftStateMachineUpdate) {
+        let role = update.role
         guard lastRole?.epoch != role.epoch || lastRole?.name != role.name else { return }
-        let wasLeader = lastRole?.name == "Leader"
+        let wasLeader = lastRole?.isLeader == true
         lastRole = role
         guard let trace else { return }
         if wasLeader {
             trace.append(QuorumControllerTrace.leadershipChange(
-                controllerID: nodeID, isLeader: false, raftEpoch: role.epoch, timeMs: now))
+                controllerID: nodeID, isLeader: false, raftEpoch: role.epoch, timeMs: update.timeMs))
         }
-        var votedFor: Int32?
-        if case .voted(let voted) = instance.state { votedFor = voted.votedId }
         if let line = QuorumControllerTrace.raftRoleChange(
-            controllerID: nodeID, role: role.name, raftEpoch: role.epoch, leaderID: instance.leaderId, votedFor: votedFor,
-            committedOffset: instance.highWatermark, logEndOffset: instance.log.endOffset, timeMs: now)
+            controllerID: nodeID, role: role.name, raftEpoch: role.epoch, leaderID: role.leaderID, votedFor: role.votedFor,
+            committedOffset: update.highWatermark, logEndOffset: update.logEndOffset, timeMs: update.timeMs)
         {
             trace.append(line)
         }

@@ -36,6 +36,18 @@ public struct BrokerLifecycle: Sendable, Equatable {
     public private(set) var readyToUnfence = false
     public private(set) var fenced = true
     private var shutdownRequested = false
+    /// Whether a heartbeat sent during controlled shutdown has been answered (Kafka's
+    /// `gotControlledShutdownResponse`).
+    private var gotControlledShutdownResponse = false
+    /// Whether the next heartbeat goes out after 50 ms rather than the heartbeat interval.
+    private var heartbeatSoon = false
+
+    /// How long to wait after a successful heartbeat. Kafka 3.3's `BrokerLifecycleManager` sends the heartbeat
+    /// after the first "still pending" controlled-shutdown answer 50 ms later ("in the case where controlled
+    /// shutdown completes quickly, this will speed things up a little bit"), every later one after the interval.
+    public func pauseAfterHeartbeatMs(intervalMs: Int64) -> Int64 {
+        heartbeatSoon ? min(50, intervalMs) : intervalMs
+    }
 
     public init() {}
 
@@ -81,6 +93,8 @@ public struct BrokerLifecycle: Sendable, Equatable {
         guard errorCode == .none else { return }
         caughtUp = caughtUp || isCaughtUp
         fenced = isFenced
+        heartbeatSoon = state == .pendingControlledShutdown && !shouldShutDown && !gotControlledShutdownResponse
+        if state == .pendingControlledShutdown { gotControlledShutdownResponse = true }
         if shouldShutDown {
             state = .shuttingDown
         } else if state == .recovery && !isFenced {

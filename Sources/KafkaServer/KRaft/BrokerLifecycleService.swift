@@ -17,12 +17,16 @@ final class BrokerLifecycleService: Sendable {
     private let heartbeatIntervalMs: Int64
     private let retryBackoffMs: Int64
     private let logger: Logger
+    /// Told every broker epoch the controller assigns (a re-registration after STALE_BROKER_EPOCH gets a new
+    /// one, which AlterPartition requests must carry).
+    private let onRegistered: @Sendable (Int64) -> Void
     private let loop = Mutex<Task<Void, Never>?>(nil)
 
     init(
         channel: ControllerChannel, registration: BrokerRegistrationRequest, heartbeatIntervalMs: Int64, retryBackoffMs: Int64,
-        logger: Logger
+        logger: Logger, onRegistered: @escaping @Sendable (Int64) -> Void = { _ in }
     ) {
+        self.onRegistered = onRegistered
         self.channel = channel
         self.registration = registration
         self.heartbeatIntervalMs = heartbeatIntervalMs
@@ -86,7 +90,7 @@ final class BrokerLifecycleService: Sendable {
                 }
             case .heartbeat(let epoch, let offset, let wantFence, let wantShutDown):
                 pause = await heartbeat(epoch: epoch, offset: offset, wantFence: wantFence, wantShutDown: wantShutDown)
-                    ? heartbeatIntervalMs : retryBackoffMs
+                    ? core.withLock { $0.pauseAfterHeartbeatMs(intervalMs: heartbeatIntervalMs) } : retryBackoffMs
             }
             await sleep(ms: pause)
         }
@@ -113,6 +117,7 @@ final class BrokerLifecycleService: Sendable {
                 return false
             }
             core.withLock { $0.registrationAnswered(errorCode: code, brokerEpoch: response.brokerEpoch) }
+            onRegistered(response.brokerEpoch)
             logger.info("Successfully registered broker \(registration.brokerId) with broker epoch \(response.brokerEpoch) (controller \(controller))")
             return true
         } catch {

@@ -17,10 +17,14 @@ actor ControllerChannel {
     /// Where to try while no leader is known: voters in turn (a broker starting before any election).
     private var nextGuess = 0
 
-    init(voters: [QuorumVoter], nodeID: Int32, requestTimeoutMs: Int64, leader: @escaping @Sendable () -> Int32?) {
+    /// `purpose` names the channel in its client id (Kafka's `broker-N-heartbeat-channel`, ...).
+    init(
+        voters: [QuorumVoter], nodeID: Int32, requestTimeoutMs: Int64, purpose: String = "to-controller",
+        leader: @escaping @Sendable () -> Int32?
+    ) {
         self.voters = Dictionary(uniqueKeysWithValues: voters.map { ($0.id, $0) })
         self.leader = leader
-        self.clientID = "broker-\(nodeID)-to-controller"
+        self.clientID = "broker-\(nodeID)-\(purpose)"
         self.requestTimeout = .milliseconds(requestTimeoutMs)
     }
 
@@ -31,8 +35,11 @@ actor ControllerChannel {
         return ids.isEmpty ? nil : ids[nextGuess % ids.count]
     }
 
-    /// Sends `request` to the active controller; throws when it cannot be reached or does not answer.
-    func send<Request: KafkaRequest>(_ request: Request, version: Int16) async throws -> (controller: Int32, response: Request.Response) {
+    /// Sends `request` to the active controller; throws when it cannot be reached or does not answer within
+    /// `timeout` (by default `controller.quorum.request.timeout.ms`).
+    func send<Request: KafkaRequest>(
+        _ request: Request, version: Int16, timeout: Duration? = nil
+    ) async throws -> (controller: Int32, response: Request.Response) {
         guard let id = target, let voter = voters[id] else { throw ControllerChannelError.noController }
         let open: KafkaConnection
         if let current = connection, current.id == id, current.connection.isActive {
@@ -49,7 +56,7 @@ actor ControllerChannel {
             connection = (id, open)
         }
         do {
-            return (id, try await open.send(request, version: version, timeout: requestTimeout))
+            return (id, try await open.send(request, version: version, timeout: timeout ?? requestTimeout))
         } catch {
             await open.close()
             if connection?.id == id { connection = nil }

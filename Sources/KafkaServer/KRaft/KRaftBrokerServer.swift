@@ -32,7 +32,12 @@ public final class KRaftBrokerServer: @unchecked Sendable {
     private var listener: BrokerMetadataListener?
     private var listenerTask: Task<Void, Never>?
     private var lifecycle: BrokerLifecycleService?
-    private var channel: ControllerChannel?
+    /// Kafka 3.3's three broker-to-controller channels, each its own connection: heartbeats ("heartbeat"),
+    /// AlterPartition ("alter-partition") and forwarded admin requests ("forwarding"). The controller answers a
+    /// connection's requests in order, so a CreateTopics of thousands of partitions on a shared connection held
+    /// back the heartbeats behind it; a heartbeat timing out closed the connection and failed the creation too.
+    private var channels: [ControllerChannel] = []
+    private var alterPartitionManager: AlterPartitionManager?
     private var socketServer: SocketServer?
     private var front: BrokerFrontEnd?
     private var replicaManager: ReplicaManager?
@@ -90,18 +95,33 @@ public final class KRaftBrokerServer: @unchecked Sendable {
                 exit(1)
             }
         if sharedRaft == nil { self.raft = raft }
-        let channel = ControllerChannel(
-            voters: config.kraft.quorumVoters, nodeID: id, requestTimeoutMs: config.kraft.requestTimeoutMs,
-            leader: { [weak raft] in raft?.currentLeader.id })
-        self.channel = channel
+        let kraft = config.kraft
+        let makeChannel = { (purpose: String) in
+            ControllerChannel(
+                voters: kraft.quorumVoters, nodeID: id, requestTimeoutMs: kraft.requestTimeoutMs, purpose: purpose,
+                leader: { [weak raft] in raft?.currentLeader.id })
+        }
+        let channel = makeChannel("heartbeat-channel")
+        let alterPartitionChannel = makeChannel("alter-partition-channel")
+        let forwardingChannel = makeChannel("forwarding-channel")
+        channels = [channel, alterPartitionChannel, forwardingChannel]
         let view = KRaftMetadataView()
-        replicaManager.attach(stateWriter: AlterPartitionStateWriter(
-            brokerID: id, channel: channel, view: view, logger: Logger(label: "kafka.server.AlterPartitionManager")))
+        let alterPartitionManager = AlterPartitionManager(
+            brokerID: id, channel: alterPartitionChannel,
+            view: view, retryBackoffMs: config.kraft.retryBackoffMs, logger: Logger(label: "kafka.server.AlterPartitionManager"))
+        alterPartitionManager.start()
+        self.alterPartitionManager = alterPartitionManager
+        replicaManager.attach(stateWriter: alterPartitionManager)
+        replicaManager.attach(isrEligibility: { [view] follower in
+            view.image.state.brokers[follower].map { !$0.fenced && !$0.inControlledShutdown } ?? false
+        })
         replicaManager.startup()
 
         let front = BrokerFrontEnd(
             config: broker, clusterID: clusterID, replicaManager: replicaManager,
-            topicAdministration: ForwardingTopicAdministration(channel: channel, view: view, timeoutMs: 30_000),
+            topicAdministration: ForwardingTopicAdministration(
+                channel: forwardingChannel, view: view, timeoutMs: 30_000,
+                attemptTimeout: .milliseconds(broker.controllerSocketTimeoutMs)),
             logger: Logger(label: "kafka.server.KafkaApis"))
         self.front = front
 
@@ -117,7 +137,8 @@ public final class KRaftBrokerServer: @unchecked Sendable {
             rack: broker.brokerRack)
         let lifecycle = BrokerLifecycleService(
             channel: channel, registration: registration, heartbeatIntervalMs: config.heartbeatIntervalMs,
-            retryBackoffMs: config.kraft.retryBackoffMs, logger: Logger(label: "kafka.server.BrokerLifecycleManager"))
+            retryBackoffMs: config.kraft.retryBackoffMs, logger: Logger(label: "kafka.server.BrokerLifecycleManager"),
+            onRegistered: { [view] epoch in view.brokerEpoch = epoch })
         self.lifecycle = lifecycle
         let listener = BrokerMetadataListener(
             brokerID: id, interBrokerListener: broker.interBrokerListenerName, front: front, view: view,
@@ -192,9 +213,10 @@ public final class KRaftBrokerServer: @unchecked Sendable {
         front?.shutdownGroupCoordinator()
         await socketServer?.shutdown()
         await replicaManager?.shutdown()
+        await alterPartitionManager?.shutdown()
         listener?.finish()
         await raft?.shutdown()
-        await channel?.close()
+        for channel in channels { await channel.close() }
         logger.info("[BrokerServer id=\(id)] shut down completed")
     }
 

@@ -24,15 +24,17 @@ public struct KRaftMetadataPublication: Sendable, Equatable {
         delta: MetadataDelta, broker: BrokerID, controllerID: BrokerID, raftEpoch: Int32, interBrokerListener: String
     ) {
         let image = delta.image
-        metadataUpdate = image.metadataUpdate(controllerID: controllerID, controllerEpoch: raftEpoch, previous: delta.base)
+        // Only what the delta changed (Kafka 3.3's KRaftMetadataCache takes each new image by reference; this
+        // cache is upserted with the changed partitions).
+        metadataUpdate = delta.metadataUpdate(controllerID: controllerID, controllerEpoch: raftEpoch)
         let changes = delta.localChanges(broker: broker)
         leadership = changes.leaders.merging(changes.followers) { leader, _ in leader }
             .sorted { $0.key < $1.key }
             .map { topicPartition, partition in
                 ReplicaManager.BecomeLeaderOrFollower(
-                    topicPartition: topicPartition, leader: partition.leader, leaderEpoch: partition.leaderEpoch,
-                    isr: partition.isr, replicas: partition.replicas, zkVersion: partition.partitionEpoch,
-                    controllerEpoch: raftEpoch)
+                    topicPartition: topicPartition,
+                    leadership: LeaderISRAndControllerEpoch(leaderAndISR: partition.leaderAndISR, controllerEpoch: raftEpoch),
+                    replicas: partition.replicas)
             }
         deletes = changes.deletes.sorted()
         var endpoints: [BrokerID: ReplicaFetcherManager.Endpoint] = [:]

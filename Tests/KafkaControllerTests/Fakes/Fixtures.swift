@@ -27,3 +27,29 @@ extension ControllerBrokerRequest {
     var updateMetadata: UpdateMetadataRequest? { if case .updateMetadata(let request) = self { request } else { nil } }
     var stopReplica: StopReplicaRequest? { if case .stopReplica(let request) = self { request } else { nil } }
 }
+
+/// `partitions` partitions of topic "t", replicas g, g+1, g+2 (mod 3) + 1 as the bench assigns them, all in sync,
+/// led by their first replica, seeded in `store` with zkVersion 4 and leader epoch 2 and loaded into `context`.
+func seedRoundRobinTopic(partitions: Int, context: ControllerContext, store: InMemoryPartitionStateStore) {
+    for g in 0..<partitions {
+        let replicas = (0..<3).map { BrokerID((g + $0) % 3 + 1) }
+        let partition = tp("t", Int32(g))
+        context.updatePartitionFullReplicaAssignment(partition, ReplicaAssignment(replicas: replicas))
+        store.seed(partition, leader: replicas[0], isr: replicas, leaderEpoch: 2, zkVersion: 4)
+        context.putPartitionLeadershipInfo(partition, store.states[partition]!)
+        context.putPartitionState(partition, .online)
+        for broker in replicas { context.putReplicaState(replica(partition, broker), .online) }
+    }
+}
+
+/// Runs `body` as the shell's coalescing scope does: with a scoped store, requests held for the event and the
+/// written states put back into the context at its end; without one, Kafka's plain flow.
+func runAsShellEvent(scoped: EventScopedPartitionStateStore?, context: ControllerContext, _ body: () throws -> Void) throws {
+    scoped?.beginHoldingRequests()
+    try body()
+    if let scoped {
+        for (partition, state) in try scoped.endHoldingRequests(expectedControllerEpochZKVersion: context.epochZKVersion) {
+            context.putPartitionLeadershipInfo(partition, state)
+        }
+    }
+}

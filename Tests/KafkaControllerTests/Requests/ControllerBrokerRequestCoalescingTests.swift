@@ -14,9 +14,8 @@ import Testing
                 partitionStates: partitions.map { partition, leader, isNew in
                     LeaderAndISRPartitionState(
                         topicPartition: tp("t", partition),
-                        leaderISRAndControllerEpoch: LeaderISRAndControllerEpoch(
-                            leaderAndISR: LeaderAndISR(leader: leader, leaderEpoch: 1, isr: [leader], zkVersion: 0),
-                            controllerEpoch: epoch),
+                        leadership: LeaderISRAndControllerEpoch(
+                            leader: leader, leaderEpoch: 1, isr: [leader], zkVersion: 0, controllerEpoch: epoch),
                         assignment: ReplicaAssignment(replicas: [1, 2, 3]), isNew: isNew)
                 },
                 liveLeaders: Array(Set(partitions.map(\.1))).sorted().map { broker($0) }))
@@ -28,8 +27,10 @@ import Testing
                 brokerID: target, header: header(1),
                 partitionStates: partitions.map {
                     UpdateMetadataPartitionState(
-                        topicPartition: tp("t", $0.0), controllerEpoch: 1, leader: $0.1, leaderEpoch: 1, isr: [$0.1],
-                        zkVersion: 0, replicas: [1, 2, 3], offlineReplicas: [])
+                        topicPartition: tp("t", $0.0),
+                        leadership: LeaderISRAndControllerEpoch(
+                            leader: $0.1, leaderEpoch: 1, isr: [$0.1], zkVersion: 0, controllerEpoch: 1),
+                        replicas: [1, 2, 3], offlineReplicas: [])
                 },
                 liveBrokers: [broker(1), broker(2), broker(3)]))
     }

@@ -1,9 +1,10 @@
+import ControllerTraceFile
 import Foundation
 import KafkaController
 import KafkaModel
 import Testing
 
-@Suite(.tags(.unit)) struct ControllerTraceSinkTests {
+@Suite(.tags(.unit)) struct JSONLinesControllerTraceSinkTests {
     @Test func jsonLinesSink_appendsOneValidJSONObjectPerLine() throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("zkafka-trace-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
@@ -76,3 +77,6 @@ import Testing
         #expect(try lineCount() == 4, "a milestone is written at once")
     }
 }
+
+
+private func tp(_ topic: String, _ partition: Int32) -> TopicPartition { TopicPartition(topic: topic, partition: partition) }

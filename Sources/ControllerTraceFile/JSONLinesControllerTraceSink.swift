@@ -1,4 +1,5 @@
 import Foundation
+import KafkaController
 import Logging
 import Synchronization
 
