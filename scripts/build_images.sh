@@ -47,8 +47,17 @@ if [ -z "$base" ]; then
         trap 'rm -rf "$rootfs"' EXIT
         log "base $base: debootstrap --variant=minbase $suite ${mirror:-(default mirror)}"
         started=$SECONDS
-        debootstrap --variant=minbase "$suite" "$rootfs" ${mirror:+"$mirror"} > "$rootfs.log" 2>&1 \
-            || { tail -20 "$rootfs.log" >&2; rm -f "$rootfs.log"; exit 1; }
+        # Up to three attempts: a mirror's transient failure (a dropped connection, a file mid-sync) is
+        # not a reason to skip the containers' checks.
+        for attempt in 1 2 3; do
+            if debootstrap --variant=minbase "$suite" "$rootfs" ${mirror:+"$mirror"} > "$rootfs.log" 2>&1; then
+                break
+            fi
+            if [ "$attempt" = 3 ]; then tail -20 "$rootfs.log" >&2; rm -f "$rootfs.log"; exit 1; fi
+            log "base $base: debootstrap attempt $attempt failed ($(tail -1 "$rootfs.log")); retrying in 15 s"
+            rm -rf "$rootfs" && mkdir -p "$rootfs"
+            sleep 15
+        done
         rm -f "$rootfs.log"
         rm -rf "$rootfs"/var/cache/apt/archives/*.deb "$rootfs"/var/lib/apt/lists/*
         tar -C "$rootfs" -c . | "${engine_cmd[@]}" import \
@@ -68,8 +77,17 @@ build() {
         return
     fi
     log "$name $tag: building"
-    "${engine_cmd[@]}" build --quiet --build-arg "BASE_IMAGE=$base" --label "zkafka.inputs=${tag##*:}" \
-        -f "containers/$name.Dockerfile" -t "$tag" containers >/dev/null
+    # Up to three attempts, for the same reason as debootstrap's: the builds run apt-get against a mirror.
+    local attempt
+    for attempt in 1 2 3; do
+        if "${engine_cmd[@]}" build --quiet --build-arg "BASE_IMAGE=$base" --label "zkafka.inputs=${tag##*:}" \
+            -f "containers/$name.Dockerfile" -t "$tag" containers >/dev/null; then
+            break
+        fi
+        [ "$attempt" != 3 ] || { log "$name $tag: the build failed three times"; exit 1; }
+        log "$name $tag: build attempt $attempt failed; retrying in 15 s"
+        sleep 15
+    done
     log "$name $tag: built in $((SECONDS - started)) s"
     # Older builds of this image (other input hashes) are only disk space now; an image a
     # container still uses stays.

@@ -14,7 +14,13 @@ python3 scripts/check_containers.py || failed+=("scripts/check_containers.py")
 if swift build --build-tests; then
     # The compose cluster under Podman (images from this build), or a printed reason to skip it.
     # Before the package's tests so their summary stays the last lines.
-    /usr/bin/python3 scripts/container_suite.py || failed+=("scripts/container_suite.py")
+    # Its output is kept, so a failed step's reason is repeated at the end, where a CI log's tail shows it.
+    container_log="$(mktemp /tmp/zkafka-container-suite.XXXXXX.log)"
+    if ! /usr/bin/python3 scripts/container_suite.py 2>&1 | tee "$container_log"; then
+        failed+=("scripts/container_suite.py")
+        container_failure="$(grep -A 25 '^FAIL ' "$container_log" | head -60)"
+    fi
+    rm -f "$container_log"
     # Two runs of the same test bundle. In-process tests first (unit tests, loopback servers, single
     # ensembles): they time real sockets and must not share the process's two cooperative threads
     # with the cluster suites, whose client processes and polls block while they wait.
@@ -27,6 +33,10 @@ else
 fi
 
 if ((${#failed[@]} > 0)); then
+    if [[ -n "${container_failure:-}" ]]; then
+        echo "The container suite's failed step (its full output is above):"
+        echo "$container_failure"
+    fi
     echo "FAILED: ${failed[*]}"
     exit 1
 fi
