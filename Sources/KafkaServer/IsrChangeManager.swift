@@ -66,6 +66,9 @@ final class IsrChangeManager: PartitionStateWriter, Sendable {
         }
     }
 
+    /// Concurrent submits go to the controller together.
+    var batchesIsrUpdates: Bool { true }
+
     /// The controller propagates the changes it writes (Kafka 2.8's `AlterIsrManager` writes no
     /// `/isr_change_notification`); nothing to notify.
     func notifyIsrChanges(_ partitions: [TopicPartition]) async throws {}

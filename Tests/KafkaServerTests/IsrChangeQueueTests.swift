@@ -122,19 +122,23 @@ struct IsrChangeQueueTests {
 
     // MARK: - AlterIsr (ZooKeeper mode, inter.broker.protocol.version >= 2.7-IV2)
 
+    static func nextAlterIsr(_ queue: inout IsrChangeQueue<Int>, brokerEpoch: Int64) -> AlterIsrRequest? {
+        queue.nextAlterIsrRequest(brokerID: 1, brokerEpoch: brokerEpoch)
+    }
+
     @Test func alterIsrRequest_carriesEveryPendingChange_withItsZkVersion() throws {
         var queue = IsrChangeQueue<Int>()
         _ = queue.submit(Self.update("u", 1, isr: [1, 3], epoch: 7, leaderEpoch: 4), token: 1)
         _ = queue.submit(Self.update("t", 2, isr: [1, 2, 3], epoch: 5), token: 2)
         _ = queue.submit(Self.update("t", 0, isr: [1], epoch: 9), token: 3)
-        let request = try #require(queue.nextAlterIsrRequest(brokerID: 1, brokerEpoch: 77))
+        let request = try #require(Self.nextAlterIsr(&queue, brokerEpoch: 77))
         #expect(request.brokerId == 1 && request.brokerEpoch == 77)
         #expect(request.topics.map(\.name) == ["t", "u"])
         #expect(request.topics[0].partitions.map(\.partitionIndex) == [0, 2])
         #expect(request.topics[0].partitions.map(\.currentIsrVersion) == [9, 5])
         #expect(request.topics[1].partitions.first == .init(partitionIndex: 1, leaderEpoch: 4, newIsr: [1, 3], currentIsrVersion: 7))
         // One request in flight.
-        #expect(queue.nextAlterIsrRequest(brokerID: 1, brokerEpoch: 77) == nil)
+        #expect(Self.nextAlterIsr(&queue, brokerEpoch: 77) == nil)
         // The request round-trips through AlterIsr v0's encoding (flexible, as in Kafka 2.8).
         var buffer = ByteBuffer()
         request.encode(into: &buffer, version: 0)
@@ -147,7 +151,7 @@ struct IsrChangeQueueTests {
         _ = queue.submit(Self.update("t", 1, isr: [1, 2], epoch: 3), token: 11)
         _ = queue.submit(Self.update("t", 2, isr: [1], epoch: 3), token: 12)
         _ = queue.submit(Self.update("t", 3, isr: [1], epoch: 3), token: 13)
-        _ = try #require(queue.nextAlterIsrRequest(brokerID: 1, brokerEpoch: 77))
+        _ = try #require(Self.nextAlterIsr(&queue, brokerEpoch: 77))
         let response = AlterIsrResponse(topics: [.init(name: "t", partitions: [
             .init(partitionIndex: 0, errorCode: 0, leaderId: 1, leaderEpoch: 2, isr: [1, 2, 3], currentIsrVersion: 6),
             .init(partitionIndex: 1, errorCode: KafkaErrorCode.invalidUpdateVersion.rawValue),
@@ -167,8 +171,8 @@ struct IsrChangeQueueTests {
     @Test func alterIsrTopLevelError_keepsTheBatch() throws {
         var queue = IsrChangeQueue<Int>()
         _ = queue.submit(Self.update("t", 0, isr: [1, 2]), token: 1)
-        _ = try #require(queue.nextAlterIsrRequest(brokerID: 1, brokerEpoch: 1))
+        _ = try #require(Self.nextAlterIsr(&queue, brokerEpoch: 1))
         queue.requestFailed()  // NOT_CONTROLLER or STALE_BROKER_EPOCH: Kafka retries the whole batch
-        #expect(queue.nextAlterIsrRequest(brokerID: 1, brokerEpoch: 2)?.topics.first?.partitions.count == 1)
+        #expect(Self.nextAlterIsr(&queue, brokerEpoch: 2)?.topics.first?.partitions.count == 1)
     }
 }
