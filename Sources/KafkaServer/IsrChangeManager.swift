@@ -35,6 +35,9 @@ final class IsrChangeManager: PartitionStateWriter, Sendable {
     private let wakeUpStream: AsyncStream<Void>
     private let wakeUps: AsyncStream<Void>.Continuation
     private let loop = Mutex<Task<Void, Never>?>(nil)
+    /// Requests in a row that got no answer; the log notes the first and every hundredth (retries come every
+    /// `retry.backoff.ms` while no controller is known, e.g. during a controller failover).
+    private let failuresInARow = Mutex(0)
 
     init(transport: any IsrChangeTransport, retryBackoffMs: Int64, logger: Logger) {
         self.transport = transport
@@ -91,6 +94,14 @@ final class IsrChangeManager: PartitionStateWriter, Sendable {
         await transport.close()
     }
 
+    /// Counts a failed request; whether to log it.
+    private func failed() -> Bool {
+        failuresInARow.withLock { count in
+            count += 1
+            return count == 1 || count % 100 == 0
+        }
+    }
+
     private static func version(_ outcome: Queue.Outcome) -> Int32? {
         if case .accepted(let version) = outcome { return version }
         return nil
@@ -121,16 +132,19 @@ final class IsrChangeManager: PartitionStateWriter, Sendable {
         do {
             answer = try await transport.send(batch)
         } catch {
-            logger.info("\(api) of \(count) partitions got no answer (\(error)); retrying")
+            if failed() { logger.info("\(api) of \(count) partitions got no answer (\(error)); retrying") }
             state.withLock { $0.queue.requestFailed() }
             return nil
         }
         guard answer.error == .none else {
             if answer.error == .notController { await transport.notController() }
-            logger.info("\(api) of \(count) partitions to controller \(answer.controller) failed with error \(answer.error.rawValue); retrying")
+            if failed() {
+                logger.info("\(api) of \(count) partitions to controller \(answer.controller) failed with error \(answer.error.rawValue); retrying")
+            }
             state.withLock { $0.queue.requestFailed() }
             return nil
         }
+        failuresInARow.withLock { $0 = 0 }
         let (answered, resumed) = state.withLock { state in
             let completed = state.queue.answered(answer.partitions)
             return (completed.count, completed.compactMap { token, outcome in
