@@ -300,6 +300,7 @@ let package = Package(
                 "KafkaServer", "KafkaBroker", "KafkaQuorumController", "KafkaMetadataRecords", "KafkaModel", "KafkaProtocol",
                 "KafkaMetadata", "KafkaRaftProtocol", "KafkaRaft", "KafkaRaftServer",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
             ]),
         // Kafka's Reactor network layer on SwiftNIO: acceptor, processors, request channel, handler pool.
         // Deals in size-prefixed frames only; knows nothing of the protocol codecs.

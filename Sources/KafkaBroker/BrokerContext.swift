@@ -60,6 +60,8 @@ enum BrokerApiTable {
         ] + groupMembership(context: context) + offsetCommitAndFetch(context: context) + groupAdministration(context: context)
             // KRaft brokers forward CreatePartitions to the controller; ZooKeeper-mode brokers do not offer it.
             + (context.topicAdministration.forwardsToController ? [createPartitions(context: context)] : [])
+            // AlterIsr goes to the ZooKeeper-mode controller; a KRaft quorum takes AlterPartition on its own listener.
+            + (context.topicAdministration.forwardsToController ? [] : [alterIsr(context: context, controller: controller)])
         let kafkaApis = KafkaApis(apis: apis, logger: context.logger)
         advertised.ranges = kafkaApis.advertisedRanges
         return kafkaApis

@@ -9,6 +9,22 @@ import Synchronization
 public protocol ControllerLink: AnyObject, Sendable {
     /// Kafka's `ControlledShutdown`: the partitions the broker still leads, or an error code.
     func controlledShutdown(brokerID: BrokerID, brokerEpoch: Int64) async -> Result<Set<TopicPartition>, ControlledShutdownRefusal>
+
+    /// Kafka's `AlterIsr` (KIP-497): per partition, the leader and ISR now held (with its zkVersion) or a Kafka
+    /// error code; or the request's top-level error code (NOT_CONTROLLER, STALE_BROKER_EPOCH, ...).
+    func alterIsr(
+        brokerID: BrokerID, brokerEpoch: Int64, changes: [TopicPartition: LeaderAndISR]
+    ) async -> Result<[TopicPartition: Result<LeaderAndISR, AlterIsrRefusal>], AlterIsrRefusal>
+}
+
+/// Why an AlterIsr (or one of its partitions) was refused, as a Kafka error code.
+public struct AlterIsrRefusal: Error, Sendable, Hashable {
+    public var errorCode: Int16
+    public var message: String
+    public init(errorCode: Int16, message: String) {
+        self.errorCode = errorCode
+        self.message = message
+    }
 }
 
 /// Why a controlled shutdown was refused, as a Kafka error code.

@@ -51,7 +51,8 @@ public final class ReplicaManager: Sendable {
     private let writer = Mutex<(any PartitionStateWriter)?>(nil)
     private let eligibility = Mutex<@Sendable (BrokerID) -> Bool>({ _ in true })
     private let isrChanges = Mutex(IsrChangeBatch())
-    /// ISR expansion writes, at most 10 in flight (see ``BoundedWorkQueue``).
+    /// ISR expansion writes, at most ``isrUpdateWindow`` (ZooKeeper writes) or ``batchedIsrUpdateWindow`` (AlterIsr,
+    /// AlterPartition) in flight (see ``BoundedWorkQueue``).
     let isrExpansions = BoundedWorkQueue(limit: 10)
     private let topicConfigs = Mutex<[String: [String: String]]>([:])
     private let backgroundTasks = Mutex<[Task<Void, Never>]>([])
@@ -89,7 +90,16 @@ public final class ReplicaManager: Sendable {
 
     public static func nowMs() -> Int64 { Int64(Date().timeIntervalSince1970 * 1000) }
 
-    public func attach(stateWriter: any PartitionStateWriter) { writer.withLock { $0 = stateWriter } }
+    public func attach(stateWriter: any PartitionStateWriter) {
+        writer.withLock { $0 = stateWriter }
+        isrExpansions.setLimit(stateWriter.batchesIsrUpdates ? Self.batchedIsrUpdateWindow : Self.isrUpdateWindow)
+    }
+
+    /// ISR changes in flight at once when each is its own ZooKeeper write.
+    static let isrUpdateWindow = 10
+    /// ISR changes in flight at once when the writer gathers them into one AlterIsr / AlterPartition request: a
+    /// restarted broker's followers catching up on 100,000 partitions go to the controller in batches of up to this.
+    static let batchedIsrUpdateWindow = 5_000
 
     /// Which followers may join an ISR (Kafka 3.3's `Partition.isReplicaIsrEligible`). A KRaft broker attaches
     /// "registered, unfenced and not in controlled shutdown" from its metadata image: the controller refuses any
@@ -345,11 +355,21 @@ public final class ReplicaManager: Sendable {
     func maybeShrinkIsr() async {
         let now = Self.nowMs()
         // Unsorted: the order does not matter here, and sorting 100,000 partitions every 15 s does not come free.
+        var shrinks: [(Partition, Partition.IsrUpdate)] = []
         for partition in partitions.withLock({ Array($0.values) }) {
             if let update = partition.isrShrink(nowMs: now, maxLagMs: config.replicaLagTimeMaxMs) {
                 logger.info("Shrinking ISR of \(update.topicPartition) from \(partition.replicationState.isr) to \(update.isr)")
-                await write(update, on: partition)
+                shrinks.append((partition, update))
             }
+        }
+        guard writer.withLock({ $0?.batchesIsrUpdates }) == true else {
+            // One ZooKeeper write after the other (Kafka 2.8's `ZkIsrManager` path).
+            for (partition, update) in shrinks { await write(update, on: partition) }
+            return
+        }
+        // Kafka 2.8's `AlterIsrManager.submit` does not wait: every shrink of the pass goes in one AlterIsr.
+        await withTaskGroup(of: Void.self) { group in
+            for (partition, update) in shrinks { group.addTask { [self] in await write(update, on: partition) } }
         }
     }
 

@@ -40,6 +40,9 @@ public struct BrokerConfig: Sendable, Equatable {
     public var controlledShutdownMaxRetries: Int
     public var controlledShutdownRetryBackoffMs: Int64
     public var controllerSocketTimeoutMs: Int
+    /// `inter.broker.protocol.version` (default `2.8`, i.e. `2.8-IV1`): from `2.7-IV2` on, partition leaders send
+    /// ISR changes to the controller as AlterIsr; before, they write the partition state znode themselves.
+    public var interBrokerProtocolVersion: InterBrokerProtocolVersion = .latest
     public var replicaLagTimeMaxMs: Int64
     public var replicaFetchWaitMaxMs: Int
     public var replicaFetchMinBytes: Int
@@ -165,6 +168,13 @@ public struct BrokerConfig: Sendable, Equatable {
             throw .invalidValue(key: "inter.broker.listener.name", value: interBroker, reason: "not one of the listeners")
         }
         interBrokerListenerName = interBroker
+        let protocolVersion = reader.string("inter.broker.protocol.version", default: InterBrokerProtocolVersion.latest.version)
+        guard let parsedProtocolVersion = InterBrokerProtocolVersion.parse(protocolVersion) else {
+            throw .invalidValue(
+                key: "inter.broker.protocol.version", value: protocolVersion,
+                reason: "not a Kafka 2.8 inter-broker protocol version (0.8.0 ... 2.8, e.g. 2.6, 2.7-IV1, 2.8-IV1)")
+        }
+        interBrokerProtocolVersion = parsedProtocolVersion
 
         zookeeperConnect = try reader.required("zookeeper.connect")
         zookeeperSessionTimeoutMs = try reader.int("zookeeper.session.timeout.ms", default: 18_000, in: 1...Int(Int32.max))

@@ -5,7 +5,7 @@ enum KnownKafkaKeys {
         "broker.id.generation.enable", "reserved.broker.max.id", "num.recovery.threads.per.data.dir",
         "transaction.state.log.replication.factor", "transaction.state.log.min.isr",
         "compression.type", "zookeeper.set.acl", "zookeeper.sync.time.ms",
-        "inter.broker.protocol.version", "log.message.format.version", "security.inter.broker.protocol",
+        "log.message.format.version", "security.inter.broker.protocol",
         "control.plane.listener.name", "request.timeout.ms", "offsets.commit.required.acks",
         "log.preallocate", "socket.listen.backlog.size",
         "max.connections", "max.connections.per.ip", "background.threads", "metric.reporters",

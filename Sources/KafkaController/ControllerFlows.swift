@@ -20,7 +20,9 @@ public final class ControllerFlows {
     /// creates the manager; weak because the manager holds these flows.
     public weak var topicDeletionManager: TopicDeletionManager?
     private var batch = BrokerRequestBatch()
-    private let logger: Logger
+    let logger: Logger
+    /// Records ISR changes made outside the state machines (AlterIsr) in the state-change log and the trace.
+    let recorder: StateChangeRecorder
 
     public init(
         controllerID: BrokerID, context: ControllerContext, store: any PartitionStateStore,
@@ -33,6 +35,7 @@ public final class ControllerFlows {
         self.sender = sender
         self.leaderImbalancePerBrokerPercentage = leaderImbalancePerBrokerPercentage
         self.logger = logger
+        self.recorder = StateChangeRecorder(controllerID: controllerID, logger: logger, traceSink: traceSink)
         self.partitionStateMachine = PartitionStateMachine(
             controllerID: controllerID, context: context, store: store, traceSink: traceSink, logger: logger)
         self.replicaStateMachine = ReplicaStateMachine(

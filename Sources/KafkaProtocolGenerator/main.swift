@@ -11,6 +11,8 @@ let apis = [
     "InitProducerId", "DescribeConfigs",
     "DeleteGroups", "OffsetDelete",
     "OffsetForLeaderEpoch", "CreatePartitions",
+    // KIP-497: ZooKeeper-mode partition leaders send ISR changes to the controller (inter.broker.protocol.version >= 2.7).
+    "AlterIsr",
 ]
 let dataMessages = ["ConsumerProtocolSubscription", "ConsumerProtocolAssignment"]
 

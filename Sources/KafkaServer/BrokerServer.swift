@@ -29,6 +29,10 @@ public final class BrokerServer: @unchecked Sendable {
     private var registration: BrokerRegistrationZNode?
     private var replicaManager: ReplicaManager?
     private var metricsEndpoint: MetricsEndpoint?
+    /// Sends the leaders' ISR changes to the controller (`inter.broker.protocol.version` ≥ 2.7-IV2).
+    private var alterIsrManager: IsrChangeManager?
+    /// Kafka 2.8's `DefaultAlterIsrManager` retries a failed AlterIsr after 50 ms.
+    static let alterIsrRetryBackoffMs: Int64 = 50
     /// This broker's metrics (swift-metrics into a Prometheus registry), served on `/metrics`.
     public let metrics: KafkaMetricsRegistry
 
@@ -83,7 +87,12 @@ public final class BrokerServer: @unchecked Sendable {
         }
         let replicaManager = ReplicaManager(
             brokerID: id, config: config, logManager: logManager, logger: Logger(label: "kafka.server.ReplicaManager"))
-        replicaManager.attach(stateWriter: ZooKeeperPartitionStateWriter(session: session))
+        let zooKeeperWriter = ZooKeeperPartitionStateWriter(session: session)
+        // Before 2.7-IV2 leaders write their ISR changes to ZooKeeper themselves (Kafka's `ZkIsrManager`); from
+        // then on they send AlterIsr (`DefaultAlterIsrManager`), attached once the controller exists (below).
+        if !config.interBrokerProtocolVersion.isAlterIsrSupported {
+            replicaManager.attach(stateWriter: zooKeeperWriter)
+        }
         replicaManager.onAllLogDirsFailed {
             // Kafka's LogManager.handleLogDirFailure: "Shutdown broker because all log dirs … have failed",
             // Exit.halt(1) — no controlled shutdown, no clean-shutdown marker; the next start recovers the logs.
@@ -140,6 +149,19 @@ public final class BrokerServer: @unchecked Sendable {
         }
         self.controller = controller
         front.attach(controller: controller)
+        if config.interBrokerProtocolVersion.isAlterIsrSupported {
+            let channel = ControllerChannel(
+                metadataCache: front.metadataCache, listenerName: config.interBrokerListenerName, nodeID: id,
+                requestTimeoutMs: Int64(config.controllerSocketTimeoutMs), purpose: "alterIsrChannel")
+            let manager = IsrChangeManager(
+                transport: AlterIsrTransport(
+                    brokerID: id, channel: channel, brokerEpoch: { [weak controller] in controller?.brokerEpoch ?? -1 },
+                    zooKeeperWriter: zooKeeperWriter),
+                retryBackoffMs: Self.alterIsrRetryBackoffMs, logger: Logger(label: "kafka.server.DefaultAlterIsrManager"))
+            manager.start()
+            alterIsrManager = manager
+            replicaManager.attach(stateWriter: manager)
+        }
         controller.startup()
         watchSession(zooKeeperConfiguration)
         heapTrimmer = Task.detached(priority: .background) {
@@ -180,6 +202,7 @@ public final class BrokerServer: @unchecked Sendable {
         // Kafka's order: the network is down, then the replica manager (fetchers), then the logs,
         // which leave checkpoints and the clean-shutdown marker so the next start skips recovery.
         await replicaManager?.shutdown()
+        await alterIsrManager?.shutdown()
         await session?.current.zooKeeper.close()
         logger.info("[KafkaServer id=\(id)] shut down completed")
     }

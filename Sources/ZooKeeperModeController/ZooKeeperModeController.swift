@@ -203,6 +203,8 @@ public final class ZooKeeperModeController: ControllerEventProcessor, @unchecked
                 try processReplicaLeaderElection(partitions, electionType: electionType, trigger: trigger, reply: reply)
             case .autoPreferredReplicaLeaderElection: try processAutoPreferredReplicaLeaderElection()
             case .controlledShutdown(let id, let epoch, let reply): processControlledShutdown(id, brokerEpoch: epoch, reply: reply)
+            case .alterIsrReceived(let id, let epoch, let changes, let reply):
+                try processAlterIsr(id, brokerEpoch: epoch, changes: changes, reply: reply)
             case .logDirEventNotification: try processLogDirEventNotification()
             case .leaderAndISRResponseReceived(let broker, let errorCode, let partitionErrors):
                 try processLeaderAndISRResponseReceived(broker, errorCode: errorCode, partitionErrors: partitionErrors)

@@ -153,6 +153,47 @@ import Testing
         #expect(f.controller.context.partitionsBeingReassigned.isEmpty)
     }
 
+    /// Kafka 2.8's `processAlterIsr`: the leader's expansion is written by the controller, answered, and completes the
+    /// reassignment that waited for the new replica (`maybeCompleteReassignment` after the callback).
+    @Test func alterIsr_writesTheExpansion_answersIt_andCompletesAWaitingReassignment() throws {
+        let f = try Fixture()
+        try f.startAsController()
+        f.zooKeeper.create(ZNodePaths.reassignPartitions, ReassignPartitionsZNode.encode([t0: [2, 3]]))
+        try f.controller.process(.zkPartitionReassignment)
+        let current = try #require(f.leaderAndISR(t0))
+
+        let reply = AlterIsrReplyBox()
+        let asked = LeaderAndISR(leader: 1, leaderEpoch: current.leaderEpoch, isr: [1, 2, 3], zkVersion: current.zkVersion)
+        try f.controller.process(.alterIsrReceived(brokerID: 1, brokerEpoch: 101, changes: [t0: asked]) { reply.result = $0 })
+
+        let answer = try #require(try reply.result?.get()[t0]?.get())
+        #expect(answer.isr == [1, 2, 3] && answer.zkVersion == current.zkVersion + 1)
+        // The reassignment completed on the written ISR: 2 leads, 1 left the assignment.
+        #expect(try f.topicZNode("t")?.partitions[0] == ReplicaAssignment(replicas: [2, 3]))
+        #expect(f.leaderAndISR(t0)?.leader == 2)
+        #expect(f.controller.context.partitionsBeingReassigned.isEmpty)
+    }
+
+    @Test func alterIsr_staleBrokerEpochOrInactive_isRefusedWithoutAWrite() throws {
+        let f = try Fixture()
+        let inactive = AlterIsrReplyBox()
+        let change = LeaderAndISR(leader: 1, leaderEpoch: 0, isr: [1], zkVersion: 0)
+        try f.controller.process(.alterIsrReceived(brokerID: 1, brokerEpoch: 101, changes: [t0: change]) { inactive.result = $0 })
+        #expect(inactive.errorCode == .notController)
+
+        try f.startAsController()
+        let before = f.leaderAndISR(t0)
+        let stale = AlterIsrReplyBox()
+        try f.controller.process(.alterIsrReceived(brokerID: 1, brokerEpoch: 100, changes: [t0: change]) { stale.result = $0 })
+        #expect(stale.errorCode == .staleBrokerEpoch)
+        #expect(f.leaderAndISR(t0) == before)
+    }
+
+    final class AlterIsrReplyBox: @unchecked Sendable {
+        var result: Result<[TopicPartition: Result<LeaderAndISR, ControllerError>], ControllerError>?
+        var errorCode: ControllerError.Code? { if case .failure(let error) = result { error.code } else { nil } }
+    }
+
     @Test func deleteTopicsZNode_stopsAndDeletesTheReplicas_thenRemovesTheTopicsZNodes() throws {
         let f = try Fixture()
         try f.startAsController()

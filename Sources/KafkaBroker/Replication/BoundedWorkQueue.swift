@@ -4,13 +4,24 @@ import Synchronization
 /// Which queued jobs may start: at most `limit` run at once, the rest wait in arrival order. A
 /// value type so the rule is tested without tasks.
 struct BoundedWorkSchedule<Job> {
-    let limit: Int
+    private(set) var limit: Int
     private(set) var running = 0
     private var waiting = CircularBuffer<Job>()
 
     init(limit: Int) { self.limit = max(1, limit) }
 
     var waitingCount: Int { waiting.count }
+
+    /// Changes the window; returns the waiting jobs that may start now (a larger window).
+    mutating func setLimit(_ newLimit: Int) -> [Job] {
+        limit = max(1, newLimit)
+        var started: [Job] = []
+        while running < limit, let next = waiting.popFirst() {
+            running += 1
+            started.append(next)
+        }
+        return started
+    }
 
     /// Takes a job; returns it when it may start now, nil when it waits.
     mutating func submit(_ job: Job) -> Job? {
@@ -40,6 +51,11 @@ final class BoundedWorkQueue: Sendable {
     private let schedule: Mutex<BoundedWorkSchedule<Job>>
 
     init(limit: Int) { schedule = Mutex(BoundedWorkSchedule(limit: limit)) }
+
+    /// Changes how many jobs may run at once (jobs already running keep running).
+    func setLimit(_ limit: Int) {
+        for job in schedule.withLock({ $0.setLimit(limit) }) { run(job) }
+    }
 
     func submit(_ job: @escaping Job) {
         guard let start = schedule.withLock({ $0.submit(job) }) else { return }

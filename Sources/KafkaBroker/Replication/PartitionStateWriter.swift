@@ -15,9 +15,16 @@ public protocol PartitionStateWriter: Sendable {
     /// Tells the controller a log dir of this broker failed (`/log_dir_event_notification/log_dir_event_<seq>`,
     /// Kafka's `KafkaZkClient.propagateLogDirEvent`).
     func notifyLogDirFailure(brokerID: BrokerID) async throws
+
+    /// Whether concurrent writes are gathered into one request (AlterIsr, AlterPartition): the replica manager
+    /// then keeps many ISR changes in flight at once (Kafka's `AlterIsrManager.submit` does not block), where
+    /// one ZooKeeper write per change keeps a small window (Kafka's `ZkIsrManager` writes synchronously).
+    var batchesIsrUpdates: Bool { get }
 }
 
 extension PartitionStateWriter {
     /// Writers without a controller to tell (tests) do nothing.
     public func notifyLogDirFailure(brokerID: BrokerID) async throws {}
+
+    public var batchesIsrUpdates: Bool { false }
 }

@@ -32,6 +32,12 @@ public struct ControllerError: Error, Sendable, Hashable, CustomStringConvertibl
         public static let unknownTopicOrPartition = Code("UNKNOWN_TOPIC_OR_PARTITION")
         /// A batch or state was not what the code expected: Kafka's `IllegalStateException`.
         public static let illegalState = Code("ILLEGAL_STATE")
+        /// An AlterIsr carried a leader epoch older than the controller's: `FENCED_LEADER_EPOCH`.
+        public static let fencedLeaderEpoch = Code("FENCED_LEADER_EPOCH")
+        /// An AlterIsr's compare-and-set on the partition state's zkVersion failed: `INVALID_UPDATE_VERSION`.
+        public static let invalidUpdateVersion = Code("INVALID_UPDATE_VERSION")
+        /// Anything else that failed a write: Kafka's `UNKNOWN_SERVER_ERROR`.
+        public static let unknownServerError = Code("UNKNOWN_SERVER_ERROR")
     }
 
     public var code: Code

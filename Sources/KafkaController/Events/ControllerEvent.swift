@@ -8,6 +8,10 @@ public typealias ReplicaLeaderElectionReply = @Sendable ([TopicPartition: Result
 /// broker still leads (empty means "safe to shut down"), or a failure.
 public typealias ControlledShutdownReply = @Sendable (Result<Set<TopicPartition>, ControllerError>) -> Void
 
+/// The answer to an ``ControllerEvent/alterIsrReceived(brokerID:brokerEpoch:changes:reply:)`` (Kafka's
+/// `AlterIsrCallback`): per partition the state now held or why not, or the request's top-level error.
+public typealias AlterIsrReply = @Sendable (Result<[TopicPartition: Result<LeaderAndISR, ControllerError>], ControllerError>) -> Void
+
 /// Everything the controller reacts to: Kafka 2.8's `ControllerEvent` classes that ZKafka needs.
 ///
 /// Producers (ZooKeeper watchers, broker-request callbacks, API handlers, timers) never touch controller state;
@@ -60,6 +64,9 @@ public enum ControllerEvent: Sendable {
     case autoPreferredReplicaLeaderElection
     /// A broker asks to shut down in a controlled way (`ControlledShutdown` request).
     case controlledShutdown(brokerID: BrokerID, brokerEpoch: Int64, reply: ControlledShutdownReply)
+    /// A partition leader asks to change ISRs (`AlterIsr` request, KIP-497; Kafka's `AlterIsrReceived`): per
+    /// partition, the leader (the sender), its leader epoch, the new ISR and the zkVersion it holds.
+    case alterIsrReceived(brokerID: BrokerID, brokerEpoch: Int64, changes: [TopicPartition: LeaderAndISR], reply: AlterIsrReply)
     /// The children of `/log_dir_event_notification` changed: a broker's log directory failed.
     case logDirEventNotification
     /// A broker answered a `LeaderAndIsr` request; `KAFKA_STORAGE_ERROR` partitions mark offline replicas.
@@ -76,7 +83,7 @@ public enum ControllerEvent: Sendable {
         case .topicChange, .partitionModifications: .topicChange
         case .topicDeletion, .topicDeletionStopReplicaResponseReceived: .topicDeletion
         case .zkPartitionReassignment, .partitionReassignmentISRChange: .alterPartitionReassignment
-        case .isrChangeNotification: .isrChange
+        case .isrChangeNotification, .alterIsrReceived: .isrChange
         case .logDirEventNotification: .logDirChange
         case .replicaLeaderElection: .manualLeaderBalance
         case .autoPreferredReplicaLeaderElection: .autoLeaderBalance
@@ -104,6 +111,7 @@ public enum ControllerEvent: Sendable {
         case .zkPartitionReassignment: "ZkPartitionReassignment"
         case .partitionReassignmentISRChange: "PartitionReassignmentIsrChange"
         case .isrChangeNotification: "IsrChangeNotification"
+        case .alterIsrReceived: "AlterIsrReceived"
         case .logDirEventNotification: "LogDirEventNotification"
         case .replicaLeaderElection: "ReplicaLeaderElection"
         case .autoPreferredReplicaLeaderElection: "AutoPreferredReplicaLeaderElection"
@@ -116,7 +124,7 @@ public enum ControllerEvent: Sendable {
     /// Whether the event carries a reply closure that ``preemptReply()`` would answer.
     public var hasReply: Bool {
         switch self {
-        case .replicaLeaderElection, .controlledShutdown: true
+        case .replicaLeaderElection, .controlledShutdown, .alterIsrReceived: true
         default: false
         }
     }
@@ -128,6 +136,7 @@ public enum ControllerEvent: Sendable {
     /// - `replicaLeaderElection`: every asked-for partition gets ``ControllerError/Code/notController``
     ///   (an empty map when the partitions came from the znode).
     /// - `controlledShutdown`: a ``ControllerError/Code/controllerMoved`` failure.
+    /// - `alterIsrReceived`: a ``ControllerError/Code/notController`` failure (the leader retries elsewhere).
     public func preemptReply() {
         switch self {
         case .replicaLeaderElection(let partitions, _, _, let reply):
@@ -137,6 +146,8 @@ public enum ControllerEvent: Sendable {
             reply(answer)
         case .controlledShutdown(_, _, let reply):
             reply(.failure(ControllerError(.controllerMoved, "Controller moved to another broker")))
+        case .alterIsrReceived(_, _, _, let reply):
+            reply(.failure(ControllerError(.notController, "The controller event was preempted")))
         default:
             break
         }

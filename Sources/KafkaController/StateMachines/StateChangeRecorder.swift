@@ -44,6 +44,25 @@ struct StateChangeRecorder {
                     controllerEpoch: controllerEpoch, cause: cause, outcome: outcome, reason: reason)))
     }
 
+    /// An ISR written at the leader's request (Kafka 2.8's `processAlterIsr` logs these at debug; the trace
+    /// records them with kind `isr`, so readers looking for elections — `"kind":"partition"` — skip them).
+    func isrChange(
+        _ partition: TopicPartition, state: PartitionState, leaderAndISR: LeaderAndISR, controllerEpoch: Int32,
+        cause: String, outcome: StateTransitionTraceRecord.Outcome, reason: String? = nil
+    ) {
+        // Kafka: debug for an update, info for a bad ZK version (a stale leader, routine).
+        let message = "[Controller id=\(controllerID) epoch=\(controllerEpoch)] ISR of partition \(partition) "
+            + (outcome == .applied ? "updated to" : "not updated to") + " \(leaderAndISR) (cause: \(cause))"
+            + (reason.map { ": \($0)" } ?? "")
+        if outcome == .applied { logger.debug("\(message)") } else { logger.info("\(message)") }
+        traceSink.append(
+            .transition(
+                StateTransitionTraceRecord(
+                    kind: .isr, topicPartition: partition, from: state.description, to: state.description,
+                    leaderAndISR: leaderAndISR, controllerEpoch: controllerEpoch, cause: cause, outcome: outcome,
+                    reason: reason)))
+    }
+
     private func describe(_ outcome: StateTransitionTraceRecord.Outcome) -> String {
         switch outcome {
         case .applied: "changed state"

@@ -83,6 +83,9 @@ public struct StateTransitionTraceRecord: Codable, Sendable, Hashable {
     public enum Kind: String, Codable, Sendable {
         case partition
         case replica
+        /// A partition's ISR written at its leader's request (AlterIsr), outside both state machines: `from`
+        /// and `to` are the partition's (unchanged) state, the leader and ISR fields the state written.
+        case isr
     }
 
     /// Whether the transition took effect.

@@ -37,7 +37,7 @@ public final class KRaftBrokerServer: @unchecked Sendable {
     /// connection's requests in order, so a CreateTopics of thousands of partitions on a shared connection held
     /// back the heartbeats behind it; a heartbeat timing out closed the connection and failed the creation too.
     private var channels: [ControllerChannel] = []
-    private var alterPartitionManager: AlterPartitionManager?
+    private var alterPartitionManager: IsrChangeManager?
     private var socketServer: SocketServer?
     private var front: BrokerFrontEnd?
     private var replicaManager: ReplicaManager?
@@ -106,9 +106,9 @@ public final class KRaftBrokerServer: @unchecked Sendable {
         let forwardingChannel = makeChannel("forwarding-channel")
         channels = [channel, alterPartitionChannel, forwardingChannel]
         let view = KRaftMetadataView()
-        let alterPartitionManager = AlterPartitionManager(
-            brokerID: id, channel: alterPartitionChannel,
-            view: view, retryBackoffMs: config.kraft.retryBackoffMs, logger: Logger(label: "kafka.server.AlterPartitionManager"))
+        let alterPartitionManager = IsrChangeManager(
+            transport: AlterPartitionTransport(brokerID: id, channel: alterPartitionChannel, view: view),
+            retryBackoffMs: config.kraft.retryBackoffMs, logger: Logger(label: "kafka.server.AlterPartitionManager"))
         alterPartitionManager.start()
         self.alterPartitionManager = alterPartitionManager
         replicaManager.attach(stateWriter: alterPartitionManager)

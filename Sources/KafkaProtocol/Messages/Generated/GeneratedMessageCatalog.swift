@@ -54,6 +54,8 @@ let allGeneratedMessageTypes: [any (KafkaMessage & KafkaSampleProviding).Type] =
     OffsetForLeaderEpochResponse.self,
     CreatePartitionsRequest.self,
     CreatePartitionsResponse.self,
+    AlterIsrRequest.self,
+    AlterIsrResponse.self,
     ConsumerProtocolSubscription.self,
     ConsumerProtocolAssignment.self,
 ]

@@ -29,5 +29,6 @@ extension KafkaApiMetadata {
         ApiKey(rawValue: 47): KafkaApiMetadata(apiKey: ApiKey(rawValue: 47), name: "OffsetDelete", validVersions: 0...0, firstFlexibleVersion: nil),
         ApiKey(rawValue: 23): KafkaApiMetadata(apiKey: ApiKey(rawValue: 23), name: "OffsetForLeaderEpoch", validVersions: 0...4, firstFlexibleVersion: 4),
         ApiKey(rawValue: 37): KafkaApiMetadata(apiKey: ApiKey(rawValue: 37), name: "CreatePartitions", validVersions: 0...3, firstFlexibleVersion: 2),
+        ApiKey(rawValue: 56): KafkaApiMetadata(apiKey: ApiKey(rawValue: 56), name: "AlterIsr", validVersions: 0...0, firstFlexibleVersion: 0),
     ]
 }

@@ -30,6 +30,7 @@ public enum KafkaRequestBody: Sendable, Hashable {
     case offsetDelete(OffsetDeleteRequest)
     case offsetForLeaderEpoch(OffsetForLeaderEpochRequest)
     case createPartitions(CreatePartitionsRequest)
+    case alterIsr(AlterIsrRequest)
 
     public var apiKey: ApiKey {
         switch self {
@@ -59,6 +60,7 @@ public enum KafkaRequestBody: Sendable, Hashable {
         case .offsetDelete: return OffsetDeleteRequest.apiKey
         case .offsetForLeaderEpoch: return OffsetForLeaderEpochRequest.apiKey
         case .createPartitions: return CreatePartitionsRequest.apiKey
+        case .alterIsr: return AlterIsrRequest.apiKey
         }
     }
 
@@ -91,6 +93,7 @@ public enum KafkaRequestBody: Sendable, Hashable {
         case 47: return .offsetDelete(try OffsetDeleteRequest(from: &buffer, version: version))
         case 23: return .offsetForLeaderEpoch(try OffsetForLeaderEpochRequest(from: &buffer, version: version))
         case 37: return .createPartitions(try CreatePartitionsRequest(from: &buffer, version: version))
+        case 56: return .alterIsr(try AlterIsrRequest(from: &buffer, version: version))
         default: throw KafkaProtocolError(.unknownApiKey(apiKey.rawValue), field: "KafkaRequestBody")
         }
     }
@@ -124,6 +127,7 @@ public enum KafkaRequestBody: Sendable, Hashable {
         case .offsetDelete(let body): body.encode(into: &buffer, version: version)
         case .offsetForLeaderEpoch(let body): body.encode(into: &buffer, version: version)
         case .createPartitions(let body): body.encode(into: &buffer, version: version)
+        case .alterIsr(let body): body.encode(into: &buffer, version: version)
         }
     }
 }
