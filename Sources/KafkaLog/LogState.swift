@@ -13,7 +13,14 @@ struct PendingDeletion: Sendable {
 /// The mutable state of a `PartitionLog`, always accessed under its lock.
 struct LogState: Sendable {
     let directory: String
-    var config: LogConfig
+    /// Shared with every log of equal settings (see ``SharedLogConfig``).
+    private var sharedConfig: SharedLogConfig
+    var config: LogConfig {
+        get { sharedConfig.value }
+        set { if newValue != sharedConfig.value { sharedConfig = SharedLogConfig.of(newValue) } }
+    }
+    /// Which shared config this log points at (tests check the sharing).
+    var sharedConfigIdentity: ObjectIdentifier { ObjectIdentifier(sharedConfig) }
     /// Segments ordered by base offset; the last is the active one.
     var segments: [LogSegment]
     var logStartOffset: Int64
@@ -125,7 +132,7 @@ struct LogState: Sendable {
         for segment in segments { logEndOffset = try segment.loadTail() }
         let start = max(logStartOffset, segments[0].baseOffset)
         var state = LogState(
-            directory: directory, config: config, segments: segments, logStartOffset: start,
+            directory: directory, sharedConfig: SharedLogConfig.of(config), segments: segments, logStartOffset: start,
             logEndOffset: logEndOffset, highWatermark: 0, recoveryPoint: 0, clockMs: nowMs, lastFlushMs: nowMs)
         state.epochCache = epochCache ?? LeaderEpochFileCache()
         if logEndOffset < start {
