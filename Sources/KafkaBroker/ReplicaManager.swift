@@ -146,7 +146,9 @@ public final class ReplicaManager: Sendable {
         return stateChangeLock.withLock { _ in
             var refused: [TopicPartition: Refusal] = [:]
             var leaders: Set<TopicPartition> = []
-            var followers: [TopicPartition: ReplicaFetcherManager.Assignment] = [:]
+            // A list, not a dictionary: a LeaderAndIsr names each partition once, and at 100,000 partitions a
+            // hash table of the followers' assignments was twice their size (issue 14).
+            var followers: [(TopicPartition, ReplicaFetcherManager.Assignment)] = []
             // Equal replica and ISR lists share one array across the partitions (see `ReplicaListInterner`).
             var lists = ReplicaListInterner()
             // A topic's log settings, min.insync.replicas and validation policy, worked out once per request rather
@@ -215,10 +217,10 @@ public final class ReplicaManager: Sendable {
                         // log end offset and the leader points out any divergence (Fetch v12); a log
                         // without epochs first truncates to its high watermark (the Truncating state).
                         let latestEpoch = partition.log.latestEpoch
-                        followers[state.topicPartition] = .init(
+                        followers.append((state.topicPartition, .init(
                             leader: state.leader, endpoint: endpoint,
                             fetchOffset: latestEpoch != nil ? partition.log.logEndOffset : partition.log.highWatermark,
-                            leaderEpoch: state.leaderEpoch, lastFetchedEpoch: latestEpoch)
+                            leaderEpoch: state.leaderEpoch, lastFetchedEpoch: latestEpoch)))
                     } else {
                         // Kafka logs the same: a follower whose leader is not among the live leaders waits.
                         logger.warning("No live endpoint for leader \(state.leader) of \(state.topicPartition); not fetching")

@@ -122,12 +122,33 @@ public final class KafkaConnection: Sendable {
         try await channel.writeAndFlush(buffer)
     }
 
+    /// Sends the request `build` returns and waits for its response, like ``send(_:version:)``, but the request
+    /// value lives only while it is encoded: a controller's LeaderAndIsr or UpdateMetadata of 100,000 partitions
+    /// is about 8 MB as a message value, and each broker's sender held one while it waited for the broker's
+    /// answer (issue 14).
+    public func send<Request: KafkaRequest>(version: Int16, building build: () -> Request) async throws -> Request.Response {
+        let correlationID = pending.nextCorrelationID()
+        var buffer = channel.allocator.buffer(capacity: 256)
+        KafkaFrame.request(build(), correlationId: correlationID, clientId: clientID, version: version, into: &buffer)
+        var body = try await sendEncoded(buffer, correlationID: correlationID, apiKey: Request.apiKey.rawValue, timeout: nil)
+        let headerVersion = ResponseHeader.headerVersion(apiKey: Request.apiKey, apiVersion: version)
+        _ = try ResponseHeader(from: &body, headerVersion: headerVersion)
+        return try Request.Response(from: &body, version: version)
+    }
+
     private func sendRaw<Request: KafkaRequest>(
         _ request: Request, version: Int16, timeout: Duration? = nil
     ) async throws -> ByteBuffer {
         let correlationID = pending.nextCorrelationID()
         var buffer = channel.allocator.buffer(capacity: 256)
         KafkaFrame.request(request, correlationId: correlationID, clientId: clientID, version: version, into: &buffer)
+        return try await sendEncoded(buffer, correlationID: correlationID, apiKey: Request.apiKey.rawValue, timeout: timeout)
+    }
+
+    /// Writes an encoded request frame and waits for the response to `correlationID`.
+    private func sendEncoded(
+        _ buffer: ByteBuffer, correlationID: Int32, apiKey: Int16, timeout: Duration?
+    ) async throws -> ByteBuffer {
         var timer: Scheduled<Void>?
         defer { timer?.cancel() }
         return try await withCheckedThrowingContinuation { continuation in
@@ -137,7 +158,7 @@ public final class KafkaConnection: Sendable {
             }
             if let timeout {
                 let nanoseconds = timeout.components.seconds * 1_000_000_000 + timeout.components.attoseconds / 1_000_000_000
-                let error = KafkaConnectionError.timedOut(host: host, port: port, apiKey: Request.apiKey.rawValue)
+                let error = KafkaConnectionError.timedOut(host: host, port: port, apiKey: apiKey)
                 timer = channel.eventLoop.scheduleTask(in: .nanoseconds(nanoseconds)) { [pending] in
                     pending.fail(correlationID, error)
                 }

@@ -44,4 +44,17 @@ enum LogFileNames {
     }
 
     static func directoryName(_ tp: TopicPartition) -> String { "\(tp.topic)-\(tp.partition)" }
+
+    /// `<dir>/<topic>-<partition>`, stored without spare capacity: the log, its state, segment and files keep
+    /// this string for the log's lifetime, and `dir + "/" + name` grew its buffer to twice its length while
+    /// appending (issue 14: about 50 bytes per partition at 100,000).
+    static func logDirectory(_ dir: String, _ tp: TopicPartition) -> String {
+        let name = directoryName(tp)
+        var path = String()
+        path.reserveCapacity(dir.utf8.count + 1 + name.utf8.count)
+        path += dir
+        path += "/"
+        path += name
+        return path
+    }
 }

@@ -13,7 +13,14 @@ struct PendingDeletion: Sendable {
 /// The mutable state of a `PartitionLog`, always accessed under its lock.
 struct LogState: Sendable {
     let directory: String
-    var config: LogConfig
+    /// Shared with every log of equal settings (see ``SharedLogConfig``).
+    private var sharedConfig: SharedLogConfig
+    var config: LogConfig {
+        get { sharedConfig.value }
+        set { if newValue != sharedConfig.value { sharedConfig = SharedLogConfig.of(newValue) } }
+    }
+    /// Which shared config this log points at (tests check the sharing).
+    var sharedConfigIdentity: ObjectIdentifier { ObjectIdentifier(sharedConfig) }
     /// Segments ordered by base offset; the last is the active one.
     var segments: [LogSegment]
     var logStartOffset: Int64
@@ -23,20 +30,22 @@ struct LogState: Sendable {
     /// The largest `nowMs` callers have passed (the log's notion of the current time).
     var clockMs: Int64
     var lastFlushMs: Int64
-    /// Set by a roll: the rolled segment still needs its fsync (Kafka schedules it right away).
-    var pendingFlushOffset: Int64?
     var pendingDeletions: [PendingDeletion] = []
-    var isClosed = false
-    /// A disk error hit this log or its dir (Kafka: the log's dir is offline); nothing touches it any more.
-    var isOffline = false
     /// Kafka's `leaderEpochCache`, persisted to `leader-epoch-checkpoint` on every change.
     var epochCache = LeaderEpochFileCache()
-    /// The cache holds a leader's epoch assigned at the log end offset that is not on disk yet
-    /// (see `assignEpochAtLogEnd`).
-    var epochCheckpointStale = false
+    // The optionals and flags last, each optional's spare byte followed by the next field's alignment: in
+    // declaration order they padded every log's state by about 20 bytes (issue 14).
+    /// Set by a roll: the rolled segment still needs its fsync (Kafka schedules it right away).
+    var pendingFlushOffset: Int64?
     /// The lowest offset the log was truncated to since the log cleaner last looked at it (Kafka's
     /// `LogCleanerManager.maybeTruncateCheckpoint`, called by `Log.truncateTo`).
     var truncatedSinceCleanerLooked: Int64?
+    var isClosed = false
+    /// A disk error hit this log or its dir (Kafka: the log's dir is offline); nothing touches it any more.
+    var isOffline = false
+    /// The cache holds a leader's epoch assigned at the log end offset that is not on disk yet
+    /// (see `assignEpochAtLogEnd`).
+    var epochCheckpointStale = false
     var epochCheckpoint: LeaderEpochCheckpointFile { LeaderEpochCheckpointFile(directory: directory) }
 
     var activeSegment: LogSegment { segments[segments.count - 1] }
@@ -125,7 +134,7 @@ struct LogState: Sendable {
         for segment in segments { logEndOffset = try segment.loadTail() }
         let start = max(logStartOffset, segments[0].baseOffset)
         var state = LogState(
-            directory: directory, config: config, segments: segments, logStartOffset: start,
+            directory: directory, sharedConfig: SharedLogConfig.of(config), segments: segments, logStartOffset: start,
             logEndOffset: logEndOffset, highWatermark: 0, recoveryPoint: 0, clockMs: nowMs, lastFlushMs: nowMs)
         state.epochCache = epochCache ?? LeaderEpochFileCache()
         if logEndOffset < start {

@@ -6,14 +6,15 @@ public struct MetadataSnapshot: Sendable, Hashable {
     public private(set) var controllerID: BrokerID?
     public private(set) var controllerEpoch: Int32
     public private(set) var liveBrokers: [BrokerID: BrokerInfo]
-    public private(set) var partitions: [String: [Int32: UpdateMetadataPartitionState]]
+    /// Each topic's partition states (see ``TopicPartitionStates``).
+    public private(set) var topicPartitions: [String: TopicPartitionStates]
     public private(set) var topicIDs: [String: KafkaTopicID]
 
     public init() {
         controllerID = nil
         controllerEpoch = -1
         liveBrokers = [:]
-        partitions = [:]
+        topicPartitions = [:]
         topicIDs = [:]
     }
 
@@ -41,31 +42,39 @@ public struct MetadataSnapshot: Sendable, Hashable {
             state.offlineReplicas = lists.intern(state.offlineReplicas)
             let topic = state.topicPartition.topic
             if state.isBeingDeleted {
-                partitions[topic]?[state.topicPartition.partition] = nil
-                if partitions[topic]?.isEmpty == true {
-                    partitions[topic] = nil
+                topicPartitions[topic]?.remove(state.topicPartition.partition)
+                if topicPartitions[topic]?.isEmpty == true {
+                    topicPartitions[topic] = nil
                     topicIDs[topic] = nil
                 }
             } else {
-                partitions[topic, default: [:]][state.topicPartition.partition] = state
+                topicPartitions[topic, default: TopicPartitionStates()].set(state)
             }
         }
     }
 
-    public var topics: [String] { partitions.keys.sorted() }
+    public var topics: [String] { topicPartitions.keys.sorted() }
 
     /// How many partitions the cluster holds, every topic together.
-    public var partitionCount: Int { partitions.values.reduce(0) { $0 + $1.count } }
+    public var partitionCount: Int { topicPartitions.values.reduce(0) { $0 + $1.count } }
+
+    /// Every cached partition state, by topic and partition id (built on each call: for tests and tools).
+    public var partitions: [String: [Int32: UpdateMetadataPartitionState]] {
+        topicPartitions.reduce(into: [:]) { result, element in
+            result[element.key] = Dictionary(
+                uniqueKeysWithValues: element.value.states(topic: element.key).map { ($0.topicPartition.partition, $0) })
+        }
+    }
 
     public func partitions(of topic: String) -> [UpdateMetadataPartitionState] {
-        (partitions[topic] ?? [:]).values.sorted { $0.topicPartition.partition < $1.topicPartition.partition }
+        topicPartitions[topic]?.states(topic: topic) ?? []
     }
 
     public func partition(_ topicPartition: TopicPartition) -> UpdateMetadataPartitionState? {
-        partitions[topicPartition.topic]?[topicPartition.partition]
+        topicPartitions[topicPartition.topic]?.state(topic: topicPartition.topic, partition: topicPartition.partition)
     }
 
-    public func contains(topic: String) -> Bool { partitions[topic] != nil }
+    public func contains(topic: String) -> Bool { topicPartitions[topic] != nil }
 
     /// Brokers that have an endpoint on `listenerName`, by id (Metadata answers per listener).
     public func aliveBrokers(listenerName: String) -> [(BrokerInfo, BrokerEndpoint)] {

@@ -136,18 +136,23 @@ final class BrokerRequestSender: Sendable {
         _ request: ControllerBrokerRequest, over connection: KafkaConnection, listenerName: String
     ) async throws -> ControllerEvent? {
         switch request {
+        // The wire message is built inside `send(version:building:)` and gone once encoded: while the broker
+        // works on a request of N partitions the sender holds the controller's request and the encoded bytes,
+        // not a third copy (issue 14).
         case .leaderAndISR(let leaderAndISR):
-            let response = try await connection.send(
-                ControllerRequestEncoding.leaderAndISR(leaderAndISR, listenerName: listenerName),
-                version: ControllerRequestEncoding.leaderAndISRVersion)
+            let response = try await connection.send(version: ControllerRequestEncoding.leaderAndISRVersion) {
+                ControllerRequestEncoding.leaderAndISR(leaderAndISR, listenerName: listenerName)
+            }
             return ControllerResponseEvents.leaderAndISR(response, to: leaderAndISR)
         case .updateMetadata(let updateMetadata):
-            let response = try await connection.send(
-                ControllerRequestEncoding.updateMetadata(updateMetadata), version: ControllerRequestEncoding.updateMetadataVersion)
+            let response = try await connection.send(version: ControllerRequestEncoding.updateMetadataVersion) {
+                ControllerRequestEncoding.updateMetadata(updateMetadata)
+            }
             return .updateMetadataResponseReceived(brokerID: updateMetadata.brokerID, errorCode: response.errorCode)
         case .stopReplica(let stopReplica):
-            let response = try await connection.send(
-                ControllerRequestEncoding.stopReplica(stopReplica), version: ControllerRequestEncoding.stopReplicaVersion)
+            let response = try await connection.send(version: ControllerRequestEncoding.stopReplicaVersion) {
+                ControllerRequestEncoding.stopReplica(stopReplica)
+            }
             return ControllerResponseEvents.stopReplica(response, to: stopReplica)
         }
     }

@@ -31,3 +31,17 @@ import Testing
         #expect(storage(stored[0].isr) == storage(stored[3].replicas))
     }
 }
+
+@Suite(.tags(.unit)) struct BoundedReplicaListInternerTests {
+    private func storage(_ list: [BrokerID]) -> UnsafeRawPointer? { list.withUnsafeBufferPointer { UnsafeRawPointer($0.baseAddress) } }
+
+    @Test func pastItsCapacityNewListsAreReturnedUnshared() {
+        var interner = ReplicaListInterner(capacity: 1)
+        let kept = interner.intern([1, 2].map { $0 })
+        let other = interner.intern([2, 1].map { $0 })
+        let again = interner.intern([2, 1].map { $0 })
+        #expect(interner.count == 1)
+        #expect(storage(interner.intern([1, 2].map { $0 })) == storage(kept))
+        #expect(other == again && storage(other) != storage(again))
+    }
+}

@@ -15,8 +15,18 @@ public final class Partition: Sendable {
         var replication: PartitionReplicationState
         /// The ISR write to ZooKeeper under way; no second one starts until it is answered
         /// (Kafka's `IsrState.isInflight`).
-        var pendingIsrUpdate: IsrUpdate?
+        var pendingIsrUpdate: IsrUpdate? {
+            get { pendingIsrUpdateBox?.update }
+            set { pendingIsrUpdateBox = newValue.map(PendingIsrUpdate.init) }
+        }
+        /// Boxed: an update is 49 bytes and nearly every partition has none, most of the time (issue 14).
+        private var pendingIsrUpdateBox: PendingIsrUpdate?
         var minInsyncReplicas: Int
+
+        init(replication: PartitionReplicationState, minInsyncReplicas: Int) {
+            self.replication = replication
+            self.minInsyncReplicas = minInsyncReplicas
+        }
 
         var isrUpdateInFlight: Bool { pendingIsrUpdate != nil }
 
@@ -30,6 +40,12 @@ public final class Partition: Sendable {
     }
 
     let guarded: Mutex<Guarded>
+
+    /// An ``IsrUpdate`` under way, held by reference in ``Guarded``.
+    final class PendingIsrUpdate: Sendable {
+        let update: IsrUpdate
+        init(_ update: IsrUpdate) { self.update = update }
+    }
 
     init(topicPartition: TopicPartition, log: PartitionLog, state: PartitionReplicationState, minInsyncReplicas: Int) {
         self.topicPartition = topicPartition

@@ -12,7 +12,9 @@ import Synchronization
 /// under each of them on every fetch would cost more than the fetch. Waiters on more than
 /// `broadWaiterThreshold` partitions are kept in a short list instead, which ``notify(_:)`` scans
 /// with one set lookup each, and "changed after the mark" is answered from a ring of the most
-/// recent changes when the mark is recent enough.
+/// recent changes when the mark is recent enough. An older mark counts as changed: the waiter
+/// re-checks its condition and waits again with a fresh mark (issue 14: a per-partition map of
+/// last changes answered it exactly, and cost about 66 bytes for every partition the broker hosts).
 public final class PartitionActivity: Sendable {
     private struct Waiter {
         var partitions: Set<TopicPartition>
@@ -21,7 +23,6 @@ public final class PartitionActivity: Sendable {
 
     private struct State {
         var clock: UInt64 = 0
-        var lastChange: [TopicPartition: UInt64] = [:]
         var nextWaiterID: UInt64 = 0
         var waiters: [UInt64: Waiter] = [:]
         var waitersByPartition: [TopicPartition: Set<UInt64>] = [:]
@@ -48,7 +49,6 @@ public final class PartitionActivity: Sendable {
     public func notify(_ partition: TopicPartition) {
         let woken: [CheckedContinuation<Void, Never>] = state.withLock { state in
             state.clock += 1
-            state.lastChange[partition] = state.clock
             if state.recent.count < Self.recentCapacity {
                 state.recent.append((state.clock, partition))
             } else {
@@ -62,10 +62,9 @@ public final class PartitionActivity: Sendable {
         for continuation in woken { continuation.resume() }
     }
 
-    /// Forgets a partition that is no longer hosted.
+    /// Forgets a partition that is no longer hosted: wakes its waiters.
     public func forget(_ partition: TopicPartition) {
         notify(partition)
-        state.withLock { _ = $0.lastChange.removeValue(forKey: partition) }
     }
 
     /// Returns once one of `partitions` changed after `mark`, or after `timeout`, or at once if a
@@ -113,13 +112,14 @@ public final class PartitionActivity: Sendable {
     }
 
     /// Whether one of `partitions` changed after `mark`: nothing did if the clock has not moved; a
-    /// recent mark is checked against the ring of recent changes, an old one partition by partition.
+    /// recent mark is checked against the ring of recent changes; for a mark older than the ring the
+    /// answer is yes (the caller re-checks its own condition, so a spurious wake-up costs one re-check).
     private static func changed(_ partitions: Set<TopicPartition>, after mark: Mark, in state: State) -> Bool {
         if state.clock <= mark { return false }
         if state.clock - mark <= UInt64(state.recent.count) {
             return state.recent.contains { $0.clock > mark && partitions.contains($0.partition) }
         }
-        return partitions.contains { (state.lastChange[$0] ?? 0) > mark }
+        return true
     }
 
     private static func remove(_ id: UInt64, from state: inout State) -> Waiter? {

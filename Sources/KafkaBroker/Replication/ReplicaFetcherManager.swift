@@ -60,9 +60,11 @@ public final class ReplicaFetcherManager: Sendable {
     }
 
     /// Kafka's `addFetcherForPartitions`: (re)assigns each partition to the fetcher for its leader.
-    func addFetchers(_ assignments: [TopicPartition: Assignment]) {
+    /// Each partition's fetch state moves to the fetcher for its leader; a partition listed twice ends with
+    /// its last assignment.
+    func addFetchers(_ assignments: [(TopicPartition, Assignment)]) {
         guard !assignments.isEmpty else { return }
-        removeFetchers(for: Set(assignments.keys), shutdownIdle: false)
+        removeFetchers(for: Set(assignments.map(\.0)), shutdownIdle: false)
         let toStart: [ReplicaFetcher] = fetchers.withLock { fetchers in
             var started: [ReplicaFetcher] = []
             for (topicPartition, assignment) in assignments {
