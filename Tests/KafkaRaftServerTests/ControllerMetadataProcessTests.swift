@@ -4,6 +4,7 @@ import KafkaProtocol
 import KafkaQuorumController
 import KafkaRaftProtocol
 import KafkaTestKit
+import Synchronization
 import Testing
 
 /// Three real controller processes running the quorum controller: fake brokers register and heartbeat, a topic
@@ -57,6 +58,21 @@ struct ControllerMetadataProcessTests {
             return true
         }
         #expect(unfenced)
+        // From here the brokers heartbeat from a task of their own every 300 ms, as a broker's lifecycle manager
+        // does, until step 5 stops 103 and step 6 takes over: steps 3 and 4 sent none, and when they took longer
+        // than the 4 s session (the whole in-process suite running beside this test), the first controller fenced
+        // all three, which left kraft-a's partitions leaderless with ISR [103].
+        let beating = BrokersBeating([101, 102, 103])
+        let beatingEpochs = epochs
+        let heartbeats = Task {
+            while !Task.isCancelled {
+                for broker in beating.current {
+                    _ = await client.heartbeat(broker, epoch: beatingEpochs[broker]!, metadataOffset: caughtUp)
+                }
+                try? await Task.sleep(for: .milliseconds(300))
+            }
+        }
+        defer { heartbeats.cancel() }
 
         // 3. CreateTopics: the PartitionRecords are committed and an observer fetching the log sees them.
         let created = try await poll("CreateTopics answered", timeout: .seconds(10), detail: quorum.logs) { await client.createTopic("kraft-a", partitions: 6, replicationFactor: 3) }
@@ -98,10 +114,8 @@ struct ControllerMetadataProcessTests {
 
         // 5. Brokers 101 and 102 keep heartbeating, 103 stops: its session expires and it is fenced; every
         // partition it led gets another leader and it leaves every ISR.
+        beating.stop(103)
         let fenced = try await poll("broker 103 fenced and out of every ISR", timeout: .seconds(30), detail: quorum.logs) { () async -> QuorumControllerState? in
-            for broker: Int32 in [101, 102] {
-                _ = await client.heartbeat(broker, epoch: epochs[broker]!, metadataOffset: caughtUp)
-            }
             guard let view = try? await client.observedState(from: newActive, observerID: 102),
                 view.state.brokers[103]?.fenced == true
             else { return nil }
@@ -111,6 +125,8 @@ struct ControllerMetadataProcessTests {
         #expect(partitions.allSatisfy { $0.leader == 101 || $0.leader == 102 })
         #expect(partitions.allSatisfy { !$0.isr.contains(103) })
         #expect(fenced.brokers[101]?.fenced == false && fenced.brokers[102]?.fenced == false)
+        heartbeats.cancel()
+        _ = await heartbeats.value
 
         // 6. Controlled shutdown through heartbeats (KIP-841): 102 asks to shut down; its leaderships move to 101
         // and, once every active broker's metadata offset passed those records, it is told to shut down.
@@ -143,4 +159,12 @@ struct ControllerMetadataProcessTests {
         let files = try FileManager.default.contentsOfDirectory(atPath: metadataDir)
         #expect(files.contains { $0.hasSuffix(".checkpoint") })
     }
+}
+
+/// The fake brokers that the background heartbeat task keeps alive.
+private final class BrokersBeating: Sendable {
+    private let brokers: Mutex<[Int32]>
+    init(_ brokers: [Int32]) { self.brokers = Mutex(brokers) }
+    var current: [Int32] { brokers.withLock { $0 } }
+    func stop(_ broker: Int32) { brokers.withLock { $0.removeAll { $0 == broker } } }
 }
