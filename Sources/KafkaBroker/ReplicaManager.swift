@@ -49,7 +49,13 @@ public final class ReplicaManager: Sendable {
     /// Serialises control-plane changes (Kafka's `replicaStateChangeLock`).
     private let stateChangeLock = Mutex(())
     private let writer = Mutex<(any PartitionStateWriter)?>(nil)
-    private let eligibility = Mutex<@Sendable (BrokerID) -> Bool>({ _ in true })
+    /// The rule in a box, never a bare closure in the Mutex: `withLock` hands its value over `inout`, and a
+    /// function value stored in the generic Mutex is re-abstracted on the way in and out — each read wrapped the
+    /// stored closure in two more reabstraction thunks and wrote it back. Called per follower per fetched
+    /// partition, the chain grew by millions: at 100,000 partitions the leaders spent ~90 % of their CPU walking
+    /// it (perf), grew by ~10 KB per ISR expansion, and a Fetch thread was once found 100,000 frames deep in it
+    /// holding a partition lock (issue 14).
+    private let eligibility = Mutex(IsrEligibilityRule { _ in true })
     private let isrChanges = Mutex(IsrChangeBatch())
     /// ISR expansion writes, at most ``isrUpdateWindow`` (ZooKeeper writes) or ``batchedIsrUpdateWindow`` (AlterIsr,
     /// AlterPartition) in flight (see ``BoundedWorkQueue``).
@@ -105,11 +111,14 @@ public final class ReplicaManager: Sendable {
     /// "registered, unfenced and not in controlled shutdown" from its metadata image: the controller refuses any
     /// other (INELIGIBLE_REPLICA), and leaders proposing such changes on every fetch of a restarted, still fenced
     /// broker sent thousands of refused changes. ZooKeeper mode keeps every follower eligible, as Kafka 2.8 does.
-    public func attach(isrEligibility: @escaping @Sendable (BrokerID) -> Bool) { eligibility.withLock { $0 = isrEligibility } }
+    public func attach(isrEligibility: @escaping @Sendable (BrokerID) -> Bool) {
+        let rule = IsrEligibilityRule(isrEligibility)
+        eligibility.withLock { $0 = rule }
+    }
 
     /// Whether `follower` may join an ISR now.
     public func isReplicaIsrEligible(_ follower: BrokerID) -> Bool {
-        eligibility.withLock { $0 }(follower)
+        eligibility.withLock { $0 }.isEligible(follower)
     }
 
     public func partition(_ topicPartition: TopicPartition) -> Partition? {
@@ -426,4 +435,10 @@ public final class ReplicaManager: Sendable {
             isrChanges.withLock { $0.partitions.formUnion(due) }
         }
     }
+}
+
+/// Which followers may join an ISR, as a reference: reading it out of a Mutex copies a pointer, not a closure.
+final class IsrEligibilityRule: Sendable {
+    let isEligible: @Sendable (BrokerID) -> Bool
+    init(_ isEligible: @escaping @Sendable (BrokerID) -> Bool) { self.isEligible = isEligible }
 }
