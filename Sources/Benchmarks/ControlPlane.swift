@@ -39,6 +39,18 @@ protocol ControlPlane: Sendable {
     /// "Initialized controller context in X ms"); nil when the mode has no such step (KRaft standbys are hot).
     func logTiming(_ marker: String, ofController id: Int, logOffsets: [Int: Int]) throws -> Int?
 
+    /// ZooKeeper mode: the ensemble's bound for a failover, measured on the populated tree now (`FailoverEnsembleBound`);
+    /// nil in KRaft mode (its standbys do not read the metadata at failover).
+    func measureFailoverBound(partitions: [TopicPartition]) async throws -> FailoverEnsembleBound?
+
+    /// ZooKeeper mode: the partition states the new controller's failover wrote, from its log; nil in KRaft mode.
+    func failoverWrites(ofController id: Int, logOffsets: [Int: Int]) throws -> Int?
+
+    /// Waits (polling its log, without asking any broker) until controller `id` has logged `marker`, or `timeout`
+    /// passed; returns at once in a mode without such a line. Lets a probe that loads the brokers start only once
+    /// what it waits for can have happened.
+    func waitForLogLine(_ marker: String, ofController id: Int, logOffsets: [Int: Int], timeout: Duration) async throws
+
     /// Whether a broker's Metadata answer is current after a controller failover to `newController`.
     func metadataIsCurrent(controllerID answered: Int32, newController: Int) -> Bool
 

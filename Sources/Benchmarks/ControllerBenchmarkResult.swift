@@ -24,6 +24,12 @@ public struct ControllerBenchmarkResult: Sendable, Codable {
     public var requestsAnsweredSeconds: Double?  // the slowest "Broker B answered LeaderAndIsr/UpdateMetadata for N partitions X ms after it was queued" of the failover
     public var failoverMetadataSeconds: Double?  // /controller gone → every live broker's cache shows the new controller and a live leader everywhere
     public var failoverFromKillSeconds: Double?  // kill → the same
+    /// ZooKeeper mode: the ensemble measured on the populated tree just before the kill (`FailoverEnsembleBound`):
+    /// every partition state read pipelined, and the rate of partition states written in fenced multis of 100.
+    public var failoverStateReadSeconds: Double?
+    public var failoverMultiWritesPerSecond: Double?
+    /// The partition states the new controller's failover wrote (its log's "Partition states of this event" line).
+    public var failoverPartitionWrites: Int?
 
     /// Death of a broker (kill -9) leading `deadBrokerLed` partitions.
     public var deadBrokerLed: Int?
@@ -67,6 +73,21 @@ public struct ControllerBenchmarkResult: Sendable, Codable {
         return measured / (Double(partitions) / rate)
     }
 
+    /// What the ensemble alone makes the failover take on this run's tree: the N partition-state reads plus the
+    /// failover's partition writes in fenced multis, both measured just before the kill (`FailoverEnsembleBound`).
+    public var failoverEnsembleSeconds: Double? {
+        guard let reads = failoverStateReadSeconds, let rate = failoverMultiWritesPerSecond, rate > 0,
+            let writes = failoverPartitionWrites
+        else { return nil }
+        return FailoverEnsembleBound(partitionStateReadSeconds: reads, multiWritesPerSecond: rate).seconds(writes: writes)
+    }
+
+    /// Failover time over what the ensemble alone makes it take (reads and writes on the populated tree).
+    public var failoverRatioToReadsAndWrites: Double? {
+        guard let measured = failoverMetadataSeconds, let bound = failoverEnsembleSeconds, bound > 0 else { return nil }
+        return measured / bound
+    }
+
     public var controllerPeakResidentBytes: Int? {
         controllerProcessPeakBytes.values.max() ?? controllers.compactMap { peakResidentBytes[$0] }.max()
     }
@@ -83,6 +104,8 @@ public struct ControllerBenchmarkJSONRow: Sendable, Encodable {
     public var failoverTargetSeconds: Double?
     public var failoverRatioToTarget: Double?
     public var failoverRatioToEnsembleBound: Double?
+    public var failoverEnsembleSeconds: Double?
+    public var failoverRatioToReadsAndWrites: Double?
     public var controllerPeakResidentBytes: Int?
 
     public init(_ result: ControllerBenchmarkResult) {
@@ -90,6 +113,8 @@ public struct ControllerBenchmarkJSONRow: Sendable, Encodable {
         failoverTargetSeconds = result.failoverTargetSeconds
         failoverRatioToTarget = result.failoverRatioToTarget
         failoverRatioToEnsembleBound = result.failoverRatioToEnsembleBound
+        failoverEnsembleSeconds = result.failoverEnsembleSeconds
+        failoverRatioToReadsAndWrites = result.failoverRatioToReadsAndWrites
         controllerPeakResidentBytes = result.controllerPeakResidentBytes
     }
 }

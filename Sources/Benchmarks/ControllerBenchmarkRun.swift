@@ -177,6 +177,15 @@ struct ControllerBenchmarkRun: Sendable {
         let ledByController = plane.controllerIsBroker && !live.isEmpty
             ? try await busiestBroker(excluding: -1, only: Int32(controller)).1 : []
         try samplePeaks(into: &result)
+        if plane.controllerIsBroker {
+            progress("measuring the ensemble on the populated tree (every partition state read, \(FailoverEnsembleBound.scratchWrites) states written in fenced multis)")
+            let partitionList = assignments.flatMap { topic in topic.partitions.keys.map { TopicPartition(topic: topic.topic, partition: $0) } }
+            if let bound = try await plane.measureFailoverBound(partitions: partitionList) {
+                result.failoverStateReadSeconds = bound.partitionStateReadSeconds
+                result.failoverMultiWritesPerSecond = bound.multiWritesPerSecond
+            }
+            try await waitUntilQuiet(controller)
+        }
         var traces: [Int: ControllerTraceTail] = [:]
         let candidates = plane.controllerIsBroker ? try brokers().map { Int($0.id) } : try plane.controllerProcesses().map(\.id)
         for id in candidates where id != controller { traces[id] = try plane.tracePath(ofController: id).map(ControllerTraceTail.init) }
@@ -208,6 +217,10 @@ struct ControllerBenchmarkRun: Sendable {
             result.notes.append("N=\(partitions): the new controller's trace does not show all \(ledByController.count) re-elections")
         }
         if !live.isEmpty {
+            // No cache can show the new controller before its state machines queued their requests: the probe's
+            // Metadata requests (megabytes each at 100,000 partitions) start then, not while the controller loads.
+            try await plane.waitForLogLine(
+                ControllerBenchmarkRun.stateMachinesMarker, ofController: newController, logOffsets: logOffsets, timeout: timeout)
             let liveIDs = Set(live.map(\.id))
             let expected = partitions
             let prefix = prefix
@@ -227,6 +240,7 @@ struct ControllerBenchmarkRun: Sendable {
         result.stateMachinesSeconds = try plane.logTiming(
             ControllerBenchmarkRun.stateMachinesMarker, ofController: newController, logOffsets: logOffsets
         ).map { Double($0) / 1000 }
+        result.failoverPartitionWrites = try plane.failoverWrites(ofController: newController, logOffsets: logOffsets)
         // ZooKeeper mode: how long after queueing each broker answered the failover's big requests.
         if plane.controllerIsBroker, let broker = descriptor.brokers.first(where: { $0.id == newController }) {
             result.requestsAnsweredSeconds = Self.markerMs(

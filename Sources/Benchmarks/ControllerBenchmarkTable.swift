@@ -28,6 +28,19 @@ public enum ControllerBenchmarkTable {
                 verdict(row.failoverMetadataSeconds, row.failoverTargetSeconds), seconds(row.failoverFromKillSeconds),
             ]
         })
+        if results.contains(where: { $0.failoverEnsembleSeconds != nil }) {
+            sections.append(table(
+                title: "Failover against the ensemble on the populated tree (measured just before the kill: the N partition-state reads, and the failover's partition writes in fenced multis of 100)",
+                header: ["N", "N state reads", "multi writes/s", "partitions written", "reads + writes", "metadata on all brokers", "÷ reads + writes"],
+                results: results
+            ) { row in
+                [
+                    seconds(row.failoverStateReadSeconds), rate(row.failoverMultiWritesPerSecond),
+                    row.failoverPartitionWrites.map(String.init) ?? "-", seconds(row.failoverEnsembleSeconds),
+                    seconds(row.failoverMetadataSeconds), ratio(row.failoverRatioToReadsAndWrites),
+                ]
+            })
+        }
         sections.append(table(
             title: "Broker death (kill -9 of a non-controller broker; times from /brokers/ids/N gone)",
             header: ["N", "led", "kill→detect", "re-led in ZK", "re-led in caches", "target", "met"],

@@ -78,6 +78,24 @@ struct ZooKeeperControlPlane: ControlPlane {
         return ControllerBenchmarkRun.contextLoadMs(log: broker.log, from: logOffsets[id] ?? 0, marker: marker)
     }
 
+    func measureFailoverBound(partitions: [TopicPartition]) async throws -> FailoverEnsembleBound? {
+        try await FailoverEnsembleBound.measure(zooKeeper: kafka.zooKeeper, partitions: partitions)
+    }
+
+    func failoverWrites(ofController id: Int, logOffsets: [Int: Int]) throws -> Int? {
+        guard let broker = try cluster.descriptor().brokers.first(where: { $0.id == id }) else { return nil }
+        return FailoverEnsembleBound.failoverWrites(log: broker.log, from: logOffsets[id] ?? 0)
+    }
+
+    func waitForLogLine(_ marker: String, ofController id: Int, logOffsets: [Int: Int], timeout: Duration) async throws {
+        guard let broker = try cluster.descriptor().brokers.first(where: { $0.id == id }) else { return }
+        let deadline = ContinuousClock.now + timeout
+        while ContinuousClock.now < deadline {
+            if ControllerBenchmarkRun.contextLoadMs(log: broker.log, from: logOffsets[id] ?? 0, marker: marker) != nil { return }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+    }
+
     func metadataIsCurrent(controllerID answered: Int32, newController: Int) -> Bool { Int(answered) == newController }
 
     func controllerProcesses() throws -> [(id: Int, pid: Int32)] { [] }  // the controller is a broker, sampled with them
