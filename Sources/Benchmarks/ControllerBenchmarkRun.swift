@@ -117,12 +117,16 @@ struct ControllerBenchmarkRun: Sendable {
         let detectedAt = try await plane.waitForBrokerDetection(
             victim, survivors: try brokers().filter { $0.id != victim }, timeout: timeout)
         result.brokerDetectionSeconds = Double(detectedAt - killedAt) / 1000
-        if let writtenAt = await trace?.waitForOnline(led, timeout: timeout) {
+        // The trace is read beside the caches' probe, not before it: parsing thousands of trace lines first
+        // delayed the probe's start, and so the figure, by up to seconds (issue 14).
+        let timeout = timeout
+        async let traced = trace?.waitForOnline(led, timeout: timeout)
+        let cachesAt = try await waitUntilLeadersMoved(off: victim, led: led)
+        if let writtenAt = await traced {
             result.releadZooKeeperSeconds = Double(max(writtenAt, detectedAt) - detectedAt) / 1000
         } else {
             result.notes.append("N=\(partitions): the controller trace does not show all \(led.count) re-elections")
         }
-        let cachesAt = try await waitUntilLeadersMoved(off: victim, led: led)
         result.releadCachesSeconds = Double(cachesAt - detectedAt) / 1000
         progress(String(
             format: "broker %d: detected after %.1f s, re-led in the controller trace %@ s and in caches %.2f s later", victim,
@@ -147,9 +151,8 @@ struct ControllerBenchmarkRun: Sendable {
             try cluster.kill(.broker(Int(victim)), signal: .term)
             return WallClock.nowMs()
         }
-        if let writtenAt = await trace?.waitForOnline(led, timeout: timeout) {
-            result.controlledShutdownZooKeeperSeconds = Double(writtenAt - termAt) / 1000
-        }
+        let timeout = timeout
+        async let traced = trace?.waitForOnline(led, timeout: timeout)
         let expected = partitions
         let prefix = prefix
         let movedAt = try await probe.waitUntil(
@@ -159,6 +162,9 @@ struct ControllerBenchmarkRun: Sendable {
             return known.count == expected && !known.contains { $0.leader == victim || $0.leader < 0 }
         }
         result.controlledShutdownSeconds = Double(movedAt - termAt) / 1000
+        if let writtenAt = await traced {
+            result.controlledShutdownZooKeeperSeconds = Double(writtenAt - termAt) / 1000
+        }
         result.shutdownExitSeconds = Double(try await exitedAt - termAt) / 1000
         progress(String(
             format: "broker %d: leaders moved in %.2f s, process gone after %.2f s", victim,
@@ -213,14 +219,16 @@ struct ControllerBenchmarkRun: Sendable {
         result.controllers.append(Int32(newController))
         result.controllerDetectionSeconds = Double(detectedAt - killedAt) / 1000
         result.newControllerSeconds = Double(electedAt - detectedAt) / 1000
-        if !ledByController.isEmpty, let trace = traces[newController], await trace.waitForOnline(ledByController, timeout: timeout) == nil {
-            result.notes.append("N=\(partitions): the new controller's trace does not show all \(ledByController.count) re-elections")
-        }
+        let timeout = timeout
+        let newTrace = ledByController.isEmpty ? nil : traces[newController]
+        async let traced = newTrace?.waitForOnline(ledByController, timeout: timeout)
         if !live.isEmpty {
-            // No cache can show the new controller before its state machines queued their requests: the probe's
-            // Metadata requests (megabytes each at 100,000 partitions) start then, not while the controller loads.
+            // No cache can show the new controller before it has loaded its context and run its state machines: the
+            // probe's Metadata requests (megabytes each at 100,000 partitions) start once the context is loaded, not
+            // while the controller reads it. (The broker's log is flushed every 100 ms; the state machines that
+            // follow the line take longer than that even at 1,000 partitions, so the late start costs no precision.)
             try await plane.waitForLogLine(
-                ControllerBenchmarkRun.stateMachinesMarker, ofController: newController, logOffsets: logOffsets, timeout: timeout)
+                ControllerBenchmarkRun.contextLoadMarker, ofController: newController, logOffsets: logOffsets, timeout: timeout)
             let liveIDs = Set(live.map(\.id))
             let expected = partitions
             let prefix = prefix
@@ -234,6 +242,9 @@ struct ControllerBenchmarkRun: Sendable {
             }
             result.failoverMetadataSeconds = Double(cachesAt - detectedAt) / 1000
             result.failoverFromKillSeconds = Double(cachesAt - killedAt) / 1000
+        }
+        if newTrace != nil, await traced == nil {
+            result.notes.append("N=\(partitions): the new controller's trace does not show all \(ledByController.count) re-elections")
         }
         result.contextLoadSeconds = try plane.logTiming(ControllerBenchmarkRun.contextLoadMarker, ofController: newController, logOffsets: logOffsets)
             .map { Double($0) / 1000 }

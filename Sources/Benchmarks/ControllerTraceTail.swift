@@ -24,7 +24,8 @@ final class ControllerTraceTail: Sendable {
         var offset = startOffset
         var pending = Data()
         var seen: [TopicPartition: Int64] = [:]
-        while ContinuousClock.now < deadline {
+        // Runs beside the caches' probe (`async let`): a scenario that fails cancels it.
+        while ContinuousClock.now < deadline, !Task.isCancelled {
             if let handle = FileHandle(forReadingAtPath: path) {
                 try? handle.seek(toOffset: offset)
                 let data = (try? handle.readToEnd()) ?? Data()

@@ -63,6 +63,8 @@ double zkb_run(const char *connect, zkb_operation operation, const char *prefix,
         snprintf(error, error_length, "zookeeper_init(%s) failed", connect);
         return -1;
     }
+    /* As the Swift client (ZooKeeperHandle): resolve host names only when connecting, not on every I/O loop turn. */
+    zoo_set_servers_resolution_delay(zh, -1);
     struct timespec deadline;
     clock_gettime(CLOCK_REALTIME, &deadline);
     deadline.tv_sec += 30;
