@@ -46,11 +46,6 @@ protocol ControlPlane: Sendable {
     /// ZooKeeper mode: the partition states the new controller's failover wrote, from its log; nil in KRaft mode.
     func failoverWrites(ofController id: Int, logOffsets: [Int: Int]) throws -> Int?
 
-    /// Waits (polling its log, without asking any broker) until controller `id` has logged `marker`, or `timeout`
-    /// passed; returns at once in a mode without such a line. Lets a probe that loads the brokers start only once
-    /// what it waits for can have happened.
-    func waitForLogLine(_ marker: String, ofController id: Int, logOffsets: [Int: Int], timeout: Duration) async throws
-
     /// Whether a broker's Metadata answer is current after a controller failover to `newController`.
     func metadataIsCurrent(controllerID answered: Int32, newController: Int) -> Bool
 

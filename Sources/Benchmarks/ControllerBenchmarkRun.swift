@@ -153,14 +153,7 @@ struct ControllerBenchmarkRun: Sendable {
         }
         let timeout = timeout
         async let traced = trace?.waitForOnline(led, timeout: timeout)
-        let expected = partitions
-        let prefix = prefix
-        let movedAt = try await probe.waitUntil(
-            try brokers().filter { $0.id != victim }, timeout: timeout, what: "no partition led by broker \(victim)"
-        ) {
-            let known = $0.benchPartitions(prefix: prefix)
-            return known.count == expected && !known.contains { $0.leader == victim || $0.leader < 0 }
-        }
+        let movedAt = try await waitUntilLeadersMoved(off: victim, led: led)
         result.controlledShutdownSeconds = Double(movedAt - termAt) / 1000
         if let writtenAt = await traced {
             result.controlledShutdownZooKeeperSeconds = Double(writtenAt - termAt) / 1000
@@ -223,19 +216,18 @@ struct ControllerBenchmarkRun: Sendable {
         let newTrace = ledByController.isEmpty ? nil : traces[newController]
         async let traced = newTrace?.waitForOnline(ledByController, timeout: timeout)
         if !live.isEmpty {
-            // No cache can show the new controller before it has loaded its context and run its state machines: the
-            // probe's Metadata requests (megabytes each at 100,000 partitions) start once the context is loaded, not
-            // while the controller reads it. (The broker's log is flushed every 100 ms; the state machines that
-            // follow the line take longer than that even at 1,000 partitions, so the late start costs no precision.)
-            try await plane.waitForLogLine(
-                ControllerBenchmarkRun.contextLoadMarker, ofController: newController, logOffsets: logOffsets, timeout: timeout)
+            // Cheap sampled polls from the detection on (three topics of the partitions the dead controller led, which
+            // must move), then one full answer per broker: full answers polled throughout would compete with the new
+            // controller for the two cores (issue 14).
             let liveIDs = Set(live.map(\.id))
-            let expected = partitions
-            let prefix = prefix
             let plane = plane
-            let cachesAt = try await probe.waitUntil(
-                live, timeout: timeout, what: "controller \(newController) and a live leader for every partition"
-            ) { answer in
+            let prefix = prefix
+            // KRaft: no partition has to move; any topics will do.
+            let anyTopics = Set(assignments.map { TopicPartition(topic: $0.topic, partition: 0) })
+            let cachesAt = try await waitSampledThenConfirmed(
+                live, sampling: ledByController.isEmpty ? anyTopics : ledByController,
+                what: "controller \(newController) and a live leader for every partition"
+            ) { answer, expected in
                 let known = answer.benchPartitions(prefix: prefix)
                 return plane.metadataIsCurrent(controllerID: answer.controllerId, newController: newController) && known.count == expected
                     && known.allSatisfy { liveIDs.contains($0.leader) }

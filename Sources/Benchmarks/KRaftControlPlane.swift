@@ -96,8 +96,6 @@ struct KRaftControlPlane: ControlPlane {
 
     func failoverWrites(ofController id: Int, logOffsets: [Int: Int]) throws -> Int? { nil }
 
-    func waitForLogLine(_ marker: String, ofController id: Int, logOffsets: [Int: Int], timeout: Duration) async throws {}
-
     /// A KRaft broker answers Metadata with a random live broker as the controller (clients cannot reach
     /// controllers), so the answer cannot name the new one: live leaders everywhere is the test.
     func metadataIsCurrent(controllerID answered: Int32, newController: Int) -> Bool { true }

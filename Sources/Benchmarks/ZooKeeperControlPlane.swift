@@ -87,29 +87,6 @@ struct ZooKeeperControlPlane: ControlPlane {
         return FailoverEnsembleBound.failoverWrites(log: broker.log, from: logOffsets[id] ?? 0)
     }
 
-    func waitForLogLine(_ marker: String, ofController id: Int, logOffsets: [Int: Int], timeout: Duration) async throws {
-        guard let broker = try cluster.descriptor().brokers.first(where: { $0.id == id }),
-            let handle = FileHandle(forReadingAtPath: broker.log)
-        else { return }
-        defer { try? handle.close() }
-        try handle.seek(toOffset: UInt64(logOffsets[id] ?? 0))
-        // Read only what was appended since the last look: the log grows by megabytes in a failover at 100,000
-        // partitions (a line per fenced fetch), and re-reading it all every 20 ms delayed the probe by seconds.
-        let needle = Array(marker.utf8)
-        var tail: [UInt8] = []
-        let deadline = ContinuousClock.now + timeout
-        while ContinuousClock.now < deadline {
-            let fresh = handle.availableData
-            if !fresh.isEmpty {
-                tail.append(contentsOf: fresh)
-                if tail.firstRange(of: needle) != nil { return }
-                // Keep a marker's length of the end: the marker may straddle two reads.
-                tail = Array(tail.suffix(needle.count))
-            }
-            try await Task.sleep(for: .milliseconds(20))
-        }
-    }
-
     func metadataIsCurrent(controllerID answered: Int32, newController: Int) -> Bool { Int(answered) == newController }
 
     func controllerProcesses() throws -> [(id: Int, pid: Int32)] { [] }  // the controller is a broker, sampled with them
