@@ -14,10 +14,10 @@ enum ControllerRequestEncoding {
         KafkaProtocol.LeaderAndIsrRequest(
             controllerId: request.header.controllerID, controllerEpoch: request.header.controllerEpoch,
             brokerEpoch: request.header.brokerEpoch, type: 0,
-            topicStates: TopicRuns.of(request.partitionStates, topic: \.topicPartition.topic).map { topic, states in
+            topicStates: TopicRuns.of(request.partitionStates, topic: \.topicPartition.topic).map { (topic, states) -> KafkaProtocol.LeaderAndIsrRequest.LeaderAndIsrTopicState in
                 .init(
                     topicName: topic, topicId: .zero,
-                    partitionStates: states.map { state in
+                    partitionStates: states.map { state -> KafkaProtocol.LeaderAndIsrRequest.LeaderAndIsrPartitionState in
                         .init(
                             topicName: topic, partitionIndex: state.topicPartition.partition,
                             controllerEpoch: state.controllerEpoch, leader: state.leader, leaderEpoch: state.leaderEpoch,
@@ -35,10 +35,10 @@ enum ControllerRequestEncoding {
         KafkaProtocol.UpdateMetadataRequest(
             controllerId: request.header.controllerID, controllerEpoch: request.header.controllerEpoch,
             brokerEpoch: request.header.brokerEpoch,
-            topicStates: TopicRuns.of(request.partitionStates, topic: \.topicPartition.topic).map { topic, states in
+            topicStates: TopicRuns.of(request.partitionStates, topic: \.topicPartition.topic).map { (topic, states) -> KafkaProtocol.UpdateMetadataRequest.UpdateMetadataTopicState in
                 .init(
                     topicName: topic, topicId: .zero,
-                    partitionStates: states.map { state in
+                    partitionStates: states.map { state -> KafkaProtocol.UpdateMetadataRequest.UpdateMetadataPartitionState in
                         .init(
                             topicName: topic, partitionIndex: state.topicPartition.partition,
                             controllerEpoch: state.controllerEpoch, leader: state.leader, leaderEpoch: state.leaderEpoch,
@@ -62,11 +62,11 @@ enum ControllerRequestEncoding {
         KafkaProtocol.StopReplicaRequest(
             controllerId: request.header.controllerID, controllerEpoch: request.header.controllerEpoch,
             brokerEpoch: request.header.brokerEpoch,
-            topicStates: TopicRuns.of(request.partitionStates, topic: \.topicPartition.topic).map { topic, states in
+            topicStates: TopicRuns.of(request.partitionStates, topic: \.topicPartition.topic).map { (topic, states) -> KafkaProtocol.StopReplicaRequest.StopReplicaTopicState in
                 .init(
                     topicName: topic,
-                    partitionStates: states.map {
-                        .init(partitionIndex: $0.topicPartition.partition, leaderEpoch: $0.leaderEpoch, deletePartition: $0.deletePartition)
+                    partitionStates: states.map { state -> KafkaProtocol.StopReplicaRequest.StopReplicaPartitionState in
+                        .init(partitionIndex: state.topicPartition.partition, leaderEpoch: state.leaderEpoch, deletePartition: state.deletePartition)
                     })
             })
     }
