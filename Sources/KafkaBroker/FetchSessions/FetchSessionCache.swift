@@ -135,6 +135,13 @@ public struct FetchSessionCache: Sendable {
         sessions[sessionID]?.recordResponse(answered)
     }
 
+    /// The same from the response's list, in its order (no map of the answers is built).
+    public mutating func recordResponse(
+        sessionID: Int32, answeredInOrder answered: [(TopicPartition, FetchResponse.FetchablePartitionResponse)]
+    ) {
+        sessions[sessionID]?.recordResponse(answered)
+    }
+
     public mutating func remove(_ sessionID: Int32) { sessions[sessionID] = nil }
 
     /// Kafka's `tryEvict`: the least recently used session if it is stale, else the smallest

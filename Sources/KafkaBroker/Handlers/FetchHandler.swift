@@ -67,7 +67,7 @@ extension BrokerApiTable {
                 case .incremental(let sessionID, _):
                     answers = context.fetchSessions.withLock { cache in
                         let selected = cache.selectResponse(sessionID: sessionID, answers)
-                        cache.recordResponse(sessionID: sessionID, answered: Dictionary(selected, uniquingKeysWith: { first, _ in first }))
+                        cache.recordResponse(sessionID: sessionID, answeredInOrder: selected)
                         return selected
                     }
                     return respond(sessionID: sessionID, answers)
