@@ -59,8 +59,9 @@ public struct PartitionStateList<State: BatchedPartitionState>: Sendable {
     /// The states sorted by partition, one per partition; the list is left empty.
     public mutating func take() -> [State] {
         let added = states
+        let inOrder = sortedAndUnique
         self = PartitionStateList()
-        guard !sortedAndUnique else { return added }
+        guard !inOrder else { return added }
         let order = added.indices.sorted { (added[$0].topicPartition, $0) < (added[$1].topicPartition, $1) }
         var merged: [State] = []
         merged.reserveCapacity(added.count)
