@@ -378,9 +378,16 @@ public final class ReplicaManager: Sendable {
             for (partition, update) in shrinks { await write(update, on: partition) }
             return
         }
-        // Kafka 2.8's `AlterIsrManager.submit` does not wait: every shrink of the pass goes in one AlterIsr.
-        await withTaskGroup(of: Void.self) { group in
-            for (partition, update) in shrinks { group.addTask { [self] in await write(update, on: partition) } }
+        // Kafka 2.8's `AlterIsrManager.submit` does not wait: every shrink of the pass is queued at once and goes in
+        // the next AlterIsr. One call for the pass, not a task per shrink: 100,000 suspended tasks held ~60 MB.
+        guard let writer = writer.withLock({ $0 }) else {
+            for (partition, update) in shrinks { finishWrite(update, on: partition, outcome: .success(nil)) }
+            return
+        }
+        let pass = shrinks
+        await writer.writeLeaderAndIsr(pass.map(\.1)) { [self] index, outcome in
+            let (partition, update) = pass[index]
+            finishWrite(update, on: partition, outcome: outcome)
         }
     }
 
@@ -391,16 +398,28 @@ public final class ReplicaManager: Sendable {
 
     /// Writes an ISR change (expansion after a follower caught up, or a shrink) and applies it.
     func write(_ update: Partition.IsrUpdate, on partition: Partition) async {
+        guard let writer = writer.withLock({ $0 }) else {
+            finishWrite(update, on: partition, outcome: .success(nil))
+            return
+        }
+        do {
+            finishWrite(update, on: partition, outcome: .success(try await writer.writeLeaderAndIsr(update)))
+        } catch {
+            finishWrite(update, on: partition, outcome: .failure(error))
+        }
+    }
+
+    /// Applies a written (or refused, or failed) ISR change to the partition and records it for propagation.
+    private func finishWrite(_ update: Partition.IsrUpdate, on partition: Partition, outcome: Result<Int32?, any Error>) {
         var newVersion: Int32?
-        if let writer = writer.withLock({ $0 }) {
-            do {
-                newVersion = try await writer.writeLeaderAndIsr(update)
-                if newVersion == nil {
-                    logger.info("Cached zkVersion \(update.zkVersion) of \(update.topicPartition) is stale; skipping the ISR update")
-                }
-            } catch {
-                logger.error("Could not write the ISR of \(update.topicPartition): \(error)")
+        switch outcome {
+        case .success(let version):
+            newVersion = version
+            if version == nil, writer.withLock({ $0 }) != nil {
+                logger.info("Cached zkVersion \(update.zkVersion) of \(update.topicPartition) is stale; skipping the ISR update")
             }
+        case .failure(let error):
+            logger.error("Could not write the ISR of \(update.topicPartition): \(error)")
         }
         if partition.completeIsrUpdate(update, newZkVersion: newVersion) {
             activity.notify(update.topicPartition)

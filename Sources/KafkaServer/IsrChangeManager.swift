@@ -23,7 +23,7 @@ final class IsrChangeManager: PartitionStateWriter, Sendable {
     private struct State: Sendable {
         var queue = Queue()
         /// Submitters waiting for their change's outcome: the new version, or nil when not applied.
-        var waiting: [UInt64: CheckedContinuation<Int32?, Never>] = [:]
+        var waiting: [UInt64: IsrChangeWaiter] = [:]
         var nextToken: UInt64 = 0
         var stopped = false
     }
@@ -58,7 +58,7 @@ final class IsrChangeManager: PartitionStateWriter, Sendable {
                 let token = state.nextToken
                 state.nextToken += 1
                 if let answer = state.queue.submit(update, token: token) { return answer }
-                state.waiting[token] = continuation
+                state.waiting[token] = .one(continuation)
                 return nil
             }
             if let immediate {
@@ -66,6 +66,34 @@ final class IsrChangeManager: PartitionStateWriter, Sendable {
             } else {
                 wakeUps.yield()
             }
+        }
+    }
+
+    /// Queues every change under one lock, so they all go in the next request, and calls `eachAnswered` from the
+    /// sending loop as the controller answers each.
+    func writeLeaderAndIsr(
+        _ updates: [Partition.IsrUpdate], eachAnswered: @escaping @Sendable (Int, Result<Int32?, any Error>) -> Void
+    ) async {
+        guard !updates.isEmpty else { return }
+        await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
+            let group = IsrChangeGroup(count: updates.count, eachAnswered: eachAnswered, done: done)
+            let immediate: [(Int, Queue.Outcome)] = state.withLock { state in
+                guard !state.stopped else { return updates.indices.map { ($0, .refused(.operationNotAttempted)) } }
+                var immediate: [(Int, Queue.Outcome)] = []
+                for (index, update) in updates.enumerated() {
+                    let token = state.nextToken
+                    state.nextToken += 1
+                    if let answer = state.queue.submit(update, token: token) {
+                        immediate.append((index, answer))
+                    } else {
+                        state.waiting[token] = .member(group, index)
+                    }
+                }
+                return immediate
+            }
+            let queued = immediate.count < updates.count
+            for (index, outcome) in immediate { group.answer(index, Self.version(outcome)) }
+            if queued { wakeUps.yield() }
         }
     }
 
@@ -88,7 +116,7 @@ final class IsrChangeManager: PartitionStateWriter, Sendable {
             defer { state.waiting = [:] }
             return Array(state.waiting.values)
         }
-        for continuation in waiting { continuation.resume(returning: nil) }
+        for waiter in waiting { waiter.resume(nil) }
         wakeUps.finish()
         loop.withLock { $0?.cancel() }
         await transport.close()
@@ -152,9 +180,9 @@ final class IsrChangeManager: PartitionStateWriter, Sendable {
             })
         }
         var refused = 0
-        for (continuation, outcome) in resumed {
+        for (waiter, outcome) in resumed {
             if case .refused = outcome { refused += 1 }
-            continuation.resume(returning: Self.version(outcome))
+            waiter.resume(Self.version(outcome))
         }
         // One line per request, not per partition (Kafka logs each at debug): ISR changes are rare in a steady
         // cluster, and the count per request shows the batching when many come at once.

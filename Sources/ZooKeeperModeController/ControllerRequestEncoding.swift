@@ -11,14 +11,13 @@ enum ControllerRequestEncoding {
 
     /// The listener the controller uses to reach brokers (`inter.broker.listener.name`).
     static func leaderAndISR(_ request: CoreLeaderAndISRRequest, listenerName: String) -> KafkaProtocol.LeaderAndIsrRequest {
-        let byTopic = Dictionary(grouping: request.partitionStates, by: \.topicPartition.topic)
-        return KafkaProtocol.LeaderAndIsrRequest(
+        KafkaProtocol.LeaderAndIsrRequest(
             controllerId: request.header.controllerID, controllerEpoch: request.header.controllerEpoch,
             brokerEpoch: request.header.brokerEpoch, type: 0,
-            topicStates: byTopic.keys.sorted().map { topic in
+            topicStates: TopicRuns.of(request.partitionStates, topic: \.topicPartition.topic).map { (topic, states) -> KafkaProtocol.LeaderAndIsrRequest.LeaderAndIsrTopicState in
                 .init(
                     topicName: topic, topicId: .zero,
-                    partitionStates: byTopic[topic, default: []].map { state in
+                    partitionStates: states.map { state -> KafkaProtocol.LeaderAndIsrRequest.LeaderAndIsrPartitionState in
                         .init(
                             topicName: topic, partitionIndex: state.topicPartition.partition,
                             controllerEpoch: state.controllerEpoch, leader: state.leader, leaderEpoch: state.leaderEpoch,
@@ -33,14 +32,13 @@ enum ControllerRequestEncoding {
     }
 
     static func updateMetadata(_ request: CoreUpdateMetadataRequest) -> KafkaProtocol.UpdateMetadataRequest {
-        let byTopic = Dictionary(grouping: request.partitionStates, by: \.topicPartition.topic)
-        return KafkaProtocol.UpdateMetadataRequest(
+        KafkaProtocol.UpdateMetadataRequest(
             controllerId: request.header.controllerID, controllerEpoch: request.header.controllerEpoch,
             brokerEpoch: request.header.brokerEpoch,
-            topicStates: byTopic.keys.sorted().map { topic in
+            topicStates: TopicRuns.of(request.partitionStates, topic: \.topicPartition.topic).map { (topic, states) -> KafkaProtocol.UpdateMetadataRequest.UpdateMetadataTopicState in
                 .init(
                     topicName: topic, topicId: .zero,
-                    partitionStates: byTopic[topic, default: []].map { state in
+                    partitionStates: states.map { state -> KafkaProtocol.UpdateMetadataRequest.UpdateMetadataPartitionState in
                         .init(
                             topicName: topic, partitionIndex: state.topicPartition.partition,
                             controllerEpoch: state.controllerEpoch, leader: state.leader, leaderEpoch: state.leaderEpoch,
@@ -61,15 +59,14 @@ enum ControllerRequestEncoding {
     }
 
     static func stopReplica(_ request: CoreStopReplicaRequest) -> KafkaProtocol.StopReplicaRequest {
-        let byTopic = Dictionary(grouping: request.partitionStates, by: \.topicPartition.topic)
-        return KafkaProtocol.StopReplicaRequest(
+        KafkaProtocol.StopReplicaRequest(
             controllerId: request.header.controllerID, controllerEpoch: request.header.controllerEpoch,
             brokerEpoch: request.header.brokerEpoch,
-            topicStates: byTopic.keys.sorted().map { topic in
+            topicStates: TopicRuns.of(request.partitionStates, topic: \.topicPartition.topic).map { (topic, states) -> KafkaProtocol.StopReplicaRequest.StopReplicaTopicState in
                 .init(
                     topicName: topic,
-                    partitionStates: byTopic[topic, default: []].map {
-                        .init(partitionIndex: $0.topicPartition.partition, leaderEpoch: $0.leaderEpoch, deletePartition: $0.deletePartition)
+                    partitionStates: states.map { state -> KafkaProtocol.StopReplicaRequest.StopReplicaPartitionState in
+                        .init(partitionIndex: state.topicPartition.partition, leaderEpoch: state.leaderEpoch, deletePartition: state.deletePartition)
                     })
             })
     }

@@ -154,6 +154,28 @@ struct FetchSessionCacheTests {
         #expect(cache.evictions == 0)
     }
 
+    @Test("answers in request order cache the same session as answers by partition; one out of place is no answer")
+    func answersInRequestOrder() {
+        let list = [fetch(a0, offset: 10), fetch(a1, offset: 10), fetch(b0, offset: 10)]
+        let inOrder = [(a0, answer(a0, hw: 10)), (a1, answer(a1, hw: 12)), (b0, answer(b0, hw: 11))]
+        var byMap = FetchSessionCache(maxEntries: 10)
+        var byOrder = FetchSessionCache(maxEntries: 10)
+        let mapID = byMap.maybeCreateSession(
+            privileged: true, partitions: list, answers: Dictionary(uniqueKeysWithValues: inOrder), nowMs: 1_000, newID: { 42 })
+        let orderID = byOrder.maybeCreateSession(privileged: true, partitions: list, answersInOrder: inOrder, nowMs: 1_000, newID: { 42 })
+        #expect(mapID == 42 && orderID == 42)
+        #expect(byOrder.sessions[42]?.order == byMap.sessions[42]?.order)
+        for tp in [a0, a1, b0] {
+            #expect(byOrder.sessions[42]?.partitions[tp]?.highWatermark == byMap.sessions[42]?.partitions[tp]?.highWatermark)
+        }
+        #expect(byOrder.sessions[42]?.partitions[a1]?.highWatermark == 12)
+        var shifted = FetchSessionCache(maxEntries: 10)
+        _ = shifted.maybeCreateSession(
+            privileged: true, partitions: list, answersInOrder: [(a1, answer(a1, hw: 12))], nowMs: 1_000, newID: { 42 })
+        let unanswered = FetchSessionCache(maxEntries: 10).withSession(list)
+        #expect(shifted.sessions[42]?.partitions[a1]?.highWatermark == unanswered.sessions[42]?.partitions[a1]?.highWatermark)
+    }
+
     @Test("incremental requests update the cached session in place: offsets move, answered partitions go last")
     func incrementalUpdatesInPlace() {
         var cache = FetchSessionCache(maxEntries: 10)
@@ -174,5 +196,14 @@ struct FetchSessionCacheTests {
         #expect(FetchSessionEpoch.next(41) == 42)
         #expect(FetchSessionEpoch.next(Int32.max) == 1)
         #expect(FetchSessionEpoch.next(-1) == -1)
+    }
+}
+
+extension FetchSessionCache {
+    /// A copy of this cache with a session (id 42) over `list`, nothing answered.
+    fileprivate func withSession(_ list: [(TopicPartition, FetchRequest.FetchPartition)]) -> FetchSessionCache {
+        var cache = self
+        _ = cache.maybeCreateSession(privileged: true, partitions: list, answers: [:], nowMs: 1_000, newID: { 42 })
+        return cache
     }
 }

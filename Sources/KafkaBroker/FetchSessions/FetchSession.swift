@@ -141,6 +141,20 @@ public struct FetchSession: Sendable {
 
     /// Records what an incremental response carried: cached answers updated, the answered
     /// partitions moved to the end of the order.
+    /// The same from the response's list (the first answer of a partition counts): only the set of answered
+    /// partitions is built, not a map of the answers (during a follower's catch-up every one of its 66,000
+    /// partitions is answered: the map was ~25 MB; issue 14).
+    mutating func recordResponse(_ answered: [(TopicPartition, FetchResponse.FetchablePartitionResponse)]) {
+        guard !answered.isEmpty else { return }
+        var keys = Set<TopicPartition>(minimumCapacity: answered.count)
+        for (topicPartition, answer) in answered where keys.insert(topicPartition).inserted {
+            _ = partitions[topicPartition]?.mustRespond(answer, update: true)
+        }
+        let moved = order.filter { keys.contains($0) }
+        order.removeAll { keys.contains($0) }
+        order.append(contentsOf: moved)
+    }
+
     mutating func recordResponse(_ answered: [TopicPartition: FetchResponse.FetchablePartitionResponse]) {
         guard !answered.isEmpty else { return }
         for (topicPartition, answer) in answered { _ = partitions[topicPartition]?.mustRespond(answer, update: true) }

@@ -44,7 +44,6 @@ extension BrokerApiTable {
             case .error(let code): return respond(errorCode: code, sessionID: FetchSessionEpoch.invalidSessionID, [])
             case .sessionless(let list), .full(let list, _), .incremental(_, let list): partitions = list
             }
-            let keys = Set(partitions.map(\.0))
             // One read of every partition, and the response if the request is done. A function of its own so the
             // answers (one per session partition: about 10 MB for a follower's 66,000) are gone before the request
             // parks; held across the wait, every parked follower fetch kept them (issue 14).
@@ -59,26 +58,28 @@ extension BrokerApiTable {
                     return respond(sessionID: FetchSessionEpoch.invalidSessionID, answers)
                 case .full(let list, let privileged):
                     let open = requestContext.isConnectionOpen()
-                    let byPartition = open ? Dictionary(answers, uniquingKeysWith: { first, _ in first }) : [:]
                     let id = context.fetchSessions.withLock {
                         $0.maybeCreateSession(
-                            privileged: privileged, partitions: list, answers: byPartition, nowMs: ReplicaManager.nowMs(),
+                            privileged: privileged, partitions: list, answersInOrder: answers, nowMs: ReplicaManager.nowMs(),
                             connectionOpen: open, newID: { Int32.random(in: 1...Int32.max) })
                     }
                     return respond(sessionID: id, answers)
                 case .incremental(let sessionID, _):
                     answers = context.fetchSessions.withLock { cache in
                         let selected = cache.selectResponse(sessionID: sessionID, answers)
-                        cache.recordResponse(sessionID: sessionID, answered: Dictionary(selected, uniquingKeysWith: { first, _ in first }))
+                        cache.recordResponse(sessionID: sessionID, answeredInOrder: selected)
                         return selected
                     }
                     return respond(sessionID: sessionID, answers)
                 }
             }
+            // Built only when the request parks: most answer at once (6 MB for a follower's 66,000 partitions).
+            var keys: Set<TopicPartition>?
             while true {
                 let mark = replicaManager.activity.mark()
                 if let action = attempt() { return action }
-                await replicaManager.activity.wait(for: keys, after: mark, timeout: deadline - ContinuousClock.now)
+                if keys == nil { keys = Set(partitions.map(\.0)) }
+                await replicaManager.activity.wait(for: keys!, after: mark, timeout: deadline - ContinuousClock.now)
             }
         }
     }

@@ -16,21 +16,32 @@ import KafkaModel
 /// - ``makeRequests(controllerID:controllerEpoch:context:)`` emits `LeaderAndIsr`, then `UpdateMetadata`,
 ///   then `StopReplica`, each only for brokers that are live or shutting down, and empties the batch.
 public struct BrokerRequestBatch: Sendable {
-    /// broker → partition → `LeaderAndIsr` state.
-    public private(set) var leaderAndISRRequests: [BrokerID: [TopicPartition: LeaderAndISRPartitionState]] = [:]
-    /// broker → partition → `StopReplica` state.
-    public private(set) var stopReplicaRequests: [BrokerID: [TopicPartition: StopReplicaPartitionState]] = [:]
+    /// broker → its `LeaderAndIsr` states (see ``PartitionStateList``: arrays, not maps; issue 14).
+    private var leaderAndISRLists: [BrokerID: PartitionStateList<LeaderAndISRPartitionState>] = [:]
+    /// broker → its `StopReplica` states.
+    private var stopReplicaLists: [BrokerID: PartitionStateList<StopReplicaPartitionState>] = [:]
     /// Brokers that get an `UpdateMetadata`.
     public private(set) var updateMetadataBrokers: Set<BrokerID> = []
     /// The partitions every `UpdateMetadata` of this batch carries.
-    public private(set) var updateMetadataPartitions: [TopicPartition: UpdateMetadataPartitionState] = [:]
+    private var updateMetadataList = PartitionStateList<UpdateMetadataPartitionState>()
+
+    /// broker → partition → `LeaderAndIsr` state (for inspection).
+    public var leaderAndISRRequests: [BrokerID: [TopicPartition: LeaderAndISRPartitionState]] {
+        leaderAndISRLists.mapValues(\.byPartition)
+    }
+    /// broker → partition → `StopReplica` state (for inspection).
+    public var stopReplicaRequests: [BrokerID: [TopicPartition: StopReplicaPartitionState]] {
+        stopReplicaLists.mapValues(\.byPartition)
+    }
+    /// The partitions every `UpdateMetadata` of this batch carries, by partition (for inspection).
+    public var updateMetadataPartitions: [TopicPartition: UpdateMetadataPartitionState] { updateMetadataList.byPartition }
 
     public init() {}
 
     /// Whether nothing has been added since the last flush.
     public var isEmpty: Bool {
-        leaderAndISRRequests.isEmpty && stopReplicaRequests.isEmpty && updateMetadataBrokers.isEmpty
-            && updateMetadataPartitions.isEmpty
+        leaderAndISRLists.isEmpty && stopReplicaLists.isEmpty && updateMetadataBrokers.isEmpty
+            && updateMetadataList.isEmpty
     }
 
     /// Checks that the previous batch was flushed (Kafka's `newBatch`, which throws `IllegalStateException`).
@@ -39,17 +50,17 @@ public struct BrokerRequestBatch: Sendable {
             throw ControllerError(
                 .illegalState,
                 "Controller to broker state change requests batch is not empty while creating a new one: "
-                    + "\(leaderAndISRRequests.count) LeaderAndIsr, \(stopReplicaRequests.count) StopReplica, "
+                    + "\(leaderAndISRLists.count) LeaderAndIsr, \(stopReplicaLists.count) StopReplica, "
                     + "\(updateMetadataBrokers.count) UpdateMetadata brokers")
         }
     }
 
     /// Drops everything added so far (Kafka's `clear`).
     public mutating func clear() {
-        leaderAndISRRequests.removeAll()
-        stopReplicaRequests.removeAll()
+        leaderAndISRLists.removeAll()
+        stopReplicaLists.removeAll()
         updateMetadataBrokers.removeAll()
-        updateMetadataPartitions.removeAll()
+        updateMetadataList = PartitionStateList()
     }
 
     /// Adds `LeaderAndIsr` for `partition` to each broker, and the partition to `UpdateMetadata` for all
@@ -59,10 +70,10 @@ public struct BrokerRequestBatch: Sendable {
         assignment: ReplicaAssignment, isNew: Bool, context: ControllerContext
     ) {
         for brokerID in brokerIDs where brokerID >= 0 {
-            let alreadyNew = leaderAndISRRequests[brokerID]?[partition]?.isNew ?? false
-            leaderAndISRRequests[brokerID, default: [:]][partition] = LeaderAndISRPartitionState(
-                topicPartition: partition, leadership: leaderISRAndControllerEpoch,
-                assignment: assignment, isNew: isNew || alreadyNew)
+            // An earlier entry's `isNew` sticks (`absorbing`).
+            leaderAndISRLists[brokerID, default: PartitionStateList()].add(
+                LeaderAndISRPartitionState(
+                    topicPartition: partition, leadership: leaderISRAndControllerEpoch, assignment: assignment, isNew: isNew))
         }
         // Every live-or-shutting-down broker, taken straight from the registry: no set is built and sorted
         // per partition.
@@ -80,9 +91,9 @@ public struct BrokerRequestBatch: Sendable {
             : context.partitionLeadershipInfo[partition]?.leaderAndISR.leaderEpoch
                 ?? StopReplicaPartitionState.noEpoch
         for brokerID in brokerIDs where brokerID >= 0 {
-            let alreadyDelete = stopReplicaRequests[brokerID]?[partition]?.deletePartition ?? false
-            stopReplicaRequests[brokerID, default: [:]][partition] = StopReplicaPartitionState(
-                topicPartition: partition, leaderEpoch: leaderEpoch, deletePartition: alreadyDelete || deletePartition)
+            // An earlier entry's `deletePartition` sticks (`absorbing`).
+            stopReplicaLists[brokerID, default: PartitionStateList()].add(
+                StopReplicaPartitionState(topicPartition: partition, leaderEpoch: leaderEpoch, deletePartition: deletePartition))
         }
     }
 
@@ -99,8 +110,9 @@ public struct BrokerRequestBatch: Sendable {
             let beingDeleted = context.isTopicQueuedUpForDeletion(partition.topic)
             var leadership = info
             if beingDeleted { leadership.leaderAndISR = .duringDelete(isr: info.leaderAndISR.isr) }
-            updateMetadataPartitions[partition] = UpdateMetadataPartitionState(
-                topicPartition: partition, leadership: leadership, replicas: replicas, offlineReplicas: offlineReplicas)
+            updateMetadataList.add(
+                UpdateMetadataPartitionState(
+                    topicPartition: partition, leadership: leadership, replicas: replicas, offlineReplicas: offlineReplicas))
         }
     }
 
@@ -117,9 +129,12 @@ public struct BrokerRequestBatch: Sendable {
                 controllerID: controllerID, controllerEpoch: controllerEpoch,
                 brokerEpoch: context.brokerEpoch(of: brokerID) ?? -1)
         }
+        // Each broker's list is handed over as the request's (sorted and merged first if it was added out of
+        // order): no map of the states and no sorted copy next to it (issue 14).
         var requests: [ControllerBrokerRequest] = []
-        for (brokerID, states) in leaderAndISRRequests.sorted(by: { $0.key < $1.key }) where reachable.contains(brokerID) {
-            let sortedStates = states.values.sorted { $0.topicPartition < $1.topicPartition }
+        for brokerID in leaderAndISRLists.keys.sorted() {
+            guard var list = leaderAndISRLists.removeValue(forKey: brokerID), reachable.contains(brokerID) else { continue }
+            let sortedStates = list.take()
             let leaderIDs = Set(sortedStates.map(\.leader))
             let leaders = leaderIDs.sorted().compactMap { context.liveBrokers[$0] }
             requests.append(
@@ -128,21 +143,20 @@ public struct BrokerRequestBatch: Sendable {
                         brokerID: brokerID, header: header(brokerID), partitionStates: sortedStates,
                         liveLeaders: leaders)))
         }
-        let partitionStates = updateMetadataPartitions.values.sorted { $0.topicPartition < $1.topicPartition }
+        let recipients = updateMetadataBrokers.intersection(reachable).sorted()
+        let partitionStates = recipients.isEmpty ? [] : updateMetadataList.take()
         let liveBrokers = context.liveBrokers.values.sorted { $0.id < $1.id }
-        for brokerID in updateMetadataBrokers.intersection(reachable).sorted() {
+        for brokerID in recipients {
             requests.append(
                 .updateMetadata(
                     UpdateMetadataRequest(
                         brokerID: brokerID, header: header(brokerID), partitionStates: partitionStates,
                         liveBrokers: liveBrokers)))
         }
-        for (brokerID, states) in stopReplicaRequests.sorted(by: { $0.key < $1.key }) where reachable.contains(brokerID) {
+        for brokerID in stopReplicaLists.keys.sorted() {
+            guard var list = stopReplicaLists.removeValue(forKey: brokerID), reachable.contains(brokerID) else { continue }
             requests.append(
-                .stopReplica(
-                    StopReplicaRequest(
-                        brokerID: brokerID, header: header(brokerID),
-                        partitionStates: states.values.sorted { $0.topicPartition < $1.topicPartition })))
+                .stopReplica(StopReplicaRequest(brokerID: brokerID, header: header(brokerID), partitionStates: list.take())))
         }
         return requests
     }
