@@ -31,6 +31,24 @@ struct ControllerBenchmarkRun: Sendable {
         try await killBroker(into: &result)
         try await controlledShutdown(into: &result)
         try await killController(into: &result)
+        try await settlePeaks(into: &result)
+    }
+
+    /// The brokers go on growing for a while after the failover's metadata reached them (the new leaders' fetch
+    /// sessions, the restarted replicas catching up): the last peak reading waits until the new controller is
+    /// quiet and no broker's high-water mark has risen for 10 s (at most a minute), so the table does not miss it.
+    func settlePeaks(into result: inout ControllerBenchmarkResult) async throws {
+        guard let controller = result.controllers.last else { return }
+        try await waitUntilQuiet(Int(controller))
+        let deadline = ContinuousClock.now + .seconds(60)
+        var total = -1
+        var steadySince = ContinuousClock.now
+        while ContinuousClock.now < deadline && ContinuousClock.now - steadySince < .seconds(10) {
+            try samplePeaks(into: &result)
+            let now = result.peakResidentBytes.values.reduce(0, +)
+            if now != total { total = now; steadySince = ContinuousClock.now }
+            try await Task.sleep(for: .seconds(1))
+        }
     }
 
     // MARK: - Topics
