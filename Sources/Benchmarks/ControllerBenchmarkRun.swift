@@ -256,6 +256,16 @@ struct ControllerBenchmarkRun: Sendable {
         if newTrace != nil, await traced == nil {
             result.notes.append("N=\(partitions): the new controller's trace does not show all \(ledByController.count) re-elections")
         }
+        if plane.controllerIsBroker {
+            // The broker's log is flushed every 100 ms, and the sampled probe can see the caches current before the
+            // controller's last lines of the failover are on disk: wait for them (briefly) before reading them.
+            let deadline = ContinuousClock.now + .seconds(5)
+            while ContinuousClock.now < deadline,
+                try plane.logTiming(ControllerBenchmarkRun.stateMachinesMarker, ofController: newController, logOffsets: logOffsets) == nil {
+                try await Task.sleep(for: .milliseconds(50))
+            }
+            try await Task.sleep(for: .milliseconds(300))
+        }
         result.contextLoadSeconds = try plane.logTiming(ControllerBenchmarkRun.contextLoadMarker, ofController: newController, logOffsets: logOffsets)
             .map { Double($0) / 1000 }
         result.stateMachinesSeconds = try plane.logTiming(
@@ -348,10 +358,7 @@ struct ControllerBenchmarkRun: Sendable {
     static let stateMachinesMarker = "Started the state machines and queued their requests in "
 
     static func contextLoadMs(log: String, from offset: Int, marker: String = contextLoadMarker) -> Int? {
-        guard let handle = FileHandle(forReadingAtPath: log) else { return nil }
-        defer { try? handle.close() }
-        try? handle.seek(toOffset: UInt64(offset))
-        guard let data = try? handle.readToEnd(), let text = String(data: data, encoding: .utf8) else { return nil }
+        guard let text = logText(log, from: offset) else { return nil }
         var found: Int?
         for line in text.split(separator: "\n") {
             guard let range = line.range(of: marker) else { continue }
@@ -362,14 +369,20 @@ struct ControllerBenchmarkRun: Sendable {
 
     /// The milliseconds (the pattern's second capture) of every line of `log` after `offset` that matches `pattern`.
     static func markerMs(log: String, from offset: Int, pattern: Regex<(Substring, Substring, Substring)>) -> [Int] {
-        guard let handle = FileHandle(forReadingAtPath: log) else { return [] }
-        defer { try? handle.close() }
-        try? handle.seek(toOffset: UInt64(offset))
-        guard let data = try? handle.readToEnd(), let text = String(data: data, encoding: .utf8) else { return [] }
+        guard let text = logText(log, from: offset) else { return [] }
         return text.split(separator: "\n").compactMap { line in
             guard let match = try? pattern.firstMatch(in: line) else { return nil }
             return Int(match.output.2)
         }
+    }
+
+    /// What `log` holds after byte `offset` (a broker's log from before a scenario's kill), as text.
+    static func logText(_ log: String, from offset: Int) -> String? {
+        guard let handle = FileHandle(forReadingAtPath: log) else { return nil }
+        defer { try? handle.close() }
+        try? handle.seek(toOffset: UInt64(offset))
+        guard let data = try? handle.readToEnd() else { return nil }
+        return String(data: data, encoding: .utf8)
     }
 
     static func fileSize(_ path: String) -> Int {

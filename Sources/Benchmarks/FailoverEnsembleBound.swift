@@ -39,7 +39,7 @@ struct FailoverEnsembleBound: Sendable, Codable, Equatable {
         let readStart = ContinuousClock.now
         let answers = await zooKeeper.getDataPipelined(paths, window: 100)
         let readSeconds = (ContinuousClock.now - readStart).seconds
-        if let failure = answers.first(where: { if case .failure = $0 { true } else { false } }), case .failure(let error) = failure {
+        for case .failure(let error) in answers {
             throw BenchmarkError("reading the partition state znodes for the failover bound failed: \(error)")
         }
 
@@ -81,11 +81,7 @@ struct FailoverEnsembleBound: Sendable, Codable, Equatable {
     /// event: X written ahead (… Z not planned, …)" (written ahead plus the state machines' writes the plan did
     /// not predict): the first such line after `offset`, which is the failover event's.
     static func failoverWrites(log: String, from offset: Int) -> Int? {
-        guard let handle = FileHandle(forReadingAtPath: log) else { return nil }
-        defer { try? handle.close() }
-        try? handle.seek(toOffset: UInt64(offset))
-        guard let data = try? handle.readToEnd(), let text = String(data: data, encoding: .utf8) else { return nil }
-        return failoverWrites(in: text)
+        ControllerBenchmarkRun.logText(log, from: offset).flatMap(failoverWrites(in:))
     }
 
     static func failoverWrites(in text: String) -> Int? {
