@@ -130,17 +130,22 @@ struct GroupCoordinatorShellTests {
     func shutdownAnswersParkedRequests() async throws {
         try await withCoordinator { coordinator in
             try await elect(coordinator)
-            let first = await coordinator.join(groupId: "g", joinInput())
+            // Timeouts of a minute: the shutdown's answer is told from the rebalance's by a wide margin even on a
+            // loaded machine (with 10 s, a CI run under load took 7.7 s to answer and failed the 5 s bound).
+            var firstInput = joinInput()
+            firstInput.sessionTimeoutMs = 60_000
+            firstInput.rebalanceTimeoutMs = 60_000
+            let first = await coordinator.join(groupId: "g", firstInput)
             _ = await coordinator.sync(groupId: "g", SyncGroupInput(generationId: 1, memberId: first.memberId, assignments: [:]))
-            // A second member joins: the rebalance waits (10 s) for the first to rejoin.
-            var second = joinInput()
+            // A second member joins: the rebalance waits (a minute) for the first to rejoin.
+            var second = firstInput
             second.newMemberIdSuffix = "other"
             async let parked = coordinator.join(groupId: "g", second)
             try await pollUntil("the second join is parked") { coordinator.state.withLock { !$0.parkedJoins.isEmpty } }
             let started = ContinuousClock.now
             coordinator.shutdown()
             #expect(await parked.error == .notCoordinator)
-            #expect(ContinuousClock.now - started < .seconds(5))
+            #expect(ContinuousClock.now - started < .seconds(30))
         }
     }
 }
